@@ -1,0 +1,87 @@
+"""TF-IDF retrieval scored through the query terms' postings.
+
+The index is scikit-learn's TfidfVectorizer over weighted fields, stored column-wise (one posting
+list per term), so a query touches only the documents that share a term with it: its cost grows
+with the query's postings, not with the size of the catalog.
+
+>>> r = TfidfRetriever({"title": ["Python basics", "SQL for data", "Deep learning", "Python for data"]})
+>>> [i for i, _ in r.search("python data", k=2)]
+[3, 0]
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from assistant.textnorm import tokenize
+
+
+class TfidfRetriever:
+    def __init__(self, fields: dict[str, list[str]], weights: dict[str, float] | None = None):
+        if not fields:
+            raise ValueError("TfidfRetriever needs at least one field")
+        lengths = {len(texts) for texts in fields.values()}
+        if len(lengths) != 1:
+            raise ValueError(f"every field needs one text per document, got lengths {sorted(lengths)}")
+        weights = weights or {}
+        self.n_docs_ = lengths.pop()
+        vectorizer = TfidfVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None,
+                                     sublinear_tf=True, norm=None, dtype=np.float32)
+        combined = [" ".join(parts) for parts in zip(*fields.values())]
+        vectorizer.fit(combined)
+        matrix = None
+        for name, texts in fields.items():
+            part = vectorizer.transform(texts) * float(weights.get(name, 1.0))
+            matrix = part if matrix is None else matrix + part
+        matrix = normalize(matrix, norm="l2", copy=False).tocsc()
+        matrix.sort_indices()
+        self.vocabulary_ = vectorizer.vocabulary_
+        self.idf_ = vectorizer.idf_.astype(np.float32)
+        self._indptr = matrix.indptr
+        self._indices = matrix.indices
+        self._data = matrix.data
+
+    def query_terms(self, query: str) -> list[tuple[int, float]]:
+        """(term id, weight) for the query's known terms, L2-normalised."""
+        counts = Counter(t for t in tokenize(query) if t in self.vocabulary_)
+        if not counts:
+            return []
+        terms = [(self.vocabulary_[t], (1.0 + math.log(c)) * float(self.idf_[self.vocabulary_[t]]))
+                 for t, c in counts.items()]
+        norm = math.sqrt(sum(w * w for _, w in terms))
+        return [(term, w / norm) for term, w in terms]
+
+    def scores(self, query: str) -> tuple[np.ndarray, np.ndarray]:
+        """Documents sharing a term with the query, and their cosine scores (unsorted)."""
+        terms = self.query_terms(query)
+        if not terms:
+            return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+        if len(terms) == 1:
+            term, weight = terms[0]
+            start, end = self._indptr[term], self._indptr[term + 1]
+            return self._indices[start:end], self._data[start:end] * weight
+        doc_parts, score_parts = [], []
+        for term, weight in terms:
+            start, end = self._indptr[term], self._indptr[term + 1]
+            doc_parts.append(self._indices[start:end])
+            score_parts.append(self._data[start:end] * weight)
+        docs = np.concatenate(doc_parts)
+        unique_docs, inverse = np.unique(docs, return_inverse=True)
+        summed = np.bincount(inverse, weights=np.concatenate(score_parts)).astype(np.float32)
+        return unique_docs, summed
+
+    def search(self, query: str, k: int = 10) -> list[tuple[int, float]]:
+        """The k best (document index, score) pairs, best first."""
+        docs, scores = self.scores(query)
+        if len(docs) == 0:
+            return []
+        if len(docs) > k:
+            top = np.argpartition(-scores, k - 1)[:k]
+        else:
+            top = np.arange(len(docs))
+        order = top[np.lexsort((docs[top], -scores[top]))]
+        return [(int(docs[i]), float(scores[i])) for i in order]

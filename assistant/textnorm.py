@@ -1,0 +1,46 @@
+"""Tokenising and normalising text, shared by every model so documents and queries agree."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Words with a symbol that matters ("c++", "c#", "node.js", ".net") survive as one token.
+_TOKEN = re.compile(r"\.net\b|[a-z0-9]+(?:\+\+|#|\.js\b)?")
+
+STOPWORDS = frozenset("""
+a an the and or of to in on for with by at from as is are was were be been being it its this that
+these those i me my we our you your he she they them their what which who whom how when where why
+do does did can could would should will shall may might must have has had not no so if then than
+too very just also about into over under out up down any some all more most other such only own
+same few both each there here s t don
+""".split())
+
+
+@lru_cache(maxsize=4096)
+def fold(text: str) -> str:
+    """Lowercase and strip accents: 'Introducción' -> 'introduccion'."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=65536)
+def normalize_word(word: str) -> str:
+    """A light plural folding that documents and queries share ('courses' -> 'course')."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "os")):
+        return word[:-1]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens, without normalisation or stopword removal."""
+    return _TOKEN.findall(fold(text))
+
+
+def tokenize(text: str) -> list[str]:
+    """Index tokens: folded, plural-normalised, stopwords removed."""
+    return [normalize_word(w) for w in _TOKEN.findall(fold(text)) if w not in STOPWORDS]
