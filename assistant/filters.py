@@ -1,0 +1,224 @@
+"""What the learner asked for: filters read from the text of a message.
+
+`extract_filters(text, vocabulary)` turns "free beginner python courses on edX under 10 hours"
+into Filters(topics=('python',), level='Beginner', provider='edX', free=True, max_hours=10).
+The vocabulary (topics, providers, organizations, languages) comes from the knowledge.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, fields, replace
+
+from assistant.textnorm import STOPWORDS, fold
+
+LEVEL_ORDER = ("Beginner", "Intermediate", "Advanced")
+
+_LEVEL_PATTERNS = [
+    ("Beginner", r"beginners?|beginning|novices?|newbies?|noobs?|from scratch|starting out|just starting|"
+                 r"starter|no (?:prior )?(?:experience|background|knowledge)|zero (?:experience|knowledge)|"
+                 r"new to|intro|introductory|introduction|basics|basic|entry[- ]level|first steps|"
+                 r"for dummies|easy|simple"),
+    ("Intermediate", r"intermediate|some experience|next level|not a beginner|mid[- ]level"),
+    ("Advanced", r"advanced|expert|experts|in[- ]depth|deep dive|senior|mastery|master class|masterclass"),
+]
+_LEVEL_RES = [(level, re.compile(rf"\b(?:{pattern})\b")) for level, pattern in _LEVEL_PATTERNS]
+
+_FREE = re.compile(r"\b(?:free|for free|no cost|zero cost|without paying|gratis|costs? nothing|\$0|0 dollars|"
+                   r"don'?t want to pay|can'?t afford|no money)\b|\$0\b")
+_CHEAP = re.compile(r"\b(?:cheap|cheapest|affordable|inexpensive|budget|low[- ]cost)\b")
+_CERTIFICATE = re.compile(r"\b(?:certificates?|certifications?|certified|credentials?|accredited)\b")
+_SHORT = re.compile(r"\b(?:short|shorter|quick|quickly|brief|crash course|fast|in a weekend|over a weekend|"
+                    r"weekend)\b")
+_MONEY = r"(?:\$\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*(?:\$|dollars?|usd|bucks))"
+_UNDER = r"(?:under|below|less than|no more than|at most|max(?:imum)?|up to|within|cheaper than|<=?|not over|<)"
+_PRICE_CAP = re.compile(rf"{_UNDER}\s*{_MONEY}|{_MONEY}\s*(?:or less|max|or under|or cheaper|tops)")
+_HOURS_CAP = re.compile(rf"{_UNDER}\s*(\d+(?:\.\d+)?)\s*(hours?|hrs?|h|weeks?|days?)\b|"
+                        rf"(\d+(?:\.\d+)?)\s*(hours?|hrs?|weeks?|days?)\s*(?:or less|max|or under|tops)\b")
+_RATING = re.compile(r"(?:rated|rating|ratings|stars?|score)\s*(?:of\s*)?(?:at least|above|over|more than|"
+                     r">=?|of)?\s*(\d(?:\.\d+)?|10)\s*(?:\+|stars?|/\s*(?:5|10)|or (?:more|higher|above|better))?"
+                     r"|(\d(?:\.\d+)?|10)\s*(?:\+\s*)?(?:stars?|/\s*(?:5|10))\s*(?:or (?:more|higher|above|better)|\+|rated|rating)?"
+                     r"|(\d(?:\.\d+)?)\s*\+")
+_HIGHLY_RATED = re.compile(r"\b(?:highly|well|top|best|high)[- ]rated\b|\bgood (?:ratings?|reviews)\b")
+_QUALITY = re.compile(r"\b(?:best|top|greatest|finest|highest|recommended|excellent|great|good)\b")
+_POPULAR = re.compile(r"\b(?:popular|most (?:enrolled|taken|learners|students)|biggest|famous|well[- ]known)\b")
+
+# Hours assumed per week when a learner states a cap in weeks or days (a part-time learner).
+HOURS_PER_WEEK = 5
+SHORT_COURSE_HOURS = 10
+
+LANGUAGES = {
+    "English": ["english"],
+    "Español": ["spanish", "espanol", "castellano"],
+    "Français": ["french", "francais"],
+    "Português": ["portuguese", "portugues"],
+    "Italiano": ["italian", "italiano"],
+    "中文": ["chinese", "mandarin"],
+    "日本語": ["japanese"],
+    "اللغة العربية": ["arabic"],
+}
+
+_ORG_GENERIC = {"university", "of", "the", "college", "institute", "school", "at", "and", "de", "del",
+                "la", "technology", "system", "state", "universidad", "universitat", "universita",
+                "business", "academy", "network", "project", "online", "learning"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    topics: tuple[str, ...] = ()
+    level: str | None = None
+    provider: str | None = None
+    organization: str | None = None
+    free: bool | None = None
+    max_price: float | None = None
+    max_hours: float | None = None
+    min_rating: float | None = None
+    certificate: bool | None = None
+    language: str | None = None
+
+    def as_dict(self) -> dict:
+        """Only the filters that are set, JSON-ready."""
+        out = {}
+        for name, value in asdict(self).items():
+            if value is None or value == ():
+                continue
+            out[name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    def is_empty(self) -> bool:
+        return not self.as_dict()
+
+    def merged_with(self, newer: "Filters") -> "Filters":
+        """These filters with every filter set in `newer` taking its place."""
+        changes = {f.name: getattr(newer, f.name) for f in fields(newer)
+                   if getattr(newer, f.name) not in (None, ())}
+        if changes.get("free"):
+            changes.setdefault("max_price", None)
+        return replace(self, **changes)
+
+    def without(self, name: str) -> "Filters":
+        return replace(self, **{name: () if name == "topics" else None})
+
+
+def org_key(name: str) -> str:
+    return " ".join(w for w in re.findall(r"[a-z0-9]+", fold(name)) if w != "the")
+
+
+class FilterVocabulary:
+    """Topics, providers, organizations and languages the filters can name, from the knowledge."""
+
+    def __init__(self, tagger, courses):
+        self.tagger = tagger
+        self.providers = {fold(p): p for p in sorted({c.provider for c in courses})}
+        spellings: dict[str, Counter] = {}
+        for course in courses:
+            if course.organization:
+                spellings.setdefault(org_key(course.organization), Counter())[course.organization] += 1
+        self.organizations = {key: counts.most_common(1)[0][0] for key, counts in spellings.items()}
+        self._full_orgs, self._cued_orgs = self._org_aliases(self.organizations)
+        self.languages = {c.language for c in courses}
+
+    @staticmethod
+    def _org_aliases(organizations):
+        full, cued, short_counts = {}, {}, Counter()
+        shorts = {}
+        for key in organizations:
+            if len(key) >= 3:
+                full[key] = key
+                full.setdefault(key.replace(" ", ""), key)
+            significant = [w for w in key.split() if w not in _ORG_GENERIC]
+            if 1 <= len(significant) <= 2 and len(" ".join(significant)) >= 4:
+                short = " ".join(significant)
+                shorts[key] = short
+                short_counts[short] += 1
+            initials = "".join(w[0] for w in key.split() if w not in ("of", "and", "at", "the", "de"))
+            if len(key.split()) >= 3 and 3 <= len(initials) <= 5:
+                shorts.setdefault(key + "#initials", initials)
+                short_counts[initials] += 1
+        for key, short in shorts.items():
+            if short_counts[short] == 1 and short not in STOPWORDS and short not in full:
+                cued[short] = key.split("#")[0]
+        return full, cued
+
+    def find_organization(self, text: str) -> str | None:
+        plain = " " + " ".join(re.findall(r"[a-z0-9]+", text)) + " "
+        best = None
+        for alias, key in self._full_orgs.items():
+            if f" {alias} " in plain and (best is None or len(alias) > len(best[0])):
+                best = (alias, key)
+        if best is None:
+            for alias, key in self._cued_orgs.items():
+                if re.search(rf" (?:from|by|at|with|offered by|of) {re.escape(alias)} |"
+                             rf" {re.escape(alias)} (?:university|courses?|classes) ", plain):
+                    if best is None or len(alias) > len(best[0]):
+                        best = (alias, key)
+        return self.organizations[best[1]] if best else None
+
+    def organization_matches(self, wanted: str, course_org: str | None) -> bool:
+        return bool(course_org) and org_key(course_org) == org_key(wanted)
+
+
+def _number(text: str) -> float:
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+def find_level(text: str) -> str | None:
+    for level, pattern in reversed(_LEVEL_RES):
+        if pattern.search(text):
+            return level
+    return None
+
+
+def extract_filters(text: str, vocabulary: FilterVocabulary) -> Filters:
+    """Filters stated in `text` (already folded and spell-corrected)."""
+    values: dict = {}
+    values["topics"] = tuple(vocabulary.tagger.tag(text))
+    values["level"] = find_level(text)
+    for name, provider in vocabulary.providers.items():
+        if re.search(rf"\b{re.escape(name)}\b", text):
+            values["provider"] = provider
+    values["organization"] = vocabulary.find_organization(text)
+    if _FREE.search(text):
+        values["free"] = True
+    price = _PRICE_CAP.search(text)
+    if price:
+        amount = next(g for g in price.groups() if g)
+        values["max_price"] = _number(amount)
+        if values["max_price"] == 0:
+            values["free"], values["max_price"] = True, None
+    elif _CHEAP.search(text) and not values.get("free"):
+        values["max_price"] = 30
+    hours = _HOURS_CAP.search(text)
+    if hours:
+        groups = [g for g in hours.groups() if g]
+        amount, unit = float(groups[0]), groups[1]
+        if unit.startswith("week"):
+            amount *= HOURS_PER_WEEK
+        elif unit.startswith("day"):
+            amount *= HOURS_PER_WEEK / 7 * 2
+        values["max_hours"] = _number(round(amount, 1))
+    elif _SHORT.search(text):
+        values["max_hours"] = SHORT_COURSE_HOURS
+    rating = _RATING.search(text)
+    if rating:
+        figure = float(next(g for g in rating.groups() if g))
+        if 0 < figure <= 10:
+            values["min_rating"] = _number(figure / 2 if figure > 5 or "/10" in rating.group(0).replace(" ", "") else figure)
+    elif _HIGHLY_RATED.search(text):
+        values["min_rating"] = 4.5
+    if _CERTIFICATE.search(text):
+        values["certificate"] = True
+    for language, names in LANGUAGES.items():
+        if language in vocabulary.languages and re.search(
+                rf"\b(?:in|taught in|en|language)\s+(?:{'|'.join(names)})\b|\b(?:{'|'.join(names)})[- ](?:speaking|language|taught)\b", text):
+            values["language"] = language
+    return Filters(**values)
+
+
+def wants_quality(text: str) -> bool:
+    return bool(_QUALITY.search(text) or _HIGHLY_RATED.search(text))
+
+
+def wants_popular(text: str) -> bool:
+    return bool(_POPULAR.search(text))

@@ -1,0 +1,197 @@
+"""Ranking that earns "best": hard filters, relaxation when nothing matches, relevance x quality.
+
+Quality is a Bayesian average of the rating (many reviews are trusted more than a few), and,
+for courses the listing gives no rating, their enrolment or review count as a weaker signal.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.filters import LEVEL_ORDER, Filters
+from assistant.models import Course
+
+# Hours behind the duration bands some providers give instead of hours.
+DURATION_BAND_HOURS = {
+    "less than 2 hours": 2, "1 - 4 weeks": 10, "1 - 3 months": 40, "3 - 6 months": 100,
+}
+# When nothing matches, filters are dropped in this order: the least important first.
+RELAXATION_ORDER = ("min_rating", "certificate", "max_hours", "organization", "provider",
+                    "max_price", "free", "language", "level", "topics")
+FILTER_NAMES = {"min_rating": "the minimum rating", "certificate": "the certificate",
+                "max_hours": "the time limit", "organization": "the organization",
+                "provider": "the provider", "max_price": "the price cap", "free": "free",
+                "language": "the language", "level": "the level", "topics": "the topic"}
+PRIOR_REVIEWS = 200  # reviews that count as much as the catalog's mean rating in the Bayesian average
+
+
+def estimated_hours(course: Course) -> float | None:
+    if course.hours is not None:
+        return course.hours
+    if course.duration:
+        return DURATION_BAND_HOURS.get(course.duration.strip().lower())
+    return None
+
+
+def compact_number(value: float | int) -> str:
+    """267900 -> '267.9k', 1400000 -> '1.4M'."""
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:.1f}".rstrip("0").rstrip(".") + "M"
+    if value >= 1_000:
+        return f"{value / 1_000:.1f}".rstrip("0").rstrip(".") + "k"
+    return str(int(value))
+
+
+@dataclass
+class RankResult:
+    courses: list[Course]
+    scores: list[float]
+    filters: Filters          # the filters finally applied
+    relaxed: list[str]        # names of the filters dropped to find anything
+    total: int                # how many courses matched the applied filters
+
+
+class CourseRanker:
+    def __init__(self, courses: list[Course], retriever, vocabulary, topic_names: dict[str, str]):
+        self.courses = courses
+        self.retriever = retriever
+        self.vocabulary = vocabulary
+        self.topic_names = topic_names
+        self.quality_ = self._quality(courses)
+        self._index = {c.id: i for i, c in enumerate(courses)}
+
+    @staticmethod
+    def _quality(courses: list[Course]) -> np.ndarray:
+        rated = [(c.rating, c.reviews or 0) for c in courses if c.rating is not None]
+        mean = sum(r for r, _ in rated) / len(rated) if rated else 4.0
+        crowd = np.array([math.log1p(max(c.enrolled or 0, (c.reviews or 0) * 10)) for c in courses])
+        popularity = crowd / crowd.max() if len(crowd) and crowd.max() > 0 else crowd
+        quality = np.empty(len(courses), dtype=np.float32)
+        for i, course in enumerate(courses):
+            if course.rating is not None:
+                votes = course.reviews or 0
+                bayes = (votes * course.rating + PRIOR_REVIEWS * mean) / (votes + PRIOR_REVIEWS)
+                quality[i] = 0.8 * min(max((bayes - 3.8) / 1.2, 0.0), 1.0) + 0.2 * popularity[i]
+            else:
+                quality[i] = 0.2 + 0.45 * popularity[i]
+        return quality
+
+    def quality(self, course: Course) -> float:
+        return float(self.quality_[self._index[course.id]])
+
+    # ------------------------------------------------------------ filters
+
+    def satisfies(self, course: Course, filters: Filters) -> bool:
+        if filters.topics and not all(t in course.topics for t in filters.topics):
+            return False
+        if filters.level and course.level != filters.level:
+            return False
+        if filters.provider and course.provider != filters.provider:
+            return False
+        if filters.organization and not self.vocabulary.organization_matches(filters.organization, course.organization):
+            return False
+        if filters.free and course.free is not True:
+            return False
+        if filters.max_price is not None:
+            if not (course.free is True or (course.price is not None and course.price <= filters.max_price)):
+                return False
+        if filters.max_hours is not None:
+            hours = estimated_hours(course)
+            if hours is None or hours > filters.max_hours:
+                return False
+        if filters.min_rating is not None and (course.rating is None or course.rating < filters.min_rating):
+            return False
+        if filters.certificate and not course.certificate:
+            return False
+        if filters.language and course.language != filters.language:
+            return False
+        return True
+
+    # ------------------------------------------------------------ ranking
+
+    def _candidates(self, query: str) -> tuple[np.ndarray, np.ndarray]:
+        docs, scores = self.retriever.scores(query) if query.strip() else (np.empty(0, int), np.empty(0))
+        return docs, scores
+
+    def _rank_with(self, docs, scores, filters: Filters, lean_on_quality: bool, exclude: set[str]):
+        if len(docs):
+            top = float(scores.max())
+            relevance = scores / top
+        else:
+            docs = np.arange(len(self.courses))
+            relevance = np.ones(len(docs), dtype=np.float32)
+        quality = self.quality_[docs]
+        if lean_on_quality:
+            combined = relevance * (0.25 + 0.75 * quality)
+        else:
+            combined = relevance * (0.6 + 0.4 * quality)
+        # Keep weakly related courses out unless they carry the topic asked for.
+        keep = relevance >= 0.2
+        order = np.lexsort((docs, -combined))
+        ranked, ranked_scores = [], []
+        for position in order:
+            course = self.courses[docs[position]]
+            if course.id in exclude:
+                continue
+            if not keep[position] and not (filters.topics and all(t in course.topics for t in filters.topics)):
+                continue
+            if self.satisfies(course, filters):
+                ranked.append(course)
+                ranked_scores.append(float(combined[position]))
+        return ranked, ranked_scores
+
+    def rank(self, query: str, filters: Filters, *, lean_on_quality: bool = False,
+             exclude: set[str] | frozenset = frozenset(), limit: int = 3) -> RankResult:
+        docs, scores = self._candidates(query)
+        relaxed: list[str] = []
+        applied = filters
+        if filters.topics and len(docs) == 0:
+            docs, scores = self._candidates(" ".join(self.topic_names.get(t, t) for t in filters.topics))
+        ranked, ranked_scores = self._rank_with(docs, scores, applied, lean_on_quality, exclude)
+        for name in RELAXATION_ORDER:
+            if ranked:
+                break
+            if getattr(applied, name) in (None, ()):
+                continue
+            applied = applied.without(name)
+            relaxed.append(name)
+            ranked, ranked_scores = self._rank_with(docs, scores, applied, lean_on_quality, exclude)
+        return RankResult(ranked[:limit], ranked_scores[:limit], applied, relaxed, len(ranked))
+
+    # ------------------------------------------------------------ explaining
+
+    def why(self, course: Course, filters: Filters) -> str:
+        """A short reason built from the course's data: 'beginner level, Python, rated 4.8 by 267.9k learners'."""
+        parts = []
+        if course.level and course.level != "Mixed":
+            parts.append(f"{course.level.lower()} level")
+        elif course.level == "Mixed":
+            parts.append("all levels")
+        shown = [t for t in filters.topics if t in course.topics] or list(course.topics[:1])
+        parts.extend(self.topic_names.get(t, t) for t in shown[:2])
+        if course.rating is not None and course.reviews:
+            parts.append(f"rated {course.rating:g} by {compact_number(course.reviews)} learners")
+        elif course.rating is not None:
+            parts.append(f"rated {course.rating:g}")
+        elif course.enrolled:
+            parts.append(f"{compact_number(course.enrolled)} enrolled")
+        elif course.reviews:
+            parts.append(f"{compact_number(course.reviews)} reviews")
+        if course.free:
+            parts.append("free" if course.provider != "edX" else "free to audit")
+        hours = estimated_hours(course)
+        if filters.max_hours is not None and hours is not None:
+            parts.append(f"about {hours:g} hours")
+        if filters.certificate and course.certificate:
+            parts.append("certificate")
+        if filters.language and course.language != "English":
+            parts.append(f"in {course.language}")
+        return ", ".join(parts)
+
+
+def level_step(level: str | None, step: int) -> str:
+    """The level one step harder (step=1) or easier (step=-1) than `level`."""
+    index = LEVEL_ORDER.index(level) if level in LEVEL_ORDER else 0
+    return LEVEL_ORDER[max(0, min(len(LEVEL_ORDER) - 1, index + step))]
