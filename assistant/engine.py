@@ -1,44 +1,46 @@
-"""The one object transports use. (Placeholder while the core is being written.)"""
+"""The one object transports use: knowledge + models + sessions, thread-safe."""
 from __future__ import annotations
 
-import threading
-import uuid
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_KNOWLEDGE = PROJECT_ROOT / "knowledge"
+from assistant.brain import Brain
+from assistant.dialogue import respond
+from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, PROJECT_ROOT, load_knowledge
+from assistant.models import Knowledge
+from assistant.replies import Reply
+from assistant.sessions import SessionStore
 
-
-def _reply(intent: str, text: str) -> dict:
-    return {"intent": intent, "confidence": 1.0, "text": text, "courses": [],
-            "comparison": None, "suggestions": ["Best Python course for beginners"],
-            "sources": []}
+DEFAULT_KNOWLEDGE = DEFAULT_KNOWLEDGE_DIR
+__all__ = ["Assistant", "PROJECT_ROOT", "DEFAULT_KNOWLEDGE"]
 
 
 class Assistant:
-    def __init__(self, knowledge=None, *, session_ttl: float = 1800, max_sessions: int = 10000):
+    def __init__(self, knowledge: Knowledge, *, session_ttl: float = 1800, max_sessions: int = 10000,
+                 threshold: float | None = None):
         self.knowledge = knowledge
-        self._sessions: dict[str, list] = {}
-        self._lock = threading.Lock()
+        self.brain = Brain(knowledge, threshold=threshold)
+        self.sessions = SessionStore(ttl=session_ttl, capacity=max_sessions)
 
     @classmethod
-    def load(cls, knowledge_dir=None, **options) -> "Assistant":
-        return cls(None, **options)
+    def load(cls, knowledge_dir: str | Path | None = None, **options) -> "Assistant":
+        """Load, validate and index the knowledge; raises KnowledgeError naming file and line."""
+        return cls(load_knowledge(knowledge_dir), **options)
 
     def has_session(self, session_id) -> bool:
-        return session_id in self._sessions
+        return self.sessions.get(session_id) is not None if isinstance(session_id, str) else False
 
-    def welcome(self, session_id=None):
-        with self._lock:
-            if not session_id or session_id not in self._sessions:
-                session_id = uuid.uuid4().hex
-                self._sessions[session_id] = []
-        return session_id, _reply("greet", "Hi! I can help you find the perfect online course.")
+    def greeting(self) -> dict:
+        replies = self.knowledge.intents["greet"].replies
+        return Reply("greet", replies[0], 1.0, suggestions=self.brain.starter_suggestions()).to_dict()
 
-    def respond(self, session_id, text: str):
-        with self._lock:
-            if not session_id or session_id not in self._sessions:
-                session_id = uuid.uuid4().hex
-                self._sessions[session_id] = []
-            self._sessions[session_id].append(text)
-        return session_id, _reply("recommend", f"(placeholder) You said: {text}")
+    def welcome(self, session_id: str | None = None) -> tuple[str, dict]:
+        """Resume a live session, or start a new one; with the greeting reply."""
+        session, _ = self.sessions.get_or_create(session_id if isinstance(session_id, str) else None)
+        session.greeted = True
+        return session.id, self.greeting()
+
+    def respond(self, session_id: str | None, text: str) -> tuple[str, dict]:
+        session, _ = self.sessions.get_or_create(session_id if isinstance(session_id, str) else None)
+        with session.lock:
+            reply = respond(self.brain, session, text)
+        return session.id, reply.to_dict()

@@ -1,0 +1,94 @@
+"""Everything the dialogue needs, built once from the knowledge: indexes and models."""
+from __future__ import annotations
+
+from assistant.filters import FilterVocabulary
+from assistant.intents import DEFAULT_CLARIFY_MARGIN, DEFAULT_THRESHOLD, IntentClassifier
+from assistant.models import Course, FaqEntry, Knowledge, Section
+from assistant.ranking import CourseRanker
+from assistant.retriever import TfidfRetriever
+from assistant.spelling import SpellingCorrector
+from assistant.textnorm import tokenize
+from assistant.titles import TitleMatcher
+from assistant.topics import TopicTagger
+
+# Field weights of the course index: the title says most about a course, then its skills/topics.
+COURSE_FIELD_WEIGHTS = {"title": 3.0, "skills": 1.5, "topics": 1.5, "context": 0.5}
+FAQ_MIN_SCORE = 0.18
+SECTION_MIN_SCORE = 0.15
+_FILTER_WORDS = """free cheap cheaper affordable budget beginner beginners intermediate advanced expert
+    intro introductory basic basics scratch novice newbie certificate certification certified short quick
+    hour hours week weeks day days rated rating stars star dollar dollars usd price cost under less than
+    below max level levels easy simple spanish english french language coursera edx udemy popular top best
+    highly cost paying pay"""
+
+
+class Brain:
+    def __init__(self, knowledge: Knowledge, *, threshold: float | None = None,
+                 clarify_margin: float | None = None):
+        self.knowledge = knowledge
+        courses = knowledge.courses
+        self.topic_names = {t.id: t.name for t in knowledge.topics}
+        self.tagger = TopicTagger(knowledge.topics)
+        self.vocabulary = FilterVocabulary(self.tagger, courses)
+        topic_text = {t.id: " ".join((t.name,) + t.synonyms) for t in knowledge.topics}
+        self.course_index = TfidfRetriever({
+            "title": [c.title for c in courses],
+            "skills": [" ".join(c.skills) for c in courses],
+            "topics": [" ".join(topic_text.get(t, t) for t in c.topics) for c in courses],
+            "context": [f"{c.organization or ''} {c.subject or ''}" for c in courses],
+        }, COURSE_FIELD_WEIGHTS)
+        self.ranker = CourseRanker(courses, self.course_index, self.vocabulary, self.topic_names)
+        self.titles = TitleMatcher(courses, self.ranker.quality)
+        self.faq_index = TfidfRetriever({
+            "questions": [" ".join((f.question,) + f.phrasings) for f in knowledge.faqs],
+            "answer": [f.answer for f in knowledge.faqs],
+        }, {"questions": 1.0, "answer": 0.35})
+        self.section_index = TfidfRetriever({
+            "title": [s.title for s in knowledge.sections],
+            "text": [s.text for s in knowledge.sections],
+        }, {"title": 2.0, "text": 1.0})
+        examples = {name: list(intent.examples) for name, intent in knowledge.intents.items()}
+        examples.setdefault("faq", [])
+        for faq in knowledge.faqs:
+            examples["faq"].extend((faq.question,) + faq.phrasings)
+        self.classifier = IntentClassifier(examples)
+        self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+        self.clarify_margin = DEFAULT_CLARIFY_MARGIN if clarify_margin is None else clarify_margin
+        vocabulary_texts = [c.title for c in courses] + [" ".join(c.skills) for c in courses]
+        vocabulary_texts += [f.question + " " + " ".join(f.phrasings) for f in knowledge.faqs]
+        vocabulary_texts += [s.title + " " + s.text for s in knowledge.sections]
+        vocabulary_texts += [" ".join(e) for e in examples.values()]
+        vocabulary_texts += [c.organization or "" for c in courses]
+        self.spelling = SpellingCorrector(vocabulary_texts, extra_words=[s for t in knowledge.topics for s in t.synonyms])
+        self.filter_words = frozenset(tokenize(_FILTER_WORDS)) | frozenset(
+            tokenize(" ".join(self.vocabulary.providers)))
+
+    def course(self, course_id: str) -> Course | None:
+        return self.knowledge.course_by_id.get(course_id)
+
+    def starter_suggestions(self) -> list[str]:
+        return ["Best Python course for beginners", "Compare data science courses",
+                "What math do I need?", "Do I need a degree?"]
+
+    def best_answer(self, folded: str) -> tuple[FaqEntry | None, Section | None, float]:
+        """The FAQ entry that answers the question, else the roadmap section that does."""
+        faq_hits = self.faq_index.search(folded, k=1)
+        section_hits = self.section_index.search(folded, k=1)
+        faq_score = faq_hits[0][1] if faq_hits else 0.0
+        section_score = section_hits[0][1] if section_hits else 0.0
+        if faq_hits and (faq_score >= FAQ_MIN_SCORE or faq_score >= section_score):
+            return self.knowledge.faqs[faq_hits[0][0]], None, faq_score
+        if section_hits and section_score >= SECTION_MIN_SCORE:
+            return None, self.knowledge.sections[section_hits[0][0]], section_score
+        return None, None, 0.0
+
+    def related_faqs(self, faq_id: str) -> list[str]:
+        faq = self.knowledge.faq_by_id[faq_id]
+        hits = self.faq_index.search(faq.question + " " + faq.answer, k=4)
+        return [self.knowledge.faqs[i].id for i, _ in hits if self.knowledge.faqs[i].id != faq_id][:3]
+
+    def section_excerpt(self, section: Section, limit: int = 600) -> str:
+        text = " ".join(line.strip().lstrip("-*• ").strip() for line in section.text.splitlines() if line.strip())
+        if len(text) > limit:
+            text = text[:limit].rsplit(" ", 1)[0] + "…"
+        return f"From the roadmap, “{section.title}”: {text}"

@@ -1,0 +1,196 @@
+"""The command line: ask, chat, check, eval, serve, and catalog import."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from assistant.errors import KnowledgeError
+from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR
+
+PROG = "course-assistant"
+
+
+def _bold(text: str, tty: bool) -> str:
+    parts = text.split("**")
+    if len(parts) % 2 == 0:      # unbalanced markers: leave the text as it is
+        return text
+    return "".join(("\033[1m" + p + "\033[0m" if tty else p) if i % 2 else p for i, p in enumerate(parts))
+
+
+def format_reply(reply: dict, tty: bool = False) -> str:
+    """A reply as readable text: the answer, course cards, a comparison table, sources, suggestions."""
+    lines = [_bold(reply["text"], tty), ""]
+    comparison = reply.get("comparison")
+    if comparison:
+        titles = [c["title"] for c in comparison["courses"]]
+        width = max(len(r["label"]) for r in comparison["rows"]) + 2
+        lines.append(" " * width + " | ".join(t[:32] for t in titles))
+        for row in comparison["rows"]:
+            lines.append(row["label"].ljust(width) + " | ".join(str(v)[:32] for v in row["values"]))
+        lines.append("")
+    else:
+        for number, course in enumerate(reply.get("courses", []), start=1):
+            facts = [course["provider"]]
+            if course.get("organization"):
+                facts.append(course["organization"])
+            facts.append(course["level"])
+            if course.get("rating") is not None:
+                out_of_ten = course["rating"] * 10 / course.get("rating_scale", 5)
+                facts.append(f"rated {out_of_ten:.1f}/10")
+            if course.get("free"):
+                facts.append("free")
+            lines.append(f"{number:>2}. {_bold('**' + course['title'] + '**', tty)}")
+            lines.append("    " + " · ".join(facts))
+            if course.get("why"):
+                lines.append(f"    why: {course['why']}")
+            if course.get("url"):
+                lines.append(f"    {course['url']}")
+        if reply.get("courses"):
+            lines.append("")
+    if reply.get("sources"):
+        lines.append("Sources: " + "; ".join(f"{s['title']} (#{s.get('section', s['id'])})" for s in reply["sources"]))
+    if reply.get("suggestions"):
+        lines.append("Try: " + " | ".join(reply["suggestions"]))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _load(args):
+    from assistant.engine import Assistant
+    return Assistant.load(args.knowledge)
+
+
+def cmd_ask(args) -> int:
+    bot = _load(args)
+    session_id = None
+    reply = None
+    for question in args.question:
+        session_id, reply = bot.respond(session_id, question)
+        if not args.json:
+            if len(args.question) > 1:
+                print(f"> {question}")
+            print(format_reply(reply, sys.stdout.isatty()))
+    if args.json:
+        print(json.dumps(reply, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_chat(args) -> int:
+    bot = _load(args)
+    session_id, greeting = bot.welcome(None)
+    print(format_reply(greeting, sys.stdout.isatty()))
+    while True:
+        try:
+            line = input("you> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if line.lower() in ("quit", "exit", ":q"):
+            return 0
+        if not line:
+            continue
+        session_id, reply = bot.respond(session_id, line)
+        print(format_reply(reply, sys.stdout.isatty()))
+
+
+def cmd_check(args) -> int:
+    from assistant.brain import Brain
+    from assistant.knowledge import load_knowledge
+    started = time.perf_counter()
+    knowledge = load_knowledge(args.knowledge)
+    loaded = time.perf_counter()
+    Brain(knowledge)
+    indexed = time.perf_counter()
+    counts = knowledge.counts()
+    counts["load_seconds"] = round(loaded - started, 3)
+    counts["index_seconds"] = round(indexed - loaded, 3)
+    if args.json:
+        print(json.dumps(counts, ensure_ascii=False, indent=2))
+    else:
+        print(f"Knowledge in {args.knowledge or DEFAULT_KNOWLEDGE_DIR} is valid.")
+        for key, value in counts.items():
+            if isinstance(value, dict):
+                value = ", ".join(f"{k} {v}" for k, v in value.items())
+            print(f"  {key.replace('_', ' ')}: {value}")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from assistant.evaluation import format_report, run_evaluation
+    report = run_evaluation(args.knowledge, Path(args.data), Path(args.negatives) if args.negatives else None)
+    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from assistant.web_app import serve
+    argv = []
+    for flag in ("host", "port", "config"):
+        if getattr(args, flag, None) is not None:
+            argv += [f"--{flag}", str(getattr(args, flag))]
+    return serve(argv) or 0
+
+
+def cmd_catalog_import(args) -> int:
+    from assistant.catalog_import import import_files
+    knowledge = Path(args.knowledge or DEFAULT_KNOWLEDGE_DIR)
+    output = Path(args.output) if args.output else knowledge / "catalog" / "courses.jsonl"
+    summary = import_files([Path(p) for p in args.files], output=output, topics_path=knowledge / "topics.yaml")
+    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="A course-finding chat assistant.")
+    parser.add_argument("--knowledge", help=f"knowledge folder (default: {DEFAULT_KNOWLEDGE_DIR})")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ask = commands.add_parser("ask", help="answer one question (several play a conversation)")
+    ask.add_argument("question", nargs="+")
+    ask.add_argument("--json", action="store_true", help="print the contract's reply object")
+    ask.set_defaults(run=cmd_ask)
+
+    chat = commands.add_parser("chat", help="a conversation in the terminal")
+    chat.set_defaults(run=cmd_chat)
+
+    check = commands.add_parser("check", help="validate the knowledge and print counts")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(run=cmd_check)
+
+    evaluate = commands.add_parser("eval", help="evaluate understanding on a labelled set")
+    evaluate.add_argument("--data", default=str(Path(__file__).resolve().parent.parent / "tests" / "data" / "eval.yaml"))
+    evaluate.add_argument("--negatives", default=None,
+                          help="CLINC150 dev JSON (default: ../shared/data/negatives/clinc150_dev.json when present)")
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.set_defaults(run=cmd_eval)
+
+    serve = commands.add_parser("serve", help="run the web server (same as python run.py)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--config")
+    serve.set_defaults(run=cmd_serve)
+
+    catalog = commands.add_parser("catalog", help="catalog tools")
+    catalog_commands = catalog.add_subparsers(dest="catalog_command", required=True)
+    importer = catalog_commands.add_parser("import", help="import course listings (CSV) into the catalog")
+    importer.add_argument("files", nargs="+")
+    importer.add_argument("--output", help="catalog file to write (default: <knowledge>/catalog/courses.jsonl)")
+    importer.set_defaults(run=cmd_catalog_import)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KnowledgeError as exc:
+        print(f"{PROG}: knowledge error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

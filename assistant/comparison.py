@@ -1,0 +1,79 @@
+"""The comparison table and a verdict grounded in the courses' data."""
+from __future__ import annotations
+
+from assistant.models import Course
+from assistant.ranking import compact_number, estimated_hours
+
+UNKNOWN = "unknown"
+
+
+def _rating(course: Course) -> str:
+    if course.rating is None:
+        return UNKNOWN
+    reviews = f" ({compact_number(course.reviews)} reviews)" if course.reviews else ""
+    return f"{course.rating:g}/5{reviews}"
+
+
+def _price(course: Course) -> str:
+    if course.free is True:
+        return "Free to audit" if course.provider == "edX" else "Free"
+    if course.price is not None:
+        return f"${course.price:g}"
+    if course.free is False:
+        return "Paid"
+    return UNKNOWN
+
+
+def _duration(course: Course) -> str:
+    hours = course.hours
+    if course.duration and hours:
+        return f"{course.duration} (~{hours:g} h)"
+    return course.duration or (f"~{hours:g} h" if hours else UNKNOWN)
+
+
+ROWS = [
+    ("Provider", lambda c: c.provider),
+    ("Organization", lambda c: c.organization or UNKNOWN),
+    ("Level", lambda c: c.level),
+    ("Rating", _rating),
+    ("Learners", lambda c: compact_number(c.enrolled) if c.enrolled else UNKNOWN),
+    ("Duration", _duration),
+    ("Price", _price),
+    ("Certificate", lambda c: c.certificate or UNKNOWN),
+    ("Language", lambda c: c.language),
+    ("Main skills", lambda c: ", ".join(c.skills[:3]) or UNKNOWN),
+]
+
+
+def verdict(courses: list[Course], quality) -> str:
+    sentences = []
+    for_beginners = [c for c in courses if c.level == "Beginner"] or [c for c in courses if c.level == "Mixed"]
+    if for_beginners and len(for_beginners) < len(courses):
+        sentences.append(f"For a beginner, **{for_beginners[0].title}** is the gentler start "
+                         f"({for_beginners[0].level.lower()} level).")
+    elif len({c.level for c in courses}) == 1:
+        sentences.append(f"All are {courses[0].level.lower()} level.")
+    order = {"Beginner": 0, "Mixed": 1, "Intermediate": 2, "Advanced": 3}
+    deepest = max(courses, key=lambda c: (order.get(c.level, 1), estimated_hours(c) or 0))
+    if order.get(deepest.level, 1) >= 2 or (estimated_hours(deepest) or 0) > 0:
+        longer = estimated_hours(deepest)
+        detail = f"{deepest.level.lower()} level" + (f", about {longer:g} hours" if longer else "")
+        sentences.append(f"**{deepest.title}** goes deeper ({detail}).")
+    rated = [c for c in courses if c.rating is not None]
+    if rated:
+        best = max(rated, key=quality)
+        sentences.append(f"Best rated: **{best.title}** ({_rating(best)}).")
+    if len(rated) < len(courses):
+        missing = [c.title for c in courses if c.rating is None]
+        sentences.append(f"No rating is listed for {', '.join(missing)}.")
+    free = [c for c in courses if c.free is True]
+    if free:
+        sentences.append("Free: " + ", ".join(f"**{c.title}**" for c in free) + ".")
+    elif all(c.free is None for c in courses):
+        sentences.append("Prices are not listed for these.")
+    return " ".join(sentences)
+
+
+def build_comparison(courses: list[Course], cards: list[dict], quality) -> dict:
+    rows = [{"label": label, "values": [value(c) for c in courses]} for label, value in ROWS]
+    return {"courses": cards, "rows": rows, "verdict": verdict(courses, quality)}

@@ -1,0 +1,507 @@
+"""The dialogue: a plain, deterministic function of (session, message) -> reply.
+
+Follow-ups are read first when the session has something to follow ("only free ones", "compare
+the first two", "tell me more about the second one", "show me more", "any course for that?");
+everything else goes through the intent classifier.
+"""
+from __future__ import annotations
+
+import re
+
+from assistant.brain import Brain
+from assistant.comparison import build_comparison
+from assistant.filters import Filters, extract_filters, find_level, wants_popular, wants_quality
+from assistant.models import Course
+from assistant.ranking import estimated_hours, level_step
+from assistant.replies import Reply, course_card
+from assistant.sessions import Session
+from assistant.textnorm import fold, tokenize
+
+COURSE_INTENTS = ("recommend", "compare", "course_info", "faq")
+PAGE_SIZE = 3
+
+_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
+             "fifth": 4, "5th": 4, "one": 0, "two": 1, "three": 2}
+_REF_NTH = re.compile(r"\b(?:the\s+)?(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\b(?!\s+(?:two|three|2|3)\b)"
+                      r"|(?:number|no\.?|#|option)\s*([1-5])\b")
+_REF_FIRST_N = re.compile(r"\b(?:the\s+)?(?:first|top)\s+(two|three|2|3)\b")
+_REF_LAST = re.compile(r"\b(?:the\s+)?last(?:\s+one)?\b")
+_REF_ALL = re.compile(r"\b(?:them|these|those|both|all (?:of )?(?:them|three|these))\b")
+_REF_THAT = re.compile(r"\b(?:that|this|it)(?:\s+(?:one|course))?\b")
+_COMPARE = re.compile(r"\b(?:compare|comparison|versus|vs\.?|which (?:is|one is|would be|'s) (?:better|best)|"
+                      r"which (?:one )?should i (?:take|pick|choose)|difference between|differences|better)\b")
+_MORE = re.compile(r"^(?:(?:please\s+)?(?:show|give|list|find)(?:\s+me)?\s+(?:some\s+)?more(?:\s+(?:courses|options|of them|results|please))?|"
+                   r"more(?:\s+(?:courses|options|results|please))?|next(?:\s+(?:ones|page|results))?|"
+                   r"(?:any|some)\s*(?:thing|one)?\s*(?:others?|else)|other (?:ones|options|courses)|"
+                   r"what else(?: do you have)?|anything else|see more|load more)\s*[?!.]*$")
+_FOR_THAT = re.compile(r"\b(?:any|some|a|which|what|recommend|suggest|show)\b.*\b(?:courses?|class(?:es)?|"
+                       r"resources?)\b.*\b(?:for|on|about|to learn|covering)\s+(?:that|this|it|those|these)\b|"
+                       r"\bwhere (?:can|do|should) i (?:learn|study|start with) (?:that|this|it)\b|"
+                       r"\bcourses? for (?:that|this|it)\b")
+_INFO = re.compile(r"\b(?:tell me (?:more )?about|more about|details?|info(?:rmation)?|how long|duration|"
+                   r"how many hours|is (?:it|that|this|the \w+ one) free|cost|price|how much|who (?:teaches|made|runs|offers)|"
+                   r"instructor|teacher|what level|difficulty|rating|rated|certificate|language|skills|"
+                   r"what (?:will|do) i learn|worth it|link|url|describe|explain)\b")
+_CHEAPER = re.compile(r"\b(?:cheaper|less expensive|lower price|cheapest)\b")
+_SHORTER = re.compile(r"\b(?:shorter|quicker|less time|faster)\b")
+_HARDER = re.compile(r"\b(?:more advanced|harder|more challenging|next level|deeper|tougher|something advanced)\b")
+_EASIER = re.compile(r"\b(?:easier|simpler|more basic|less advanced|gentler)\b")
+_REFINE_LEAD = re.compile(r"^(?:only|just|and|but|what about|how about|any|something|anything|ones?|same but|"
+                          r"maybe|now|ok|okay|also|with|without|in|on|for|from|show me|make it|i want|i prefer)\b")
+_GENERIC = frozenset(tokenize("""course courses class classes tutorial tutorials training program programs best top
+    good great recommend recommendation suggest suggestion find show give want need looking look learn learning
+    study studying online teach taught get take start started something anything some any please me one ones
+    which what help option options thing things know way ways i'd i'm im like would could should really""")) - {"learning"}
+
+
+def _respond_small_talk(brain: Brain, session: Session, intent: str, confidence: float) -> Reply:
+    replies = brain.knowledge.intents[intent].replies
+    text = replies[session.turns % len(replies)] if replies else "Happy to help."
+    return Reply(intent, text, confidence, suggestions=brain.starter_suggestions())
+
+
+def respond(brain: Brain, session: Session, message: str) -> Reply:
+    """The reply to `message` in `session`; updates the session's state."""
+    text = " ".join(message.split())
+    session.turns += 1
+    if not text:
+        reply = Reply("help", "Ask me about online courses, for example the questions below.", 1.0,
+                      suggestions=brain.starter_suggestions())
+        return reply
+    corrected, corrections = brain.spelling.correct(text)
+    filters = extract_filters(corrected, brain.vocabulary)
+    reply = _follow_up(brain, session, text, corrected, filters) or _classified(brain, session, text, corrected, filters)
+    reply.corrections = corrections
+    session.last_intent = reply.intent
+    return reply
+
+
+# ---------------------------------------------------------------- follow-ups
+
+def _referenced(session: Session, folded: str, brain: Brain) -> list[Course]:
+    """Courses of the last results that the message points at ("the second one", "both")."""
+    results = [brain.course(i) for i in session.results if brain.course(i)]
+    if not results:
+        return []
+    first_n = _REF_FIRST_N.search(folded)
+    if first_n:
+        n = {"two": 2, "2": 2, "three": 3, "3": 3}[first_n.group(1)]
+        return results[:n]
+    picked = []
+    for match in _REF_NTH.finditer(folded):
+        position = _ORDINALS.get(match.group(1)) if match.group(1) else int(match.group(2)) - 1
+        if position is not None and position < len(results) and results[position] not in picked:
+            picked.append(results[position])
+    if _REF_LAST.search(folded) and results[-1] not in picked:
+        picked.append(results[-1])
+    if picked:
+        return picked
+    if _REF_ALL.search(folded):
+        return results
+    mentions = brain.titles.find(folded, limit=3, min_score=80)
+    by_id = {c.id for c in results}
+    named = [m.course for m in mentions if m.course.id in by_id]
+    if named:
+        return named
+    # A fragment of a title from the last results ("the Michigan one", "the SQL one").
+    words = set(tokenize(folded)) - _GENERIC
+    if words:
+        fragment = [c for c in results if words & set(tokenize(f"{c.title} {c.organization or ''} {c.provider}"))]
+        if 0 < len(fragment) < len(results):
+            return fragment
+    if _REF_THAT.search(folded) and len(results) >= 1:
+        return results[:1]
+    return []
+
+
+def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: Filters) -> Reply | None:
+    has_results = bool(session.results)
+    if _COMPARE.search(folded):
+        mentions = brain.titles.find(folded, limit=3)
+        if len(mentions) >= 2:
+            return None
+        refs = _referenced(session, folded, brain) if has_results else []
+        if len(refs) >= 2:
+            return _comparison_reply(brain, session, refs, 1.0)
+        if not has_results and not filters.topics and not mentions and re.search(r"\b(?:them|these|those|both|first|second)\b", folded):
+            return _clarify(brain, "There's nothing to compare yet. Tell me what you'd like to learn, or name two courses.",
+                            ["Compare data science courses", "Compare Python for Everybody and Python Data Structures",
+                             "Best Python course for beginners"])
+        if has_results and not filters.topics and not mentions:
+            return _comparison_reply(brain, session, [brain.course(i) for i in session.results[:3]], 0.9)
+        return None
+    if _MORE.match(folded):
+        if session.query or not session.filters.is_empty():
+            return _recommendation(brain, session, session.query, session.filters, session.lean_on_quality,
+                                   page=True, confidence=1.0)
+        return _clarify(brain, "More of what? Tell me a topic and I'll find courses.",
+                        brain.starter_suggestions())
+    if session.last_faq and _FOR_THAT.search(folded):
+        faq = brain.knowledge.faq_by_id[session.last_faq]
+        topics = faq.topics or ()
+        query = " ".join(brain.topic_names.get(t, t) for t in topics) or faq.question
+        wanted = Filters(topics=topics[:1]).merged_with(filters.without("topics"))
+        return _recommendation(brain, session, query, wanted, True, confidence=0.9)
+    if has_results:
+        refs = _referenced(session, folded, brain)
+        if refs and (_INFO.search(folded) or len(tokenize(folded)) <= 4):
+            if len(refs) >= 2 and not _INFO.search(folded):
+                return _comparison_reply(brain, session, refs, 0.9)
+            return _course_info(brain, session, refs[0], folded, 0.95)
+    if session.query or not session.filters.is_empty():
+        refined = _refinement(brain, session, folded, filters)
+        if refined is not None:
+            return _recommendation(brain, session, session.query if not filters.topics else _topical_query(folded, brain),
+                                   refined, session.lean_on_quality, confidence=0.95)
+    return None
+
+
+def _refinement(brain: Brain, session: Session, folded: str, filters: Filters) -> Filters | None:
+    """The session's filters changed by a short follow-up, or None when the message is not one."""
+    words = tokenize(folded)
+    new_topic = bool(filters.topics) and set(filters.topics) != set(session.filters.topics)
+    relative = _CHEAPER.search(folded) or _SHORTER.search(folded) or _HARDER.search(folded) or _EASIER.search(folded)
+    stated = filters.without("topics")
+    if not relative and stated.is_empty():
+        return None
+    if len(words) > 8 and not _REFINE_LEAD.match(folded):
+        return None
+    if new_topic and not _REFINE_LEAD.match(folded):
+        return None
+    updated = session.filters.merged_with(filters)
+    shown = [brain.course(i) for i in session.results if brain.course(i)]
+    if _CHEAPER.search(folded):
+        prices = [c.price for c in shown if c.price]
+        updated = updated.merged_with(Filters(max_price=max(min(prices) - 0.01, 0) if prices else 30))
+    if _SHORTER.search(folded):
+        hours = [estimated_hours(c) for c in shown if estimated_hours(c)]
+        updated = updated.merged_with(Filters(max_hours=max(min(hours) - 0.5, 1) if hours else 10))
+    if _HARDER.search(folded) or _EASIER.search(folded):
+        current = updated.level or session.filters.level or (shown[0].level if shown and shown[0].level != "Mixed" else "Beginner")
+        stepped = level_step(current, 1 if _HARDER.search(folded) else -1)
+        updated = Filters(**{**updated.__dict__, "level": stepped})
+    elif filters.level is None and find_level(folded):
+        updated = updated.merged_with(Filters(level=find_level(folded)))
+    return updated
+
+
+# ---------------------------------------------------------------- classified messages
+
+def _topical_query(folded: str, brain: Brain) -> str:
+    """The words that say what to learn, without filter and request words."""
+    return " ".join(w for w in tokenize(folded) if w not in _GENERIC and w not in brain.filter_words)
+
+
+def read_scope(brain: Brain, folded: str, filters: Filters):
+    """The classifier's scores, the titles mentioned, and whether the message names course things."""
+    scores = brain.classifier.classify(folded)
+    mentions = brain.titles.find(folded, limit=3) if scores.intent in ("compare", "course_info", "recommend") else []
+    return scores, mentions, bool(filters.topics or mentions)
+
+
+def decide_scope(scores, evidence: bool, threshold: float) -> tuple[str, float]:
+    """The intent to act on: out_of_scope when the classifier is unsure and nothing in the message
+    names a topic or a course; with such evidence the bar is lower."""
+    intent, confidence = scores.intent, scores.confidence
+    course_side = [(i, p) for i, p in scores.ranking if i in COURSE_INTENTS]
+    if intent == "out_of_scope" or confidence < threshold * (0.6 if evidence else 1.0):
+        if evidence and intent != "out_of_scope" and course_side:
+            return course_side[0]
+        return "out_of_scope", max(confidence, scores.probability("out_of_scope"))
+    return intent, confidence
+
+
+def _classified(brain: Brain, session: Session, text: str, folded: str, filters: Filters) -> Reply:
+    scores, mentions, evidence = read_scope(brain, folded, filters)
+    intent, confidence = decide_scope(scores, evidence, brain.threshold)
+    if intent == "out_of_scope":
+        return _out_of_scope(brain, confidence)
+    course_side = [(i, p) for i, p in scores.ranking if i in COURSE_INTENTS]
+    if intent in ("greet", "thanks", "goodbye", "help"):
+        return _respond_small_talk(brain, session, intent, confidence)
+    if intent in COURSE_INTENTS and len(course_side) > 1:
+        (first, p1), (second, p2) = course_side[0], course_side[1]
+        if p1 - p2 < brain.clarify_margin and not (intent == "compare" and len(mentions) >= 2):
+            return _clarify(brain, "I can read that two ways. Which did you mean?",
+                            [_intent_option(first, text), _intent_option(second, text)], p1)
+    if intent == "faq":
+        return _faq_reply(brain, session, folded, confidence)
+    if intent == "compare":
+        if len(mentions) >= 2:
+            return _comparison_reply(brain, session, [m.course for m in mentions], confidence)
+        if len(mentions) == 1:
+            others = brain.ranker.rank(_topical_query(folded, brain) or mentions[0].course.title,
+                                       Filters(topics=mentions[0].course.topics[:1]), lean_on_quality=True,
+                                       exclude={mentions[0].course.id}, limit=1).courses
+            return _comparison_reply(brain, session, [mentions[0].course] + others, confidence)
+        query = _topical_query(folded, brain)
+        if query or filters.topics:
+            result = brain.ranker.rank(query, filters, lean_on_quality=True, limit=3)
+            if len(result.courses) >= 2:
+                session.query, session.filters, session.lean_on_quality = query, filters, True
+                return _comparison_reply(brain, session, result.courses, confidence)
+        return _clarify(brain, "Which courses should I compare? Name two, or a subject.",
+                        ["Compare data science courses", "Compare Python for Everybody and Python Data Structures",
+                         "Best Python course for beginners"], confidence)
+    if intent == "course_info":
+        if mentions:
+            return _course_info(brain, session, mentions[0].course, folded, confidence)
+        refs = _referenced(session, folded, brain) if session.results else []
+        if refs:
+            return _course_info(brain, session, refs[0], folded, confidence)
+        query = _topical_query(folded, brain)
+        if query:
+            hits = brain.titles.index_.search(query, k=1)
+            if hits and hits[0][1] > 0.5:
+                return _course_info(brain, session, brain.knowledge.courses[hits[0][0]], folded, confidence * 0.8)
+        return _clarify(brain, "Which course would you like to know about? Tell me its title.",
+                        ["Tell me about Python for Everybody", "Best Python course for beginners"], confidence)
+    # recommend
+    query = _topical_query(folded, brain)
+    if not query and filters.is_empty():
+        return _clarify(brain, "Happy to find you a course. What would you like to learn?",
+                        ["Python for beginners", "Machine learning", "Data science", "SQL"], confidence)
+    lean = wants_quality(folded) or wants_popular(folded)
+    return _recommendation(brain, session, query, filters, lean, confidence=confidence)
+
+
+def _intent_option(intent: str, text: str) -> str:
+    return {"recommend": f"Find courses: {text}", "compare": f"Compare: {text}",
+            "course_info": f"Tell me about {text}", "faq": f"Career question: {text}"}.get(intent, text)
+
+
+# ---------------------------------------------------------------- reply builders
+
+def _clarify(brain: Brain, text: str, options: list[str], confidence: float = 1.0) -> Reply:
+    return Reply("clarify", text, confidence, suggestions=options[:4])
+
+
+def _out_of_scope(brain: Brain, confidence: float) -> Reply:
+    replies = brain.knowledge.intents["out_of_scope"].replies
+    text = replies[0] if replies else "Sorry, that's outside what I can help with."
+    return Reply("out_of_scope", text, confidence, suggestions=brain.starter_suggestions())
+
+
+def _cards(brain: Brain, courses: list[Course], filters: Filters) -> list[dict]:
+    return [course_card(c, brain.ranker.why(c, filters)) for c in courses]
+
+
+def _describe_request(brain: Brain, filters: Filters, query: str) -> str:
+    words = []
+    if filters.free:
+        words.append("free")
+    if filters.level:
+        words.append(filters.level.lower())
+    subject = ", ".join(brain.topic_names.get(t, t) for t in filters.topics)
+    words.append(subject or (query if query else "") )
+    words.append("courses")
+    tail = []
+    if filters.provider:
+        tail.append(f"on {filters.provider}")
+    if filters.organization:
+        tail.append(f"from {filters.organization}")
+    if filters.max_price is not None:
+        tail.append(f"under ${filters.max_price:g}")
+    if filters.max_hours is not None:
+        tail.append(f"under {filters.max_hours:g} hours")
+    if filters.min_rating is not None:
+        tail.append(f"rated {filters.min_rating:g}+")
+    if filters.certificate:
+        tail.append("with a certificate")
+    if filters.language:
+        tail.append(f"in {filters.language}")
+    return " ".join(w for w in words + tail if w)
+
+
+def _recommendation(brain: Brain, session: Session, query: str, filters: Filters, lean: bool, *,
+                    confidence: float, page: bool = False) -> Reply:
+    exclude = set(session.shown) if page else set()
+    result = brain.ranker.rank(query, filters, lean_on_quality=lean, exclude=exclude, limit=PAGE_SIZE)
+    session.query, session.filters, session.lean_on_quality = query, filters, lean
+    wanted = _describe_request(brain, filters, query)
+    if not result.courses:
+        session.results = []
+        text = (f"That's all I have for {wanted}." if page else f"I couldn't find {wanted}.")
+        return Reply("recommend", text + " Try another topic or fewer filters.", confidence,
+                     suggestions=["For beginners", "Data science courses", "What math do I need?"],
+                     filters=filters.as_dict())
+    session.results = [c.id for c in result.courses]
+    session.remember_shown(session.results)
+    session.last_faq = None
+    if result.relaxed:
+        dropped = " and ".join(_relaxed_name(name, filters) for name in result.relaxed)
+        found = _describe_request(brain, result.filters, query)
+        text = f"I found no {wanted}. Here are the closest, without {dropped}: {found}."
+    elif page:
+        text = f"Here are more {wanted}."
+    else:
+        order = "best rated first" if lean else "best match first"
+        count = len(result.courses)
+        text = f"Here {'is' if count == 1 else 'are'} {count} {wanted} ({order})."
+    if result.total > len(result.courses) and not page:
+        text += f" {result.total} match in all."
+    return Reply("recommend", text, confidence, courses=_cards(brain, result.courses, result.filters),
+                 suggestions=_recommend_suggestions(result.filters, len(result.courses)),
+                 filters=result.filters.as_dict())
+
+
+def _relaxed_name(name: str, filters: Filters) -> str:
+    value = getattr(filters, name)
+    if name == "free":
+        return "'free'"
+    if name == "topics":
+        return "the topic"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return {"max_price": f"the ${value:g} cap", "max_hours": f"the {value:g}-hour limit",
+                "min_rating": f"the {value:g}+ rating"}.get(name, name)
+    if isinstance(value, str):
+        return f"'{value}'"
+    return {"certificate": "the certificate"}.get(name, name)
+
+
+def _recommend_suggestions(filters: Filters, count: int) -> list[str]:
+    options = []
+    if count >= 2:
+        options.append("Compare the first two")
+    if not filters.free:
+        options.append("Only free ones")
+    if filters.level != "Advanced":
+        options.append("Something more advanced")
+    else:
+        options.append("For beginners")
+    options.append("Show me more")
+    return options[:4]
+
+
+def _comparison_reply(brain: Brain, session: Session, courses: list[Course], confidence: float) -> Reply:
+    courses = [c for c in courses if c is not None][:3]
+    if len(courses) < 2:
+        return _clarify(brain, "I need at least two courses to compare.", ["Compare data science courses"], confidence)
+    cards = _cards(brain, courses, session.filters)
+    comparison = build_comparison(courses, cards, brain.ranker.quality)
+    session.results = [c.id for c in courses]
+    session.remember_shown(session.results)
+    names = " and ".join(f"**{c.title}**" for c in courses) if len(courses) == 2 else \
+        ", ".join(f"**{c.title}**" for c in courses[:-1]) + f" and **{courses[-1].title}**"
+    text = f"Comparing {names}. {comparison['verdict']}"
+    return Reply("compare", text, confidence, courses=cards, comparison=comparison,
+                 suggestions=["Tell me more about the first one", "Tell me more about the second one",
+                              "Only free ones", "Show me more"][:4])
+
+
+def _course_info(brain: Brain, session: Session, course: Course, folded: str, confidence: float) -> Reply:
+    answer = _answer_about(course, folded)
+    related = brain.ranker.rank(course.title, Filters(topics=course.topics[:1]), lean_on_quality=True,
+                                exclude={course.id}, limit=3).courses
+    related = [c for c in related if fold(c.title) != fold(course.title)][:3]
+    session.results = [course.id] + [c.id for c in related]
+    session.remember_shown(session.results)
+    sources = []
+    if course.section:
+        section = brain.knowledge.section_by_id.get(course.section)
+        sources.append({"kind": "section", "id": course.section, "title": section.title if section else course.section})
+    suggestions = [f"Tell me about {c.title}" for c in related[:2]]
+    if related:
+        suggestions.append(f"Compare it with {related[0].title}")
+    cards = _cards(brain, [course] + related, Filters(topics=course.topics[:1]))
+    return Reply("course_info", answer, confidence, courses=cards, suggestions=suggestions[:4], sources=sources)
+
+
+def _answer_about(course: Course, folded: str) -> str:
+    name = f"**{course.title}**"
+    by = f" by {course.organization}" if course.organization else ""
+    if re.search(r"\bhow long|duration|how many (?:hours|weeks)|time\b", folded):
+        hours = estimated_hours(course)
+        if course.duration:
+            extra = f" (about {hours:g} hours)" if course.hours else ""
+            return f"{name} takes {course.duration}{extra} on {course.provider}."
+        if hours:
+            return f"{name} is about {hours:g} hours of content on {course.provider}."
+        return f"{course.provider} doesn't list how long {name} takes."
+    if re.search(r"\bfree|cost|price|how much|pay|paid|expensive\b", folded):
+        if course.free is True:
+            note = " to audit (a verified certificate costs extra)" if course.provider == "edX" else ""
+            return f"Yes, {name} is free{note}."
+        if course.price is not None:
+            return f"{name} costs ${course.price:g} on {course.provider}."
+        if course.free is False:
+            return f"{name} is paid; the listing gives no price."
+        return f"The listing doesn't say whether {name} is free; {course.provider} often lets you audit courses."
+    if re.search(r"\bwho|teach|teaches|instructor|teacher|taught|professor|made|offers?\b", folded):
+        if course.instructors:
+            return f"{name} is taught by {', '.join(course.instructors)}{by}."
+        if course.organization:
+            return f"{name} is offered by {course.organization} on {course.provider}; the listing names no instructor."
+        return f"The listing doesn't say who teaches {name}."
+    if re.search(r"\blevel|difficult|hard|beginner|advanced|prerequisite|easy\b", folded):
+        return f"{name} is listed as {course.level.lower()} level" + (
+            " (suitable for all levels)." if course.level == "Mixed" else ".")
+    if re.search(r"\bcertificate|certification|certified\b", folded):
+        return (f"{name} comes with a certificate ({course.certificate})." if course.certificate
+                else f"The listing doesn't mention a certificate for {name}.")
+    if re.search(r"\brating|rated|reviews?|good|worth\b", folded):
+        if course.rating is not None:
+            reviews = f" from {course.reviews:,} reviews" if course.reviews else ""
+            return f"{name} is rated {course.rating:g}/5 ({course.rating * 2:.1f}/10){reviews}."
+        return f"{course.provider}'s listing gives no rating for {name}" + (
+            f"; {course.enrolled:,} learners have enrolled." if course.enrolled else ".")
+    if re.search(r"\blanguage|english|spanish|taught in\b", folded):
+        return f"{name} is taught in {course.language}."
+    if re.search(r"\bskills?|learn|cover|topics?|about\b", folded) and course.skills and "tell me" not in folded:
+        return f"{name} covers {', '.join(course.skills[:6])}."
+    return _summary(course)
+
+
+def _summary(course: Course) -> str:
+    parts = [f"**{course.title}** is a {course.level.lower() if course.level != 'Mixed' else 'all-levels'} "
+             f"{(course.kind or 'course').lower()} on {course.provider}"
+             + (f" from {course.organization}" if course.organization else "") + "."]
+    if course.blurb:
+        parts.append(course.blurb)
+    if course.why_recommended:
+        parts.append(f"Why it's on our roadmap: {course.why_recommended}")
+    if course.rating is not None:
+        parts.append(f"Rated {course.rating:g}/5" + (f" by {course.reviews:,} learners." if course.reviews else "."))
+    if course.enrolled:
+        parts.append(f"{course.enrolled:,} enrolled.")
+    if course.duration:
+        parts.append(f"Duration: {course.duration}.")
+    if course.free is True:
+        parts.append("Free" + (" to audit." if course.provider == "edX" else "."))
+    elif course.price is not None:
+        parts.append(f"Price: ${course.price:g}.")
+    if course.skills:
+        parts.append(f"Skills: {', '.join(course.skills[:5])}.")
+    return " ".join(parts)
+
+
+def _faq_reply(brain: Brain, session: Session, folded: str, confidence: float) -> Reply:
+    faq, section, score = brain.best_answer(folded)
+    if faq is None and section is None:
+        return _out_of_scope(brain, confidence)
+    courses: list[dict] = []
+    if faq is not None:
+        session.last_faq = faq.id
+        cited = brain.knowledge.section_by_id[faq.section]
+        sources = [{"kind": "faq", "id": faq.id, "title": faq.question, "section": faq.section},
+                   {"kind": "section", "id": cited.id, "title": cited.title}]
+        text = faq.answer
+        if faq.courses and faq.topics:
+            query = " ".join(brain.topic_names.get(t, t) for t in faq.topics[:2])
+            result = brain.ranker.rank(query, Filters(topics=faq.topics[:1]), lean_on_quality=True, limit=3)
+            courses = _cards(brain, result.courses, result.filters)
+            if courses:
+                session.results = [c["id"] for c in courses]
+                session.remember_shown(session.results)
+                session.query, session.filters, session.lean_on_quality = query, result.filters, True
+                text += "\n\nCourses that can help:"
+        related = [brain.knowledge.faq_by_id[i].question for i in brain.related_faqs(faq.id)][:2]
+        suggestions = (["Any courses for that?"] if faq.topics and not courses else []) + related
+        if courses:
+            suggestions.insert(0, "Compare the first two")
+    else:
+        sources = [{"kind": "section", "id": section.id, "title": section.title}]
+        text = brain.section_excerpt(section)
+        suggestions = ["What math do I need?", "How long does it take?"]
+        session.last_faq = None
+    return Reply("faq", text, confidence, courses=courses, sources=sources, suggestions=suggestions[:4])
