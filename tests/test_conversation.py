@@ -1,0 +1,215 @@
+"""Whole conversations played against the assistant, asserting on the replies."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.engine import Assistant
+
+
+@pytest.fixture(scope="module")
+def bot() -> Assistant:
+    return Assistant.load()
+
+
+class Conversation:
+    def __init__(self, bot: Assistant):
+        self.bot = bot
+        self.session_id = None
+        self.replies: list[dict] = []
+
+    def say(self, text: str) -> dict:
+        self.session_id, reply = self.bot.respond(self.session_id, text)
+        self.replies.append(reply)
+        return reply
+
+
+@pytest.fixture
+def chat(bot):
+    return Conversation(bot)
+
+
+def course(bot, course_id):
+    return bot.brain.course(course_id)
+
+
+def titles(reply):
+    return [c["title"] for c in reply["courses"]]
+
+
+# ---------------------------------------------------------------- first answers
+
+def test_best_python_course_for_beginners(chat, bot):
+    reply = chat.say("best Python course for beginners")
+    assert reply["intent"] == "recommend"
+    assert len(reply["courses"]) == 3
+    for card in reply["courses"]:
+        assert card["level"] == "Beginner"
+        assert "python" in course(bot, card["id"]).topics
+        assert card["why"] and "beginner level" in card["why"]
+    assert reply["filters"] == {"topics": ["python"], "level": "Beginner"}
+    assert "Only free ones" in reply["suggestions"]
+
+
+def test_typos_are_forgiven(chat, bot):
+    reply = chat.say("pyhton corse for begginers")
+    assert reply["intent"] == "recommend"
+    assert reply["filters"].get("topics") == ["python"] and reply["filters"].get("level") == "Beginner"
+    assert reply["corrections"] == {"pyhton": "python", "corse": "course", "begginers": "beginners"}
+    assert chat.say("machne lerning")["filters"].get("topics") == ["ml"]
+
+
+def test_out_of_scope_is_refused_honestly(chat):
+    for text in ("what's the weather in Paris", "book a flight to Rome for tomorrow"):
+        reply = chat.say(text)
+        assert reply["intent"] == "out_of_scope", text
+        assert reply["courses"] == [] and reply["suggestions"]
+    assert chat.say("any good course on stats?")["intent"] == "recommend"
+
+
+def test_a_course_title_is_found_by_exact_and_partial_title(chat):
+    reply = chat.say("Think Again I: How to Understand Arguments")
+    assert reply["courses"][0]["title"] == "Think Again I: How to Understand Arguments"
+    reply = chat.say("tell me about the google data analytics certificate")
+    assert reply["intent"] == "course_info"
+    assert "Google Data Analytics" in reply["courses"][0]["title"]
+
+
+def test_faq_answer_keeps_the_articles_figures_and_cites_its_section(chat):
+    reply = chat.say("how long does it take to become an ML engineer?")
+    assert reply["intent"] == "faq"
+    assert "9" in reply["text"] and "18" in reply["text"]
+    kinds = {s["kind"]: s["id"] for s in reply["sources"]}
+    assert kinds["faq"] == "how-long" and kinds["section"] == "how-long"
+
+
+# ---------------------------------------------------------------- follow-ups
+
+def test_refinements_keep_the_rest_of_the_request(chat, bot):
+    first = chat.say("python courses for beginners")
+    assert first["filters"]["level"] == "Beginner"
+    free = chat.say("only free ones")
+    assert free["intent"] == "recommend"
+    assert free["filters"]["free"] is True and free["filters"]["level"] == "Beginner"
+    assert free["filters"]["topics"] == ["python"]
+    assert all(c["free"] is True for c in free["courses"])
+    edx = chat.say("what about on edX?")
+    assert edx["filters"]["provider"] == "edX" and edx["filters"]["topics"] == ["python"]
+    assert all(c["provider"] == "edX" for c in edx["courses"])
+
+
+def test_more_advanced_and_certificate_and_shorter(chat, bot):
+    chat.say("sql courses for beginners")
+    harder = chat.say("something more advanced")
+    assert harder["filters"]["level"] == "Intermediate"
+    assert all(c["level"] == "Intermediate" for c in harder["courses"])
+    cert = chat.say("with a certificate")
+    assert cert["filters"]["certificate"] is True and cert["filters"]["level"] == "Intermediate"
+    assert all(c["certificate"] for c in cert["courses"])
+    chat.say("web development courses on udemy")
+    before = [course(bot, c["id"]) for c in chat.replies[-1]["courses"]]
+    shorter = chat.say("shorter ones")
+    from assistant.ranking import estimated_hours
+    shortest_before = min(estimated_hours(c) for c in before)
+    assert shorter["courses"] and all(estimated_hours(course(bot, c["id"])) < shortest_before for c in shorter["courses"])
+
+
+def test_show_me_more_pages_without_repeating(chat):
+    seen = []
+    seen += [c["id"] for c in chat.say("data science courses")["courses"]]
+    for _ in range(3):
+        reply = chat.say("show me more")
+        assert reply["intent"] == "recommend"
+        ids = [c["id"] for c in reply["courses"]]
+        assert ids and not set(ids) & set(seen)
+        seen += ids
+
+
+def test_references_to_earlier_results(chat):
+    results = chat.say("machine learning courses")["courses"]
+    second = chat.say("tell me more about the second one")
+    assert second["intent"] == "course_info" and second["courses"][0]["id"] == results[1]["id"]
+    chat.say("machine learning courses")
+    last = chat.say("what about the last one?")
+    assert last["courses"][0]["id"] == results[-1]["id"]
+    chat.say("machine learning courses")
+    both = chat.say("compare the first two")
+    assert both["intent"] == "compare"
+    assert [c["id"] for c in both["comparison"]["courses"]] == [c["id"] for c in results[:2]]
+
+
+def test_after_a_faq_answer_any_course_for_that(chat, bot):
+    faq = chat.say("what math do I need?")
+    assert faq["intent"] == "faq"
+    more = chat.say("any courses for that?")
+    assert more["intent"] == "recommend" and more["courses"]
+    faq_topics = set(bot.knowledge.faq_by_id["what-math"].topics)
+    assert all(faq_topics & set(course(bot, c["id"]).topics) for c in more["courses"])
+
+
+def test_a_follow_up_with_nothing_to_follow_asks_back(chat):
+    reply = chat.say("compare them")
+    assert reply["intent"] == "clarify"
+    assert reply["suggestions"] and reply["courses"] == []
+
+
+# ---------------------------------------------------------------- comparisons
+
+def test_compare_named_courses(chat):
+    reply = chat.say("compare Python for Everybody and Programming for Everybody (Getting Started with Python)")
+    assert reply["intent"] == "compare"
+    table = reply["comparison"]
+    assert [c["title"] for c in table["courses"]] == ["Python for Everybody",
+                                                      "Programming for Everybody (Getting Started with Python)"]
+    labels = [row["label"] for row in table["rows"]]
+    for label in ("Provider", "Level", "Rating", "Learners", "Duration", "Price", "Certificate", "Main skills"):
+        assert label in labels
+    assert all(len(row["values"]) == 2 for row in table["rows"])
+    assert "Best rated" in table["verdict"]
+    info = chat.say("tell me more about the first one")
+    assert info["intent"] == "course_info" and info["courses"][0]["title"] == "Python for Everybody"
+
+
+def test_compare_x_vs_y_and_which_is_better(chat):
+    reply = chat.say("Python Data Structures vs Python for Everybody")
+    assert reply["intent"] == "compare" and len(reply["comparison"]["courses"]) == 2
+    reply = chat.say("which is better: Python for Everybody or Python Data Structures?")
+    assert reply["intent"] == "compare"
+
+
+def test_compare_a_category_and_missing_values_show_unknown(chat):
+    reply = chat.say("compare data science courses")
+    assert reply["intent"] == "compare"
+    assert len(reply["comparison"]["courses"]) == 3
+    reply = chat.say("compare Python for Everybody and Python Data Structures on edX")
+    values = [v for row in reply["comparison"]["rows"] for v in row["values"]]
+    assert all(v not in (None, "", "None") for v in values)
+
+
+# ---------------------------------------------------------------- course details
+
+def test_details_answer_the_question_asked(chat):
+    reply = chat.say("how long is Python Data Structures?")
+    assert reply["intent"] == "course_info"
+    assert reply["courses"][0]["title"] == "Python Data Structures"
+    assert reply["courses"][0]["duration"] in reply["text"]
+    assert 2 <= len(reply["courses"]) <= 4
+    free = chat.say("is it free?")
+    assert free["intent"] == "course_info" and free["courses"][0]["title"] == "Python Data Structures"
+    who = chat.say("who teaches Learning How to Learn?")
+    assert who["intent"] == "course_info" and "Learning How to Learn" in who["courses"][0]["title"]
+    level = chat.say("what level is the Deep Learning Specialization?")
+    assert level["courses"][0]["level"].lower() in level["text"].lower()
+
+
+def test_every_reply_offers_next_steps(chat):
+    for text in ("hi", "best sql course", "compare the first two", "do I need a degree?", "thanks"):
+        reply = chat.say(text)
+        assert 2 <= len(reply["suggestions"]) <= 4, (text, reply["suggestions"])
+
+
+def test_the_dialogue_is_deterministic(bot):
+    script = ["python for beginners", "only free ones", "compare the first two", "tell me more about the second one"]
+    first, second = Conversation(bot), Conversation(bot)
+    for line in script:
+        a, b = first.say(line), second.say(line)
+        assert a == b
