@@ -6,10 +6,10 @@ into out_of_scope and two close course intents into a clarifying question.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
@@ -38,6 +38,57 @@ class IntentScores:
         return dict(self.ranking).get(intent, 0.0)
 
 
+def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
+    """Character n-grams inside word boundaries, padded with a space on each side
+    (the same features as scikit-learn's analyzer="char_wb")."""
+    grams = []
+    for word in text.split():
+        padded = f" {word} "
+        for n in range(low, high + 1):
+            if len(padded) <= n:
+                grams.append(padded)   # a short word counts once, whole
+                break
+            grams.extend(padded[i:i + n] for i in range(len(padded) - n + 1))
+    return grams
+
+
+def word_ngrams(text: str, low: int, high: int) -> list[str]:
+    tokens = _WORD_TOKEN.findall(text)
+    grams = []
+    for n in range(low, high + 1):
+        grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+    return grams
+
+
+class _Block:
+    """One fitted TF-IDF feature block, applied without scikit-learn at query time."""
+
+    def __init__(self, vectorizer, coef: np.ndarray, analyzer):
+        self.vocabulary = vectorizer.vocabulary_
+        self.idf = vectorizer.idf_
+        self.coef = coef
+        self.analyzer = analyzer
+
+    def logits(self, text: str) -> np.ndarray:
+        counts: dict[int, int] = {}
+        for gram in self.analyzer(text):
+            index = self.vocabulary.get(gram)
+            if index is not None:
+                counts[index] = counts.get(index, 0) + 1
+        if not counts:
+            return np.zeros(self.coef.shape[1])
+        indices = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        weights = (1.0 + np.log(tf)) * self.idf[indices]
+        weights /= np.sqrt(weights @ weights)
+        return weights @ self.coef[indices]
+
+
+_WORD_TOKEN = re.compile(r"(?u)\b\w+\b|\?")
+WORD_NGRAMS = (1, 2)
+CHAR_NGRAMS = (2, 5)
+
+
 class IntentClassifier:
     def __init__(self, examples: dict[str, list[str]], *, C: float = 6.0, seed: int = 0):
         texts, labels = [], []
@@ -45,22 +96,30 @@ class IntentClassifier:
             for text in items:
                 texts.append(fold(text))
                 labels.append(intent)
-        self.features_ = FeatureUnion([
-            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
-                                      token_pattern=r"(?u)\b\w+\b|\?", min_df=1)),
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                                      min_df=1)),
-        ])
+        words = TfidfVectorizer(analyzer="word", ngram_range=WORD_NGRAMS, sublinear_tf=True,
+                                token_pattern=_WORD_TOKEN.pattern, lowercase=False)
+        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True,
+                                lowercase=False)
+        self.features_ = FeatureUnion([("words", words), ("chars", chars)])
         matrix = self.features_.fit_transform(texts)
         model = LogisticRegression(C=C, max_iter=5000, class_weight="balanced", random_state=seed)
         model.fit(matrix, labels)
-        self.classes_ = list(model.classes_)
-        self.coef_ = model.coef_.T.astype(np.float64)
+        self.model_ = model
+        self.classes_ = [str(c) for c in model.classes_]
+        coef = model.coef_.T.astype(np.float64)
+        split = len(words.vocabulary_)
         self.intercept_ = model.intercept_.astype(np.float64)
+        self._blocks = [
+            _Block(words, coef[:split], lambda t: word_ngrams(t, *WORD_NGRAMS)),
+            _Block(chars, coef[split:], lambda t: char_wb_ngrams(" ".join(t.split()), *CHAR_NGRAMS)),
+        ]
 
     def classify(self, text: str) -> IntentScores:
-        row = self.features_.transform([fold(text)])
-        logits = np.asarray(row @ self.coef_).ravel() + self.intercept_
-        probabilities = softmax(logits)
+        folded = fold(text)
+        logits = self.intercept_.copy()
+        for block in self._blocks:
+            logits += block.logits(folded)
+        shifted = np.exp(logits - logits.max())
+        probabilities = shifted / shifted.sum()
         order = np.argsort(-probabilities)
         return IntentScores(tuple((self.classes_[i], float(probabilities[i])) for i in order))
