@@ -54,8 +54,12 @@ class _Record:
         value = self.mapping.get(key, [])
         if value is None:
             value = []
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.fail(key, f"'{key}' must be a list of non-empty texts")
+        if not isinstance(value, list):
+            self.fail(key, f"'{key}' must be a list of texts, got {type(value).__name__}")
+        for position, item in enumerate(value, start=1):
+            if not isinstance(item, str) or not item.strip():
+                hint = " (quote items that contain ': ')" if isinstance(item, dict) else ""
+                self.fail(key, f"'{key}' item {position} must be non-empty text, got {item!r}{hint}")
         if len(value) < minimum:
             self.fail(key, f"'{key}' needs at least {minimum} items, has {len(value)}")
         return tuple(v.strip() for v in value)

@@ -81,7 +81,7 @@ class IntentExamples:
     replies: tuple[str, ...] = ()
 
 
-@dataclass(slots=True)
+@dataclass
 class Knowledge:
     """Everything loaded from knowledge/, validated and cross-checked."""
 
