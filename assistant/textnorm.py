@@ -20,6 +20,8 @@ same few both each there here s t don
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lowercase and strip accents: 'Introducción' -> 'introduccion'."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

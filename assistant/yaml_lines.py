@@ -61,7 +61,9 @@ def load_yaml(path: Path):
     except KnowledgeError as exc:
         raise KnowledgeError(path, exc.line, exc.message) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed bracket or quote is reported where it was opened, not where the file ends.
+        unclosed = exc.context and ("flow" in exc.context or "quoted" in exc.context)
+        mark = (exc.context_mark if unclosed else None) or exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = " ".join(filter(None, [exc.context, exc.problem]))
         raise KnowledgeError(path, line, f"broken YAML: {problem}") from None
