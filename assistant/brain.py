@@ -7,7 +7,9 @@ from assistant.models import Course, FaqEntry, Knowledge, Section
 from assistant.ranking import CourseRanker
 from assistant.retriever import TfidfRetriever
 from assistant.spelling import SpellingCorrector
-from assistant.textnorm import tokenize
+from collections import Counter
+
+from assistant.textnorm import tokenize, words
 from assistant.titles import TitleMatcher
 from assistant.topics import TopicTagger
 
@@ -55,9 +57,12 @@ class Brain:
         self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
         self.clarify_margin = DEFAULT_CLARIFY_MARGIN if clarify_margin is None else clarify_margin
         vocabulary_texts = [c.title for c in courses] + [" ".join(c.skills) for c in courses]
-        vocabulary_texts += [f.question + " " + " ".join(f.phrasings) for f in knowledge.faqs]
+        # Learners' example phrasings contain typos on purpose: only words used in two or more
+        # examples count as known.
+        vocabulary_texts += [f.question + " " + f.answer for f in knowledge.faqs]
         vocabulary_texts += [s.title + " " + s.text for s in knowledge.sections]
-        vocabulary_texts += [" ".join(e) for e in examples.values()]
+        example_words = Counter(w for items in examples.values() for text in items for w in set(words(text)))
+        vocabulary_texts += [" ".join(w for w, n in example_words.items() if n >= 2)]
         vocabulary_texts += [c.organization or "" for c in courses]
         self.spelling = SpellingCorrector(vocabulary_texts, extra_words=[s for t in knowledge.topics for s in t.synonyms])
         self.filter_words = frozenset(tokenize(_FILTER_WORDS)) | frozenset(

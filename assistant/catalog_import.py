@@ -65,6 +65,21 @@ def parse_list(text: str | None) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+def script_language(title: str) -> str | None:
+    """The language a title's script gives away (Coursera lists no language)."""
+    if re.search(r"[\u3040-\u30ff]", title):
+        return "日本語"
+    if re.search(r"[\u4e00-\u9fff]", title):
+        return "中文"
+    if re.search(r"[\uac00-\ud7af]", title):
+        return "한국어"
+    if re.search(r"[\u0600-\u06ff]", title):
+        return "اللغة العربية"
+    if re.search(r"[\u0400-\u04ff]", title):
+        return "Русский"
+    return None
+
+
 def _clean(text: str | None) -> str | None:
     if text is None:
         return None
@@ -90,7 +105,7 @@ def _coursera(row: dict) -> tuple[dict, str]:
         "duration": _clean(row.get("course_time")),
         "certificate": kind,
         "kind": kind,
-        "language": "English",
+        "language": script_language(row.get("course_title") or "") or "English",
         "skills": parse_list(row.get("course_skills")),
         "url": _clean(row.get("course_url")),
     }

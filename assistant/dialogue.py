@@ -78,8 +78,9 @@ def respond(brain: Brain, session: Session, message: str) -> Reply:
 
 # ---------------------------------------------------------------- follow-ups
 
-def _referenced(session: Session, folded: str, brain: Brain) -> list[Course]:
-    """Courses of the last results that the message points at ("the second one", "both")."""
+def _referenced(session: Session, folded: str, brain: Brain, *, fragments: bool = True) -> list[Course]:
+    """Courses of the last results that the message points at ("the second one", "both",
+    "the Michigan one")."""
     results = [brain.course(i) for i in session.results if brain.course(i)]
     if not results:
         return []
@@ -98,18 +99,20 @@ def _referenced(session: Session, folded: str, brain: Brain) -> list[Course]:
         return picked
     if _REF_ALL.search(folded):
         return results
-    mentions = brain.titles.find(folded, limit=3, min_score=80)
+    if not fragments:
+        return []
     by_id = {c.id for c in results}
-    named = [m.course for m in mentions if m.course.id in by_id]
+    named = [m.course for m in brain.titles.find(folded, limit=3) if m.course.id in by_id]
     if named:
         return named
-    # A fragment of a title from the last results ("the Michigan one", "the SQL one").
-    words = set(tokenize(folded)) - _GENERIC
-    if words:
-        fragment = [c for c in results if words & set(tokenize(f"{c.title} {c.organization or ''} {c.provider}"))]
-        if 0 < len(fragment) < len(results):
+    # A fragment of a title from the last results: "the Michigan one", "the one on edX".
+    cue = re.search(r"\bthe\s+((?:[\w.+#-]+\s+){1,3})one\b|\bthe one (?:from|by|on|about|with) ([\w\s.+#-]+)", folded)
+    if cue:
+        words = set(tokenize(cue.group(1) or cue.group(2))) - _GENERIC
+        fragment = [c for c in results if words and words <= set(tokenize(f"{c.title} {c.organization or ''} {c.provider} {c.level}"))]
+        if fragment:
             return fragment
-    if _REF_THAT.search(folded) and len(results) >= 1:
+    if _REF_THAT.search(folded) and len(tokenize(folded)) <= 6:
         return results[:1]
     return []
 
@@ -143,16 +146,25 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
         wanted = Filters(topics=topics[:1]).merged_with(filters.without("topics"))
         return _recommendation(brain, session, query, wanted, True, confidence=0.9)
     if has_results:
-        refs = _referenced(session, folded, brain)
-        if refs and (_INFO.search(folded) or len(tokenize(folded)) <= 4):
-            if len(refs) >= 2 and not _INFO.search(folded):
-                return _comparison_reply(brain, session, refs, 0.9)
-            return _course_info(brain, session, refs[0], folded, 0.95)
+        refs = _referenced(session, folded, brain, fragments=False)
+        reply = _about_referenced(brain, session, folded, refs)
+        if reply:
+            return reply
     if session.query or not session.filters.is_empty():
         refined = _refinement(brain, session, folded, filters)
         if refined is not None:
-            return _recommendation(brain, session, session.query if not filters.topics else _topical_query(folded, brain),
-                                   refined, session.lean_on_quality, confidence=0.95)
+            query = _topical_query(folded, brain) if set(filters.topics) - set(session.filters.topics) else session.query
+            return _recommendation(brain, session, query, refined, session.lean_on_quality, confidence=0.95)
+    if has_results:
+        return _about_referenced(brain, session, folded, _referenced(session, folded, brain))
+    return None
+
+
+def _about_referenced(brain: Brain, session: Session, folded: str, refs: list[Course]) -> Reply | None:
+    if refs and (_INFO.search(folded) or len(tokenize(folded)) <= 4):
+        if len(refs) >= 2 and not _INFO.search(folded):
+            return _comparison_reply(brain, session, refs, 0.9)
+        return _course_info(brain, session, refs[0], folded, 0.95)
     return None
 
 
@@ -177,7 +189,8 @@ def _refinement(brain: Brain, session: Session, folded: str, filters: Filters) -
         hours = [estimated_hours(c) for c in shown if estimated_hours(c)]
         updated = updated.merged_with(Filters(max_hours=max(min(hours) - 0.5, 1) if hours else 10))
     if _HARDER.search(folded) or _EASIER.search(folded):
-        current = updated.level or session.filters.level or (shown[0].level if shown and shown[0].level != "Mixed" else "Beginner")
+        # "more advanced" is a step up from where we are, not the level named "advanced".
+        current = session.filters.level or (shown[0].level if shown and shown[0].level != "Mixed" else "Beginner")
         stepped = level_step(current, 1 if _HARDER.search(folded) else -1)
         updated = Filters(**{**updated.__dict__, "level": stepped})
     elif filters.level is None and find_level(folded):
@@ -229,7 +242,8 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
     if intent == "compare":
         if len(mentions) >= 2:
             return _comparison_reply(brain, session, [m.course for m in mentions], confidence)
-        if len(mentions) == 1:
+        category = re.search(r"\b(?:courses|classes|programs|options|certificates|specializations)\b", folded)
+        if len(mentions) == 1 and not category:
             others = brain.ranker.rank(_topical_query(folded, brain) or mentions[0].course.title,
                                        Filters(topics=mentions[0].course.topics[:1]), lean_on_quality=True,
                                        exclude={mentions[0].course.id}, limit=1).courses
@@ -249,11 +263,9 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
         refs = _referenced(session, folded, brain) if session.results else []
         if refs:
             return _course_info(brain, session, refs[0], folded, confidence)
-        query = _topical_query(folded, brain)
-        if query:
-            hits = brain.titles.index_.search(query, k=1)
-            if hits and hits[0][1] > 0.5:
-                return _course_info(brain, session, brain.knowledge.courses[hits[0][0]], folded, confidence * 0.8)
+        named = brain.titles.best_named(_INFO.sub(" ", folded))
+        if named is not None:
+            return _course_info(brain, session, named, folded, confidence * 0.8)
         return _clarify(brain, "Which course would you like to know about? Tell me its title.",
                         ["Tell me about Python for Everybody", "Best Python course for beginners"], confidence)
     # recommend
@@ -391,7 +403,8 @@ def _comparison_reply(brain: Brain, session: Session, courses: list[Course], con
 
 def _course_info(brain: Brain, session: Session, course: Course, folded: str, confidence: float) -> Reply:
     answer = _answer_about(course, folded)
-    related = brain.ranker.rank(course.title, Filters(topics=course.topics[:1]), lean_on_quality=True,
+    about = " ".join((course.title,) + course.skills[:5])
+    related = brain.ranker.rank(about, Filters(topics=course.topics[:1]), lean_on_quality=True,
                                 exclude={course.id}, limit=3).courses
     related = [c for c in related if fold(c.title) != fold(course.title)][:3]
     session.results = [course.id] + [c.id for c in related]

@@ -24,7 +24,7 @@ FILTER_NAMES = {"min_rating": "the minimum rating", "certificate": "the certific
                 "max_hours": "the time limit", "organization": "the organization",
                 "provider": "the provider", "max_price": "the price cap", "free": "free",
                 "language": "the language", "level": "the level", "topics": "the topic"}
-PRIOR_REVIEWS = 200  # reviews that count as much as the catalog's mean rating in the Bayesian average
+PRIOR_REVIEWS = 500  # reviews that count as much as the catalog's mean rating in the Bayesian average
 
 
 def estimated_hours(course: Course) -> float | None:
@@ -61,6 +61,7 @@ class CourseRanker:
         self.topic_names = topic_names
         self.quality_ = self._quality(courses)
         self._index = {c.id: i for i, c in enumerate(courses)}
+        self._english = np.array([c.language == "English" for c in courses])
 
     @staticmethod
     def _quality(courses: list[Course]) -> np.ndarray:
@@ -73,9 +74,10 @@ class CourseRanker:
             if course.rating is not None:
                 votes = course.reviews or 0
                 bayes = (votes * course.rating + PRIOR_REVIEWS * mean) / (votes + PRIOR_REVIEWS)
-                quality[i] = 0.8 * min(max((bayes - 3.8) / 1.2, 0.0), 1.0) + 0.2 * popularity[i]
+                quality[i] = 0.7 * min(max(bayes - 4.0, 0.0), 1.0) + 0.3 * popularity[i]
             else:
-                quality[i] = 0.2 + 0.45 * popularity[i]
+                # Without a rating, popularity is the only signal, and a weaker one.
+                quality[i] = 0.15 + 0.5 * popularity[i]
         return quality
 
     def quality(self, course: Course) -> float:
@@ -123,6 +125,9 @@ class CourseRanker:
             docs = np.arange(len(self.courses))
             relevance = np.ones(len(docs), dtype=np.float32)
         quality = self.quality_[docs]
+        if not filters.language:
+            # Unless a language was asked for, courses in English come first.
+            relevance = relevance * np.where(self._english[docs], 1.0, 0.7)
         if lean_on_quality:
             combined = relevance * (0.25 + 0.75 * quality)
         else:

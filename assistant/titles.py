@@ -1,4 +1,9 @@
-"""Finding course titles mentioned in a message, fuzzily ("the google data analytics cert")."""
+"""Finding course titles mentioned in a message, fuzzily ("the google data analytics cert").
+
+Every course is known by its full title and, for titles like "Learning How to Learn: Powerful
+mental tools ...", by the part before the colon. A name is mentioned when (nearly) all of it
+appears in the message, allowing for typos (rapidfuzz alignment).
+"""
 from __future__ import annotations
 
 import re
@@ -8,14 +13,9 @@ from rapidfuzz import fuzz
 
 from assistant.models import Course
 from assistant.retriever import TfidfRetriever
-from assistant.textnorm import fold, tokenize
+from assistant.textnorm import STOPWORDS, fold, words
 
-# Words that say what to do with a course rather than which course it is.
-_COMMAND = re.compile(
-    r"\b(?:compare|comparison|versus|vs|tell me (?:more )?about|more about|details (?:on|of|about)|"
-    r"info(?:rmation)? (?:on|about)|how long (?:is|does)|is|who teaches|what level is|which is better|"
-    r"which one|the|course|courses|class|specialization|certificate|cert|program|please|and|or|with|"
-    r"between|a|an|of|on|about|it|take|free)\b")
+_SPLIT_MAIN = re.compile(r"\s*(?::|\s-\s|\(|\|)\s*")
 
 
 @dataclass(frozen=True)
@@ -24,45 +24,71 @@ class TitleMention:
     score: float
     start: int
     end: int
+    full: bool = True      # the whole title, not just the part before its colon
+
+
+def _names(title: str) -> list[str]:
+    full = " ".join(words(title))
+    names = [full]
+    main = " ".join(words(_SPLIT_MAIN.split(title, maxsplit=1)[0]))
+    if main != full and len(main.split()) >= 2 and len(main) >= 8:
+        names.append(main)
+    return names
 
 
 class TitleMatcher:
     def __init__(self, courses: list[Course], quality):
         self.courses = courses
         self.quality = quality
-        self.index_ = TfidfRetriever({"title": [c.title for c in courses]})
-        self._folded = [fold(c.title) for c in courses]
+        self._names: list[str] = []
+        self._owner: list[int] = []
+        self._full: list[bool] = []
+        for index, course in enumerate(courses):
+            for number, name in enumerate(_names(course.title)):
+                if len(name) >= 6:
+                    self._names.append(name)
+                    self._owner.append(index)
+                    self._full.append(number == 0)
+        self.index_ = TfidfRetriever({"name": self._names})
 
-    def find(self, text: str, limit: int = 3, min_score: float = 86.0) -> list[TitleMention]:
-        """Course titles mentioned in `text`, in the order they appear; duplicates of one title
-        (the same course on several providers) resolve to the best-rated copy."""
-        folded = fold(text)
-        if not tokenize(_COMMAND.sub(" ", folded)):
+    def find(self, text: str, limit: int = 3, min_score: float = 88.0) -> list[TitleMention]:
+        """Course titles mentioned in `text`, in the order they appear; a title shared by several
+        courses (the same course on several providers) resolves to the best-rated copy."""
+        plain = " ".join(words(text))
+        if not plain:
             return []
         found: list[TitleMention] = []
-        for index, _ in self.index_.search(folded, k=40):
-            title = self._folded[index]
-            if len(title) < 6:
-                continue
-            alignment = fuzz.partial_ratio_alignment(title, folded, score_cutoff=min_score - 10)
+        for position, _ in self.index_.search(plain, k=40):
+            name = self._names[position]
+            alignment = fuzz.partial_ratio_alignment(name, plain, score_cutoff=min_score)
             if alignment is None:
                 continue
-            span = folded[alignment.dest_start:alignment.dest_end]
-            # A long title only partly named must still be named by its distinctive words.
-            coverage = len(span) / len(title)
-            score = alignment.score
-            if coverage < 0.98:
-                score = min(score, fuzz.token_set_ratio(title, folded))
-                if len(tokenize(span)) < 2 and coverage < 0.98:
-                    continue
-            if score < min_score:
+            matched = plain[alignment.dest_start:alignment.dest_end]
+            if len(name) > len(plain) or len(matched) < 0.9 * len(name):
+                continue       # only part of the name is in the message
+            if all(w in STOPWORDS for w in matched.split()):
                 continue
-            found.append(TitleMention(self.courses[index], score, alignment.dest_start, alignment.dest_end))
+            course = self.courses[self._owner[position]]
+            found.append(TitleMention(course, alignment.score, alignment.dest_start, alignment.dest_end,
+                                      self._full[position]))
         chosen: list[TitleMention] = []
-        for mention in sorted(found, key=lambda m: (-m.score, -(m.end - m.start), -self.quality(m.course))):
+        ranked = sorted(found, key=lambda m: (-(m.end - m.start), -m.score, not m.full, -self.quality(m.course)))
+        for mention in ranked:
             if any(m.start < mention.end and mention.start < m.end for m in chosen):
                 continue
             chosen.append(mention)
             if len(chosen) == limit:
                 break
         return sorted(chosen, key=lambda m: m.start)
+
+    def best_named(self, text: str, min_score: float = 80.0) -> Course | None:
+        """The course whose title best covers a short text that names one course loosely."""
+        plain = " ".join(words(text))
+        best, best_key = None, None
+        for position, _ in self.index_.search(plain, k=20):
+            score = fuzz.token_set_ratio(self._names[position], plain)
+            course = self.courses[self._owner[position]]
+            key = (score, self.quality(course))
+            if score >= min_score and (best_key is None or key > best_key):
+                best, best_key = course, key
+        return best
