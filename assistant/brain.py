@@ -65,6 +65,7 @@ class Brain:
         vocabulary_texts += [" ".join(w for w, n in example_words.items() if n >= 2)]
         vocabulary_texts += [c.organization or "" for c in courses]
         self.spelling = SpellingCorrector(vocabulary_texts, extra_words=[s for t in knowledge.topics for s in t.synonyms])
+        self.topic_words = frozenset(tokenize(" ".join(s for t in knowledge.topics for s in t.synonyms + (t.name,))))
         self.filter_words = frozenset(tokenize(_FILTER_WORDS)) | frozenset(
             tokenize(" ".join(self.vocabulary.providers)))
 

@@ -237,6 +237,8 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
         if p1 - p2 < brain.clarify_margin and not (intent == "compare" and len(mentions) >= 2):
             return _clarify(brain, "I can read that two ways. Which did you mean?",
                             [_intent_option(first, text), _intent_option(second, text)], p1)
+    if intent == "faq" and filters.topics and _only_names_topics(folded, brain):
+        intent = "recommend"       # "machine learning" alone asks for courses, not the roadmap
     if intent == "faq":
         return _faq_reply(brain, session, folded, confidence)
     if intent == "compare":
@@ -275,6 +277,17 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
                         ["Python for beginners", "Machine learning", "Data science", "SQL"], confidence)
     lean = wants_quality(folded) or wants_popular(folded)
     return _recommendation(brain, session, query, filters, lean, confidence=confidence)
+
+
+_FILLER = frozenset("a an the for in on with and to of me some any about please".split())
+
+
+def _only_names_topics(folded: str, brain: Brain) -> bool:
+    """True for messages like "machine learning" or "free sql courses": topics and filters only,
+    no question."""
+    from assistant.textnorm import normalize_word, words
+    rest = [normalize_word(w) for w in words(folded) if w not in _FILLER]
+    return all(w in _GENERIC or w in brain.filter_words or w in brain.topic_words for w in rest)
 
 
 def _intent_option(intent: str, text: str) -> str:

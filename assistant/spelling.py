@@ -24,20 +24,41 @@ def _cutoff(length: int) -> float:
     return 76.0
 
 
+# English words at least this frequent (pyspellchecker's counts) are known and never changed;
+# the more frequent ones are also candidates for corrections.
+ENGLISH_KNOWN_FREQUENCY = 500
+ENGLISH_CANDIDATE_FREQUENCY = 20000
+
+
+def english_words(min_frequency: int) -> dict[str, int]:
+    from spellchecker import SpellChecker   # only needed while building the vocabulary
+    frequencies = SpellChecker().word_frequency.dictionary
+    return {w: n for w, n in frequencies.items() if n >= min_frequency and w.isalpha()}
+
+
 class SpellingCorrector:
-    def __init__(self, texts, extra_words=()):
+    """`texts` are the knowledge's own texts: a word used there at least twice is known, and
+    `extra_words` (topic synonyms, provider names) always are."""
+
+    def __init__(self, texts, extra_words=(), english: dict[str, int] | None = None):
         counts: Counter[str] = Counter()
         for text in texts:
             counts.update(words(text))
-        counts.update(w for w in extra_words)
-        self.counts_ = counts
+        domain = {w: n for w, n in counts.items() if n >= 2}
+        for phrase in extra_words:
+            for word in words(phrase):
+                domain[word] = domain.get(word, 0) + 2
+        english = english_words(ENGLISH_KNOWN_FREQUENCY) if english is None else english
+        self.domain_ = domain
+        self.english_ = english
+        self.counts_ = domain
         self._by_length: dict[int, list[str]] = defaultdict(list)
-        for word, count in counts.items():
+        for word in set(domain) | {w for w, n in english.items() if n >= ENGLISH_CANDIDATE_FREQUENCY}:
             if len(word) >= 3 and not word.isdigit():
                 self._by_length[len(word)].append(word)
 
     def known(self, word: str) -> bool:
-        return word in self.counts_ or word in STOPWORDS
+        return word in self.domain_ or word in self.english_ or word in STOPWORDS
 
     def suggest(self, word: str) -> str | None:
         """The correction for an unknown word, or None when it is known or nothing is close."""
@@ -50,8 +71,10 @@ class SpellingCorrector:
                 continue
             for candidate, score, _ in process.extract(word, candidates, scorer=fuzz.ratio,
                                                        score_cutoff=_cutoff(len(word)), limit=5):
-                # Same first letter is the commonest case for real typos; frequency breaks ties.
-                key = (score + (4 if candidate[0] == word[0] else 0), self.counts_[candidate])
+                # Same first letter is the commonest case for real typos; the knowledge's own words
+                # beat general English ones; frequency breaks ties.
+                bonus = (4 if candidate[0] == word[0] else 0) + (3 if candidate in self.domain_ else 0)
+                key = (score + bonus, self.domain_.get(candidate, 0), self.english_.get(candidate, 0))
                 if best_key is None or key > best_key:
                     best, best_key = candidate, key
         return best
