@@ -103,7 +103,7 @@ def _coursera(row: dict) -> tuple[dict, str]:
         "reviews": parse_count(row.get("course_reviews_num")),
         "enrolled": parse_count(row.get("course_students_enrolled")),
         "duration": _clean(row.get("course_time")),
-        "certificate": kind,
+        "certificate": (kind if "certificate" in kind.lower() else f"{kind} certificate") if kind else None,
         "kind": kind,
         "language": script_language(row.get("course_title") or "") or "English",
         "skills": parse_list(row.get("course_skills")),

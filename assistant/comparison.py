@@ -54,8 +54,10 @@ def verdict(courses: list[Course], quality) -> str:
     elif len({c.level for c in courses}) == 1:
         sentences.append(f"All are {courses[0].level.lower()} level.")
     order = {"Beginner": 0, "Mixed": 1, "Intermediate": 2, "Advanced": 3}
-    deepest = max(courses, key=lambda c: (order.get(c.level, 1), estimated_hours(c) or 0))
-    if order.get(deepest.level, 1) >= 2 or (estimated_hours(deepest) or 0) > 0:
+    depth = {c.id: (order.get(c.level, 1), estimated_hours(c) or 0) for c in courses}
+    deepest = max(courses, key=lambda c: depth[c.id])
+    # Claim "goes deeper" only when one course is strictly harder or longer than every other.
+    if all(depth[deepest.id] > depth[c.id] for c in courses if c is not deepest):
         longer = estimated_hours(deepest)
         detail = f"{deepest.level.lower()} level" + (f", about {longer:g} hours" if longer else "")
         sentences.append(f"**{deepest.title}** goes deeper ({detail}).")

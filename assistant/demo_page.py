@@ -38,14 +38,29 @@ def _inline(text: str) -> str:
 
 def markdown_to_html(text: str) -> str:
     """Paragraphs and '-' lists, every piece of text escaped."""
-    out, items = [], []
-    for block in re.split(r"\n\s*\n", text.strip()):
-        lines = [l.strip() for l in block.splitlines() if l.strip()]
-        if lines and all(l.startswith("- ") for l in lines):
-            items = "".join(f"<li>{_inline(l[2:])}</li>" for l in lines)
-            out.append(f"<ul>{items}</ul>")
-        elif lines:
-            out.append(f"<p>{_inline(' '.join(lines))}</p>")
+    out, paragraph, items = [], [], []
+
+    def flush():
+        if paragraph:
+            out.append(f"<p>{_inline(' '.join(paragraph))}</p>")
+            paragraph.clear()
+        if items:
+            out.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in items) + "</ul>")
+            items.clear()
+
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            flush()
+        elif line.startswith("- "):
+            if paragraph:
+                flush()
+            items.append(line[2:])
+        else:
+            if items:
+                flush()
+            paragraph.append(line)
+    flush()
     return "\n".join(out)
 
 

@@ -146,6 +146,10 @@ def create_app(settings: dict | None = None, assistant=None) -> Flask:
     def widget_styles():
         return _web_file("widget.css", "text/css; charset=utf-8")
 
+    @app.get("/favicon.ico")
+    def favicon():
+        return Response(status=204)
+
     @app.get("/static/<path:name>")
     def static_file(name):
         return send_from_directory(WEB_DIR / "static", name, max_age=300)
