@@ -38,9 +38,10 @@ def wait_for_health(base_url: str, process: subprocess.Popen, timeout: float = 9
 @contextmanager
 def running_server(settings: dict | None = None, gunicorn: bool = False):
     """Start the real server (python run.py, or gunicorn as the README says) and yield its URL."""
-    port = free_port()
+    settings = dict(settings or {})
+    port = settings.pop("port", None) or free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    for name, value in (settings or {}).items():
+    for name, value in settings.items():
         env["COURSE_ASSISTANT_" + name.upper()] = ",".join(value) if isinstance(value, list) else str(value)
     if gunicorn:
         env["COURSE_ASSISTANT_PORT"] = str(port)
