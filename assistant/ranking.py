@@ -24,6 +24,8 @@ FILTER_NAMES = {"min_rating": "the minimum rating", "certificate": "the certific
                 "max_hours": "the time limit", "organization": "the organization",
                 "provider": "the provider", "max_price": "the price cap", "free": "free",
                 "language": "the language", "level": "the level", "topics": "the topic"}
+RELEVANCE_SATURATION = 0.85       # share of the top score that counts as fully relevant
+RELEVANCE_SATURATION_BEST = 0.7   # ... when the learner asks for the best / most popular
 PRIOR_REVIEWS = 500  # reviews that count as much as the catalog's mean rating in the Bayesian average
 
 
@@ -120,7 +122,10 @@ class CourseRanker:
     def _rank_with(self, docs, scores, filters: Filters, lean_on_quality: bool, exclude: set[str]):
         if len(docs):
             top = float(scores.max())
-            relevance = scores / top
+            # Relevance saturates: every course close enough to the best match counts as fully on
+            # topic, so that among those, quality decides (a rare word in a title must not sink it).
+            saturation = RELEVANCE_SATURATION_BEST if lean_on_quality else RELEVANCE_SATURATION
+            relevance = np.minimum(scores / (top * saturation), 1.0)
         else:
             docs = np.arange(len(self.courses))
             relevance = np.ones(len(docs), dtype=np.float32)
@@ -133,7 +138,7 @@ class CourseRanker:
         else:
             combined = relevance * (0.6 + 0.4 * quality)
         # Keep weakly related courses out unless they carry the topic asked for.
-        keep = relevance >= 0.2
+        keep = relevance >= 0.25
         order = np.lexsort((docs, -combined))
         ranked, ranked_scores = [], []
         for position in order:

@@ -33,11 +33,14 @@ class TfidfRetriever:
                                      sublinear_tf=True, norm=None, dtype=np.float32)
         combined = [" ".join(parts) for parts in zip(*fields.values())]
         vectorizer.fit(combined)
+        # Each field is normalised on its own, then weighted: a long skills list must not dilute
+        # a title that says exactly what the learner asked for.
         matrix = None
+        total = sum(float(weights.get(name, 1.0)) for name in fields)
         for name, texts in fields.items():
-            part = vectorizer.transform(texts) * float(weights.get(name, 1.0))
+            part = normalize(vectorizer.transform(texts), norm="l2", copy=False) * (float(weights.get(name, 1.0)) / total)
             matrix = part if matrix is None else matrix + part
-        matrix = normalize(matrix, norm="l2", copy=False).tocsc()
+        matrix = matrix.tocsc()
         matrix.sort_indices()
         self.vocabulary_ = vectorizer.vocabulary_
         self.idf_ = vectorizer.idf_.astype(np.float32)
