@@ -155,13 +155,17 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
         if refined is not None:
             query = _topical_query(folded, brain) if set(filters.topics) - set(session.filters.topics) else session.query
             return _recommendation(brain, session, query, refined, session.lean_on_quality, confidence=0.95)
-    if has_results:
-        return _about_referenced(brain, session, folded, _referenced(session, folded, brain))
+    if has_results and not re.search(r"\b(?:courses|classes)\b", folded):
+        return _about_referenced(brain, session, folded, _referenced(session, folded, brain), explicit=False)
     return None
 
 
-def _about_referenced(brain: Brain, session: Session, folded: str, refs: list[Course]) -> Reply | None:
-    if refs and (_INFO.search(folded) or len(tokenize(folded)) <= 4):
+def _about_referenced(brain: Brain, session: Session, folded: str, refs: list[Course], explicit: bool = True) -> Reply | None:
+    """Details (or a comparison) of courses the message points at; a short message like "the
+    second one" is enough when it points explicitly, a title fragment needs a question with it."""
+    short = explicit and len(tokenize(folded)) <= 4
+    cue = re.search(r"\bone\b", folded)
+    if refs and (_INFO.search(folded) or short or (cue and not explicit)):
         if len(refs) >= 2 and not _INFO.search(folded):
             return _comparison_reply(brain, session, refs, 0.9)
         return _course_info(brain, session, refs[0], folded, 0.95)
@@ -473,13 +477,15 @@ def _answer_about(course: Course, folded: str) -> str:
             f"; {course.enrolled:,} learners have enrolled." if course.enrolled else ".")
     if re.search(r"\blanguage|english|spanish|taught in\b", folded):
         return f"{name} is taught in {course.language}."
-    if re.search(r"\bskills?|learn|cover|topics?|about\b", folded) and course.skills and "tell me" not in folded:
+    if re.search(r"\bskills?|learn|cover|topics?\b", folded) and course.skills and "tell me" not in folded:
         return f"{name} covers {', '.join(course.skills[:6])}."
     return _summary(course)
 
 
 def _summary(course: Course) -> str:
-    parts = [f"**{course.title}** is a {course.level.lower() if course.level != 'Mixed' else 'all-levels'} "
+    level = course.level.lower() if course.level != "Mixed" else "all-levels"
+    article = "an" if level[0] in "aeiou" else "a"
+    parts = [f"**{course.title}** is {article} {level} "
              f"{(course.kind or 'course').lower()} on {course.provider}"
              + (f" from {course.organization}" if course.organization else "") + "."]
     if course.blurb:
