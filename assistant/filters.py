@@ -18,7 +18,8 @@ _LEVEL_PATTERNS = [
     ("Beginner", r"beginners?|beginning|novices?|newbies?|noobs?|from scratch|starting out|just starting|"
                  r"starter|no (?:prior )?(?:experience|background|knowledge)|zero (?:experience|knowledge)|"
                  r"new to|intro|introductory|introduction|basics|basic|entry[- ]level|first steps|"
-                 r"for dummies|easy|simple"),
+                 r"for dummies|easy|simple|never (?:coded|programmed|done any)|no (?:coding|programming) (?:background|experience)|"
+                 r"complete beginners?|total beginners?|first time|brand new|newcomers?"),
     ("Intermediate", r"intermediate|some experience|next level|not a beginner|mid[- ]level"),
     ("Advanced", r"advanced|expert|experts|in[- ]depth|deep dive|senior|mastery|master class|masterclass"),
 ]
@@ -114,7 +115,9 @@ class FilterVocabulary:
         for course in courses:
             if course.organization:
                 spellings.setdefault(org_key(course.organization), Counter())[course.organization] += 1
-        self.organizations = {key: counts.most_common(1)[0][0] for key, counts in spellings.items()}
+        provider_keys = {org_key(p) for p in self.providers.values()}
+        self.organizations = {key: counts.most_common(1)[0][0] for key, counts in spellings.items()
+                              if key not in provider_keys}
         self._full_orgs, self._cued_orgs = self._org_aliases(self.organizations)
         self.languages = {c.language for c in courses}
 
@@ -163,6 +166,20 @@ def _number(text: str) -> float:
     return int(value) if value.is_integer() else value
 
 
+# Topics a learner mentions about themselves or rules out are not what they want to learn:
+# "I'm a marketing manager", "with no coding background".
+_NOT_WANTED = re.compile(r"\b(?:i'?m|i am|as|work(?:ing)? as|job as) an? [a-z ]{2,40}?(?=\s+(?:with|and|who|but|looking|wanting|want|trying|,)|[,.;]|$)"
+                         r"|\b(?:no|without|zero|little|not much) [a-z]{2,20} (?:background|experience|knowledge|skills)")
+
+
+def _topical_part(text: str, organization: str | None) -> str:
+    if organization:
+        words = org_key(organization).split()
+        text = re.sub(r"\b" + r"[\s.\-_]*".join(map(re.escape, words)) + r"\b", " ", text)
+    stripped = _NOT_WANTED.sub(" ", text)
+    return stripped if stripped.strip() else text
+
+
 def find_level(text: str) -> str | None:
     for level, pattern in reversed(_LEVEL_RES):
         if pattern.search(text):
@@ -173,12 +190,16 @@ def find_level(text: str) -> str | None:
 def extract_filters(text: str, vocabulary: FilterVocabulary) -> Filters:
     """Filters stated in `text` (already folded and spell-corrected)."""
     values: dict = {}
-    values["topics"] = tuple(vocabulary.tagger.tag(text))
+    organization = vocabulary.find_organization(text)
+    values["topics"] = tuple(vocabulary.tagger.tag(_topical_part(text, organization)))
+    if len(values["topics"]) > 1 and "programming" in values["topics"]:
+        # "python programming": the specific language says it all; the umbrella would only narrow.
+        values["topics"] = tuple(t for t in values["topics"] if t != "programming")
     values["level"] = find_level(text)
     for name, provider in vocabulary.providers.items():
         if re.search(rf"\b{re.escape(name)}\b", text):
             values["provider"] = provider
-    values["organization"] = vocabulary.find_organization(text)
+    values["organization"] = organization
     if _FREE.search(text):
         values["free"] = True
     price = _PRICE_CAP.search(text)

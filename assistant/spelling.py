@@ -5,6 +5,7 @@ word of similar length when it is close enough, preferring words the knowledge u
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 
@@ -74,7 +75,8 @@ class SpellingCorrector:
                 # Same first letter is the commonest case for real typos; the knowledge's own words
                 # beat general English ones; frequency breaks ties.
                 bonus = (4 if candidate[0] == word[0] else 0) + (3 if candidate in self.domain_ else 0)
-                key = (score + bonus, self.domain_.get(candidate, 0), self.english_.get(candidate, 0))
+                usage = self.domain_.get(candidate, 0) + self.english_.get(candidate, 0) / 1000
+                key = (score + bonus + 3 * math.log10(1 + usage), usage)
                 if best_key is None or key > best_key:
                     best, best_key = candidate, key
         return best
