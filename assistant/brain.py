@@ -9,12 +9,14 @@ from assistant.retriever import TfidfRetriever
 from assistant.spelling import SpellingCorrector
 from collections import Counter
 
-from assistant.textnorm import tokenize, words
+from assistant.textnorm import STOPWORDS, tokenize, words
 from assistant.titles import TitleMatcher
 from assistant.topics import TopicTagger
 
 # Field weights of the course index: the title says most about a course, then its skills/topics.
 COURSE_FIELD_WEIGHTS = {"title": 3.0, "skills": 1.5, "topics": 1.5, "context": 0.5}
+# Intents whose answers only fit messages in their own words (see Brain.fits_vocabulary).
+SCOPED_INTENTS = ("faq", "greet", "thanks", "goodbye", "help")
 FAQ_MIN_SCORE = 0.18
 SECTION_MIN_SCORE = 0.15
 _FILTER_WORDS = """free cheap cheaper affordable budget beginner beginners intermediate advanced expert
@@ -54,6 +56,7 @@ class Brain:
         for faq in knowledge.faqs:
             examples["faq"].extend((faq.question,) + faq.phrasings)
         self.classifier = IntentClassifier(examples)
+        self._build_vocabularies(knowledge, examples)
         self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
         self.clarify_margin = DEFAULT_CLARIFY_MARGIN if clarify_margin is None else clarify_margin
         vocabulary_texts = [c.title for c in courses] + [" ".join(c.skills) for c in courses]
@@ -68,6 +71,33 @@ class Brain:
         self.topic_words = frozenset(tokenize(" ".join(s for t in knowledge.topics for s in t.synonyms + (t.name,))))
         self.filter_words = frozenset(tokenize(_FILTER_WORDS)) | frozenset(
             tokenize(" ".join(self.vocabulary.providers)))
+
+    def _build_vocabularies(self, knowledge: Knowledge, examples: dict[str, list[str]]):
+        """The words each intent's examples use, and the words that anchor a question in the
+        roadmap's own subject (the topics its FAQ answers are about)."""
+        topic_words = {w for t in knowledge.topics for s in t.synonyms for w in words(s)}
+        roadmap = {w for s in knowledge.sections for w in words(s.title + " " + s.text)}
+        self.intent_words = {}
+        for intent, items in examples.items():
+            vocabulary = {w for text in items for w in words(text)}
+            if intent == "faq":
+                vocabulary |= roadmap | {w for f in knowledge.faqs for w in words(f.answer)} | topic_words
+            self.intent_words[intent] = vocabulary
+        faq_topics = {t for f in knowledge.faqs for t in f.topics}
+        self.anchor_words = {w for t in knowledge.topics if t.id in faq_topics for s in t.synonyms
+                             for w in words(s)} - STOPWORDS
+
+    def fits_vocabulary(self, intent: str, folded: str) -> bool:
+        """Whether the message's words are ones this intent's examples use. Short messages pass;
+        a FAQ question passes when it names the roadmap's subject ("ml", "python", "docker")."""
+        if intent not in SCOPED_INTENTS:
+            return True
+        message = [w for w in words(folded) if w not in STOPWORDS]
+        unknown = [w for w in message if w not in self.intent_words.get(intent, ()) and not w.isdigit()]
+        if intent == "faq":
+            return not unknown or any(w in self.anchor_words for w in message)
+        # Small talk may carry one word of its own ("thanks a ton"), not a request of its own.
+        return len(unknown) <= 1 or len(unknown) * 3 <= len(message)
 
     def course(self, course_id: str) -> Course | None:
         return self.knowledge.course_by_id.get(course_id)

@@ -216,21 +216,29 @@ def read_scope(brain: Brain, folded: str, filters: Filters):
     return scores, mentions, bool(filters.topics or mentions)
 
 
-def decide_scope(scores, evidence: bool, threshold: float) -> tuple[str, float]:
-    """The intent to act on: out_of_scope when the classifier is unsure and nothing in the message
-    names a topic or a course; with such evidence the bar is lower."""
+def decide_scope(brain: Brain, scores, evidence: bool, folded: str, threshold: float) -> tuple[str, float]:
+    """The intent to act on. Out of scope when the classifier is unsure and nothing in the message
+    names a topic or a course (with such evidence the bar is lower), and when the words of the
+    message don't fit the intent it was given: small talk and FAQ answers only cover what their
+    examples and the roadmap talk about."""
     intent, confidence = scores.intent, scores.confidence
     course_side = [(i, p) for i, p in scores.ranking if i in COURSE_INTENTS]
+    refused = "out_of_scope", max(confidence, scores.probability("out_of_scope"))
     if intent == "out_of_scope" or confidence < threshold * (0.6 if evidence else 1.0):
         if evidence and intent != "out_of_scope" and course_side:
             return course_side[0]
-        return "out_of_scope", max(confidence, scores.probability("out_of_scope"))
+        return refused
+    if not brain.fits_vocabulary(intent, folded):
+        if evidence and course_side and course_side[0][0] != intent:
+            return course_side[0]
+        if not evidence:
+            return refused
     return intent, confidence
 
 
 def _classified(brain: Brain, session: Session, text: str, folded: str, filters: Filters) -> Reply:
     scores, mentions, evidence = read_scope(brain, folded, filters)
-    intent, confidence = decide_scope(scores, evidence, brain.threshold)
+    intent, confidence = decide_scope(brain, scores, evidence, folded, brain.threshold)
     if intent == "out_of_scope":
         return _out_of_scope(brain, confidence)
     course_side = [(i, p) for i, p in scores.ranking if i in COURSE_INTENTS]

@@ -125,7 +125,7 @@ def run_evaluation(knowledge_dir=None, data_path: Path | None = None, negatives_
         if expected != "out_of_scope":
             corrected, _ = brain.spelling.correct(text)
             scores, _, evidence = read_scope(brain, corrected, extract_filters(corrected, brain.vocabulary))
-            in_scope_features.append((scores, evidence))
+            in_scope_features.append((scores, evidence, corrected))
     accuracy = sum(g == p for g, p in zip(gold, predicted)) / len(gold)
     confused = Counter((g, p) for g, p in zip(gold, predicted) if g != p).most_common(6)
 
@@ -142,15 +142,15 @@ def run_evaluation(knowledge_dir=None, data_path: Path | None = None, negatives_
             accepted.append(f"{text!r} -> {reply['intent']}")
         corrected, _ = brain.spelling.correct(text)
         scores, _, evidence = read_scope(brain, corrected, extract_filters(corrected, brain.vocabulary))
-        negative_features.append((scores, evidence))
+        negative_features.append((scores, evidence, corrected))
     answered = dict(zip((i["text"] for i in items), predicted))
     in_scope = [i for i in items if i["intent"] != "out_of_scope"]
     refused = sum(1 for i in in_scope if answered[i["text"]] == "out_of_scope")
 
     sweep = []
     for threshold in SWEEP:
-        fa = sum(decide_scope(s, e, threshold)[0] != "out_of_scope" for s, e in negative_features)
-        rr = sum(decide_scope(s, e, threshold)[0] == "out_of_scope" for s, e in in_scope_features)
+        fa = sum(decide_scope(brain, s, e, t, threshold)[0] != "out_of_scope" for s, e, t in negative_features)
+        rr = sum(decide_scope(brain, s, e, t, threshold)[0] == "out_of_scope" for s, e, t in in_scope_features)
         sweep.append({"threshold": threshold,
                       "false_accept": round(fa / len(negative_features), 4) if negative_features else None,
                       "in_scope_refusal": round(rr / len(in_scope_features), 4) if in_scope_features else None})

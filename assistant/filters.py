@@ -59,6 +59,7 @@ LANGUAGES = {
     "اللغة العربية": ["arabic"],
 }
 
+PROVIDER_WORDS = {"coursera", "edx", "udemy"}
 _ORG_GENERIC = {"university", "of", "the", "college", "institute", "school", "at", "and", "de", "del",
                 "la", "technology", "system", "state", "universidad", "universitat", "universita",
                 "business", "academy", "network", "project", "online", "learning"}
@@ -139,7 +140,7 @@ class FilterVocabulary:
                 shorts.setdefault(key + "#initials", initials)
                 short_counts[initials] += 1
         for key, short in shorts.items():
-            if short_counts[short] == 1 and short not in STOPWORDS and short not in full:
+            if short_counts[short] == 1 and short not in STOPWORDS and short not in full and short not in PROVIDER_WORDS:
                 cued[short] = key.split("#")[0]
         return full, cued
 
