@@ -17,7 +17,11 @@ from assistant.topics import TopicTagger
 COURSE_FIELD_WEIGHTS = {"title": 3.0, "skills": 1.5, "topics": 1.5, "context": 0.5}
 # Intents whose answers only fit messages in their own words (see Brain.fits_vocabulary).
 SCOPED_INTENTS = ("faq", "greet", "thanks", "goodbye", "help")
+# Words too general to tie a question to the roadmap's subject ("naval engineering").
+GENERIC_ANCHOR_WORDS = frozenset("""engineering engineer learning science analysis management design development
+    programming language languages model models computer systems system testing data""".split())
 FAQ_MIN_SCORE = 0.18
+FAQ_CLASSIFIER_SURE = 0.35
 SECTION_MIN_SCORE = 0.15
 _FILTER_WORDS = """free cheap cheaper affordable budget beginner beginners intermediate advanced expert
     intro introductory basic basics scratch novice newbie certificate certification certified short quick
@@ -47,6 +51,7 @@ class Brain:
             "questions": [" ".join((f.question,) + f.phrasings) for f in knowledge.faqs],
             "answer": [f.answer for f in knowledge.faqs],
         }, {"questions": 1.0, "answer": 0.35})
+        self.faq_classifier = IntentClassifier({f.id: [f.question, *f.phrasings] for f in knowledge.faqs})
         self.section_index = TfidfRetriever({
             "title": [s.title for s in knowledge.sections],
             "text": [s.text for s in knowledge.sections],
@@ -85,7 +90,7 @@ class Brain:
             self.intent_words[intent] = vocabulary
         faq_topics = {t for f in knowledge.faqs for t in f.topics}
         self.anchor_words = {w for t in knowledge.topics if t.id in faq_topics for s in t.synonyms
-                             for w in words(s)} - STOPWORDS
+                             for w in words(s)} - STOPWORDS - GENERIC_ANCHOR_WORDS
 
     def fits_vocabulary(self, intent: str, folded: str) -> bool:
         """Whether the message's words are ones this intent's examples use. Short messages pass;
@@ -96,7 +101,9 @@ class Brain:
         unknown = [w for w in message if w not in self.intent_words.get(intent, ()) and not w.isdigit()]
         if intent == "faq":
             return not unknown or any(w in self.anchor_words for w in message)
-        # Small talk may carry one word of its own ("thanks a ton"), not a request of its own.
+        if intent == "help":
+            return not unknown or (len(unknown) == 1 and len(message) >= 3)
+        # Small talk may carry a word of its own ("thanks a ton"), not a request of its own.
         return len(unknown) <= 1 or len(unknown) * 3 <= len(message)
 
     def course(self, course_id: str) -> Course | None:
@@ -110,6 +117,11 @@ class Brain:
         """The FAQ entry that answers the question, else the roadmap section that does."""
         faq_hits = self.faq_index.search(folded, k=1)
         section_hits = self.section_index.search(folded, k=1)
+        # The FAQ classifier (character n-grams, so typos and word forms still match) decides
+        # when it is sure; otherwise the TF-IDF match over questions and answers does.
+        ranked = self.faq_classifier.classify(folded)
+        if ranked.confidence >= FAQ_CLASSIFIER_SURE:
+            return self.knowledge.faq_by_id[ranked.intent], None, ranked.confidence
         faq_score = faq_hits[0][1] if faq_hits else 0.0
         section_score = section_hits[0][1] if section_hits else 0.0
         if faq_hits and (faq_score >= FAQ_MIN_SCORE or faq_score >= section_score):

@@ -18,6 +18,7 @@ from assistant.sessions import Session
 from assistant.textnorm import fold, tokenize
 
 COURSE_INTENTS = ("recommend", "compare", "course_info", "faq")
+SURE = 0.8          # small talk this certain is answered whatever words come with it
 PAGE_SIZE = 3
 
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
@@ -212,7 +213,7 @@ def _topical_query(folded: str, brain: Brain) -> str:
 def read_scope(brain: Brain, folded: str, filters: Filters):
     """The classifier's scores, the titles mentioned, and whether the message names course things."""
     scores = brain.classifier.classify(folded)
-    mentions = brain.titles.find(folded, limit=3) if scores.intent in ("compare", "course_info", "recommend") else []
+    mentions = brain.titles.find(folded, limit=3) if scores.intent not in ("greet", "thanks", "goodbye") else []
     return scores, mentions, bool(filters.topics or mentions)
 
 
@@ -228,11 +229,12 @@ def decide_scope(brain: Brain, scores, evidence: bool, folded: str, threshold: f
         if evidence and intent != "out_of_scope" and course_side:
             return course_side[0]
         return refused
-    if not brain.fits_vocabulary(intent, folded):
-        if evidence and course_side and course_side[0][0] != intent:
-            return course_side[0]
-        if not evidence:
-            return refused
+    sure = confidence >= SURE and intent != "faq"
+    if not sure and not brain.fits_vocabulary(intent, folded):
+        fitting = [(i, p) for i, p in course_side if i != intent and brain.fits_vocabulary(i, folded)]
+        if evidence and fitting and fitting[0][1] >= 0.15:
+            return fitting[0]
+        return refused
     return intent, confidence
 
 
@@ -246,9 +248,13 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
         return _respond_small_talk(brain, session, intent, confidence)
     if intent in COURSE_INTENTS and len(course_side) > 1:
         (first, p1), (second, p2) = course_side[0], course_side[1]
-        if p1 - p2 < brain.clarify_margin and not (intent == "compare" and len(mentions) >= 2):
-            return _clarify(brain, "I can read that two ways. Which did you mean?",
-                            [_intent_option(first, text), _intent_option(second, text)], p1)
+        if p1 - p2 < brain.clarify_margin:
+            if not evidence and p1 < 0.6:
+                return _out_of_scope(brain, scores.probability("out_of_scope"))
+            # Asking back is worth it when a topic could mean courses or the roadmap's advice.
+            if {first, second} == {"faq", "recommend"}:
+                return _clarify(brain, "I can read that two ways. Which did you mean?",
+                                [_intent_option(first, text), _intent_option(second, text)], p1)
     if intent == "faq" and filters.topics and _only_names_topics(folded, brain):
         intent = "recommend"       # "machine learning" alone asks for courses, not the roadmap
     if intent == "faq":
