@@ -1,0 +1,31 @@
+"""Understanding must not regress: the evaluation's figures stay above these floors
+(a little below what `course-assistant eval` measured when they were set)."""
+import pytest
+
+from assistant.evaluation import DEFAULT_NEGATIVES, run_evaluation
+
+
+@pytest.fixture(scope="module")
+def report():
+    return run_evaluation()
+
+
+def test_intents_and_answers(report):
+    assert report["items"] >= 300
+    assert report["intent_accuracy"] >= 0.92
+    assert report["constraint_precision_at_3"] >= 0.97
+    assert report["faq_top1"] >= 0.87
+    assert report["filter_exact_match"] >= 0.95
+
+
+def test_typo_variants_within_five_points_of_their_clean_twins(report):
+    assert report["typo_pairs"] >= 40
+    assert report["typo_accuracy"] >= report["typo_clean_twin_accuracy"] - 0.05
+
+
+def test_out_of_scope_is_refused_and_in_scope_is_not(report):
+    assert report["in_scope_refusal_rate"] <= 0.04
+    if not DEFAULT_NEGATIVES.exists():
+        pytest.skip(f"CLINC150 negatives not found at {DEFAULT_NEGATIVES}")
+    assert report["negatives"] > 3000
+    assert report["false_accept_rate"] <= 0.035
