@@ -59,6 +59,8 @@ LANGUAGES = {
     "اللغة العربية": ["arabic"],
 }
 
+_ORG_CUES_BEFORE = {"from", "by", "at", "with", "of"}
+_ORG_CUES_AFTER = {"university", "course", "courses", "class", "classes"}
 PROVIDER_WORDS = {"coursera", "edx", "udemy"}
 _ORG_GENERIC = {"university", "of", "the", "college", "institute", "school", "at", "and", "de", "del",
                 "la", "technology", "system", "state", "universidad", "universitat", "universita",
@@ -119,7 +121,10 @@ class FilterVocabulary:
         provider_keys = {org_key(p) for p in self.providers.values()}
         self.organizations = {key: counts.most_common(1)[0][0] for key, counts in spellings.items()
                               if key not in provider_keys}
-        self._full_orgs, self._cued_orgs = self._org_aliases(self.organizations)
+        full, cued = self._org_aliases(self.organizations)
+        self._full_phrases = {tuple(alias.split()): key for alias, key in full.items()}
+        self._cued_phrases = {tuple(alias.split()): key for alias, key in cued.items()}
+        self._longest_alias = max(map(len, list(self._full_phrases) + list(self._cued_phrases)), default=1)
         self.languages = {c.language for c in courses}
 
     @staticmethod
@@ -145,17 +150,23 @@ class FilterVocabulary:
         return full, cued
 
     def find_organization(self, text: str) -> str | None:
-        plain = " " + " ".join(re.findall(r"[a-z0-9]+", text)) + " "
+        """The organization a message names: a full name anywhere ("IBM", "University of
+        Michigan"), or a short name after "from", "by", "at" ("from Stanford")."""
+        tokens = re.findall(r"[a-z0-9]+", text)
         best = None
-        for alias, key in self._full_orgs.items():
-            if f" {alias} " in plain and (best is None or len(alias) > len(best[0])):
-                best = (alias, key)
-        if best is None:
-            for alias, key in self._cued_orgs.items():
-                if re.search(rf" (?:from|by|at|with|offered by|of) {re.escape(alias)} |"
-                             rf" {re.escape(alias)} (?:university|courses?|classes) ", plain):
-                    if best is None or len(alias) > len(best[0]):
-                        best = (alias, key)
+        for i in range(len(tokens)):
+            for n in range(min(self._longest_alias, len(tokens) - i), 0, -1):
+                phrase = tuple(tokens[i:i + n])
+                key = self._full_phrases.get(phrase)
+                if key is None and phrase in self._cued_phrases:
+                    before = tokens[i - 1] if i else ""
+                    after = tokens[i + n] if i + n < len(tokens) else ""
+                    if before in _ORG_CUES_BEFORE or after in _ORG_CUES_AFTER:
+                        key = self._cued_phrases[phrase]
+                if key is not None:
+                    if best is None or n > best[0]:
+                        best = (n, key)
+                    break
         return self.organizations[best[1]] if best else None
 
     def organization_matches(self, wanted: str, course_org: str | None) -> bool:

@@ -64,6 +64,57 @@ class CourseRanker:
         self.quality_ = self._quality(courses)
         self._index = {c.id: i for i, c in enumerate(courses)}
         self._english = np.array([c.language == "English" for c in courses])
+        self._ids = np.array([c.id for c in courses])
+        self._columns = self._filter_columns(courses)
+
+    def _filter_columns(self, courses: list[Course]) -> dict:
+        """Every filterable fact as a numpy column, so filters are masks, not Python loops."""
+        from assistant.filters import org_key
+        hours = [estimated_hours(c) for c in courses]
+        topics: dict[str, np.ndarray] = {}
+        for i, course in enumerate(courses):
+            for topic in course.topics:
+                topics.setdefault(topic, np.zeros(len(courses), dtype=bool))[i] = True
+        return {
+            "level": np.array([c.level for c in courses]),
+            "provider": np.array([c.provider for c in courses]),
+            "org": np.array([org_key(c.organization) if c.organization else "" for c in courses]),
+            "free": np.array([c.free is True for c in courses]),
+            "price": np.array([c.price if c.price is not None else np.inf for c in courses], dtype=float),
+            "hours": np.array([h if h is not None else np.inf for h in hours], dtype=float),
+            "rating": np.array([c.rating if c.rating is not None else -1.0 for c in courses], dtype=float),
+            "certificate": np.array([bool(c.certificate) for c in courses]),
+            "language": np.array([c.language for c in courses]),
+            "topics": topics,
+        }
+
+    def filter_mask(self, docs: np.ndarray, filters: Filters) -> np.ndarray:
+        """Which of `docs` satisfy every filter (the vectorised twin of `satisfies`)."""
+        from assistant.filters import org_key
+        col = self._columns
+        mask = np.ones(len(docs), dtype=bool)
+        for topic in filters.topics:
+            column = col["topics"].get(topic)
+            mask &= column[docs] if column is not None else False
+        if filters.level:
+            mask &= col["level"][docs] == filters.level
+        if filters.provider:
+            mask &= col["provider"][docs] == filters.provider
+        if filters.organization:
+            mask &= col["org"][docs] == org_key(filters.organization)
+        if filters.free:
+            mask &= col["free"][docs]
+        if filters.max_price is not None:
+            mask &= col["free"][docs] | (col["price"][docs] <= filters.max_price)
+        if filters.max_hours is not None:
+            mask &= col["hours"][docs] <= filters.max_hours
+        if filters.min_rating is not None:
+            mask &= col["rating"][docs] >= filters.min_rating
+        if filters.certificate:
+            mask &= col["certificate"][docs]
+        if filters.language:
+            mask &= col["language"][docs] == filters.language
+        return mask
 
     @staticmethod
     def _quality(courses: list[Course]) -> np.ndarray:
@@ -139,18 +190,19 @@ class CourseRanker:
             combined = relevance * (0.6 + 0.4 * quality)
         # Keep weakly related courses out unless they carry the topic asked for.
         keep = relevance >= 0.25
-        order = np.lexsort((docs, -combined))
-        ranked, ranked_scores = [], []
-        for position in order:
-            course = self.courses[docs[position]]
-            if course.id in exclude:
-                continue
-            if not keep[position] and not (filters.topics and all(t in course.topics for t in filters.topics)):
-                continue
-            if self.satisfies(course, filters):
-                ranked.append(course)
-                ranked_scores.append(float(combined[position]))
-        return ranked, ranked_scores
+        if filters.topics:
+            on_topic = np.ones(len(docs), dtype=bool)
+            for topic in filters.topics:
+                column = self._columns["topics"].get(topic)
+                on_topic &= column[docs] if column is not None else False
+            keep |= on_topic
+        keep &= self.filter_mask(docs, filters)
+        if exclude:
+            keep &= ~np.isin(self._ids[docs], list(exclude))
+        chosen = np.flatnonzero(keep)
+        order = chosen[np.lexsort((docs[chosen], -combined[chosen]))]
+        ranked = [self.courses[docs[p]] for p in order]
+        return ranked, [float(combined[p]) for p in order]
 
     def rank(self, query: str, filters: Filters, *, lean_on_quality: bool = False,
              exclude: set[str] | frozenset = frozenset(), limit: int = 3) -> RankResult:

@@ -35,6 +35,11 @@ def wait_for_health(base_url: str, process: subprocess.Popen, timeout: float = 9
     raise RuntimeError(f"server at {base_url} not healthy after {timeout}s")
 
 
+class ServerURL(str):
+    """The server's base URL, which also knows the server's process id."""
+    pid: int = 0
+
+
 @contextmanager
 def running_server(settings: dict | None = None, gunicorn: bool = False):
     """Start the real server (python run.py, or gunicorn as the README says) and yield its URL."""
@@ -49,7 +54,8 @@ def running_server(settings: dict | None = None, gunicorn: bool = False):
     else:
         command = [sys.executable, "run.py", "--port", str(port)]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base_url = f"http://127.0.0.1:{port}"
+    base_url = ServerURL(f"http://127.0.0.1:{port}")
+    base_url.pid = process.pid
     try:
         wait_for_health(base_url, process)
         yield base_url
