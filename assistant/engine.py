@@ -5,7 +5,8 @@ from pathlib import Path
 
 from assistant.brain import Brain
 from assistant.dialogue import respond
-from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, PROJECT_ROOT, load_knowledge
+from assistant.brain_cache import load_brain
+from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, PROJECT_ROOT
 from assistant.models import Knowledge
 from assistant.replies import Reply
 from assistant.sessions import SessionStore
@@ -15,16 +16,18 @@ __all__ = ["Assistant", "PROJECT_ROOT", "DEFAULT_KNOWLEDGE"]
 
 
 class Assistant:
-    def __init__(self, knowledge: Knowledge, *, session_ttl: float = 1800, max_sessions: int = 10000,
-                 threshold: float | None = None):
-        self.knowledge = knowledge
-        self.brain = Brain(knowledge, threshold=threshold)
+    def __init__(self, knowledge: Knowledge | None = None, *, session_ttl: float = 1800,
+                 max_sessions: int = 10000, brain: Brain | None = None):
+        self.brain = brain or Brain(knowledge)
+        self.knowledge = self.brain.knowledge
         self.sessions = SessionStore(ttl=session_ttl, capacity=max_sessions)
 
     @classmethod
-    def load(cls, knowledge_dir: str | Path | None = None, **options) -> "Assistant":
-        """Load, validate and index the knowledge; raises KnowledgeError naming file and line."""
-        return cls(load_knowledge(knowledge_dir), **options)
+    def load(cls, knowledge_dir: str | Path | None = None, *, cache_dir: str | Path | None = None,
+             **options) -> "Assistant":
+        """Load, validate and index the knowledge (or take it from the cache when nothing changed);
+        raises KnowledgeError naming file and line."""
+        return cls(brain=load_brain(knowledge_dir, cache_dir), **options)
 
     def has_session(self, session_id) -> bool:
         return self.sessions.get(session_id) is not None if isinstance(session_id, str) else False

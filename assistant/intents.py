@@ -10,9 +10,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion
+from functools import partial
 
 from assistant.textnorm import fold
 
@@ -91,6 +89,11 @@ CHAR_NGRAMS = (2, 5)
 
 class IntentClassifier:
     def __init__(self, examples: dict[str, list[str]], *, C: float = 6.0, seed: int = 0):
+        # scikit-learn fits the model; answering needs only numpy (and a cached assistant
+        # starts without importing scikit-learn at all).
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import FeatureUnion
         texts, labels = [], []
         for intent, items in examples.items():
             for text in items:
@@ -110,9 +113,17 @@ class IntentClassifier:
         split = len(words.vocabulary_)
         self.intercept_ = model.intercept_.astype(np.float64)
         self._blocks = [
-            _Block(words, coef[:split], lambda t: word_ngrams(t, *WORD_NGRAMS)),
-            _Block(chars, coef[split:], lambda t: char_wb_ngrams(" ".join(t.split()), *CHAR_NGRAMS)),
+            _Block(words, coef[:split], partial(word_ngrams, low=WORD_NGRAMS[0], high=WORD_NGRAMS[1])),
+            _Block(chars, coef[split:], partial(char_wb_ngrams, low=CHAR_NGRAMS[0], high=CHAR_NGRAMS[1])),
         ]
+
+    def __getstate__(self):
+        # The fitted scikit-learn objects are only needed to fit and to check; keep them out of
+        # the cache so that loading it does not import scikit-learn.
+        state = dict(self.__dict__)
+        state.pop("features_", None)
+        state.pop("model_", None)
+        return state
 
     def classify(self, text: str) -> IntentScores:
         folded = fold(text)

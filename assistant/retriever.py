@@ -14,8 +14,6 @@ import math
 from collections import Counter
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from assistant.textnorm import tokenize
 
@@ -27,6 +25,8 @@ class TfidfRetriever:
         lengths = {len(texts) for texts in fields.values()}
         if len(lengths) != 1:
             raise ValueError(f"every field needs one text per document, got lengths {sorted(lengths)}")
+        from sklearn.feature_extraction.text import TfidfVectorizer   # building only
+        from sklearn.preprocessing import normalize
         weights = weights or {}
         self.n_docs_ = lengths.pop()
         vectorizer = TfidfVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None,

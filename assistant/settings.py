@@ -34,6 +34,8 @@ SETTINGS = [
     Setting("host", "127.0.0.1", str, "Address to listen on."),
     Setting("port", 8000, int, "Port to listen on."),
     Setting("knowledge_dir", "", str, "Knowledge folder; empty means the project's `knowledge/`."),
+    Setting("cache_dir", "", str, "Folder for the cache of the built indexes and models (rebuilt whenever the knowledge "
+            "or the code changes); empty means the project's `.cache/`, `off` turns it off."),
     Setting("allowed_origins", [], list, "Origins (`https://site.example`) allowed to embed the widget and call the API "
             "cross-origin, besides the server's own origin. `*` allows any origin. Comma-separated in the environment."),
     Setting("session_ttl", 1800.0, float, "Seconds a conversation is kept after its last message."),

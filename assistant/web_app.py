@@ -59,8 +59,8 @@ def create_app(settings: dict | None = None, assistant=None) -> Flask:
     settings = settings or load_settings()
     if assistant is None:
         from assistant.engine import Assistant
-        assistant = Assistant.load(settings["knowledge_dir"] or None, session_ttl=settings["session_ttl"],
-                                   max_sessions=settings["max_sessions"])
+        assistant = Assistant.load(settings["knowledge_dir"] or None, cache_dir=settings["cache_dir"] or None,
+                                   session_ttl=settings["session_ttl"], max_sessions=settings["max_sessions"])
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = settings["max_frame_bytes"]
     app.config["SOCK_SERVER_OPTIONS"] = {

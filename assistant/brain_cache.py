@@ -1,0 +1,59 @@
+"""A cache of the built Brain, so a restart on unchanged knowledge starts in a fraction of the time.
+
+The cache file's name is a fingerprint of every knowledge file and of the assistant's own code:
+any edit makes a new fingerprint, so the knowledge is loaded, validated and indexed afresh. An
+unreadable cache is rebuilt; a cache that cannot be written is skipped. The cache is pickled, so
+it lives in a folder only this server writes (`cache_dir` setting, default `.cache/`).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+from assistant.brain import Brain
+from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, PROJECT_ROOT, load_knowledge
+
+DEFAULT_CACHE_DIR = PROJECT_ROOT / ".cache"
+_CODE_DIR = Path(__file__).resolve().parent
+
+
+def fingerprint(knowledge_dir: Path) -> str:
+    digest = hashlib.sha256(sys.version.encode())
+    for folder in (_CODE_DIR, knowledge_dir):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".md", ".yaml", ".yml", ".jsonl"):
+                digest.update(str(path.relative_to(folder)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def load_brain(knowledge_dir: str | Path | None = None, cache_dir: str | Path | None = None) -> Brain:
+    """The Brain for this knowledge: from the cache when it is current, else built (and cached)."""
+    knowledge_dir = Path(knowledge_dir) if knowledge_dir else DEFAULT_KNOWLEDGE_DIR
+    if cache_dir == "off":
+        return Brain(load_knowledge(knowledge_dir))
+    cache = Path(cache_dir) if cache_dir else DEFAULT_CACHE_DIR
+    if not knowledge_dir.is_dir():
+        return Brain(load_knowledge(knowledge_dir))      # raises the clear error
+    path = cache / f"brain-{fingerprint(knowledge_dir)}.pickle"
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        pass
+    brain = Brain(load_knowledge(knowledge_dir))
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        for old in cache.glob("brain-*.pickle"):
+            old.unlink(missing_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=cache, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(brain, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        pass                                              # a read-only install still runs
+    return brain
