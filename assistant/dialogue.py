@@ -241,6 +241,8 @@ def decide_scope(brain: Brain, scores, evidence: bool, folded: str, threshold: f
 def _classified(brain: Brain, session: Session, text: str, folded: str, filters: Filters) -> Reply:
     scores, mentions, evidence = read_scope(brain, folded, filters)
     intent, confidence = decide_scope(brain, scores, evidence, folded, brain.threshold)
+    if len(mentions) >= 2 and _COMPARE.search(folded):
+        intent = "compare"          # two courses named with "vs", "compare", "which is better"
     if intent == "out_of_scope":
         return _out_of_scope(brain, confidence)
     course_side = [(i, p) for i, p in scores.ranking if i in COURSE_INTENTS]

@@ -2,86 +2,124 @@
 
 The socket handler only moves frames; everything the contract promises (welcome, in_reply_to,
 structured errors after which the connection keeps working) is decided here and tested
-without a server.
+without a server. docs/PROTOCOL.md describes every frame and error code.
+
+>>> parse_frame('{"type": "message", "id": "c1", "text": "hi"}', max_chars=2000, max_bytes=65536)
+{'type': 'message', 'id': 'c1', 'text': 'hi'}
+>>> parse_frame('[1]', max_chars=2000, max_bytes=65536)
+Traceback (most recent call last):
+...
+assistant.protocol.ProtocolError: A frame must be a JSON object like {"type": "message", ...}; got a list.
 """
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 
 from assistant.ratelimit import RateLimiter
 
 MAX_ID_CHARS = 128
+FRAME_TYPES = ("message", "hello", "ping")
 
 
 class ProtocolError(Exception):
-    def __init__(self, code: str, message: str, in_reply_to=None):
+    """A frame the server cannot act on: the error frame's code, message and in_reply_to."""
+
+    def __init__(self, code: str, message: str, in_reply_to=None, **extra):
         super().__init__(message)
         self.code = code
         self.message = message
         self.in_reply_to = in_reply_to
+        self.extra = extra
+
+    def to_frame(self) -> str:
+        return error_frame(self.code, self.message, self.in_reply_to, **self.extra)
 
 
-def error_frame(code: str, message: str, in_reply_to=None) -> str:
-    return json.dumps({"type": "error", "in_reply_to": in_reply_to, "code": code, "message": message},
-                      ensure_ascii=False)
+def _dump(frame: dict) -> str:
+    return json.dumps(frame, ensure_ascii=False)
+
+
+def error_frame(code: str, message: str, in_reply_to=None, **extra) -> str:
+    """`extra` keys extend the contract's error frame (e.g. `retry_after` for `rate_limited`)."""
+    return _dump({"type": "error", "in_reply_to": in_reply_to, "code": code, "message": message, **extra})
 
 
 def welcome_frame(session_id: str, reply: dict, resumed: bool) -> str:
-    return json.dumps({"type": "welcome", "session_id": session_id, "resumed": resumed, "reply": reply},
-                      ensure_ascii=False)
+    return _dump({"type": "welcome", "session_id": session_id, "resumed": resumed, "reply": reply})
 
 
 def reply_frame(in_reply_to, session_id: str, reply: dict) -> str:
-    return json.dumps({"type": "reply", "in_reply_to": in_reply_to, "session_id": session_id, "reply": reply},
-                      ensure_ascii=False)
+    return _dump({"type": "reply", "in_reply_to": in_reply_to, "session_id": session_id, "reply": reply})
 
 
-def _client_id(frame: dict):
-    """The client's id for in_reply_to, when it is usable."""
+def pong_frame(in_reply_to) -> str:
+    return _dump({"type": "pong", "in_reply_to": in_reply_to})
+
+
+def _kind_of(value) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null",
+            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+
+
+def _read_id(frame: dict):
+    """The client's id for in_reply_to, or ProtocolError when there is one the server cannot echo."""
     value = frame.get("id")
+    if value is None:
+        return None
     if isinstance(value, (str, int)) and not isinstance(value, bool) and len(str(value)) <= MAX_ID_CHARS:
         return value
-    return None
+    raise ProtocolError("bad_id", f"'id' must be a string or integer of at most {MAX_ID_CHARS} characters; "
+                                  f"got {_kind_of(value)}.")
 
 
 def parse_frame(raw, *, max_chars: int, max_bytes: int) -> dict:
-    """A validated client frame, or ProtocolError with the code the contract's error frame carries."""
+    """A validated client frame (`message`, `hello` or `ping`), or ProtocolError with the error code."""
     if isinstance(raw, (bytes, bytearray)):
-        raise ProtocolError("binary_frame", "Send JSON text frames, not binary ones.")
-    if len(raw.encode("utf-8", "surrogatepass")) > max_bytes:
-        raise ProtocolError("frame_too_large", f"Frames are limited to {max_bytes} bytes.")
+        raise ProtocolError("binary_frame", f"Send JSON text frames, not binary ones (got {len(raw)} bytes).")
+    size = len(raw.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise ProtocolError("frame_too_large", f"Frames are limited to {max_bytes} bytes; this one has {size}.")
     try:
         frame = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise ProtocolError("bad_json", "That frame is not valid JSON.") from None
+    except (ValueError, RecursionError) as error:
+        where = f" ({error})" if isinstance(error, ValueError) else " (nested too deeply)"
+        raise ProtocolError("bad_json", f"That frame is not valid JSON{where}.") from None
     if not isinstance(frame, dict):
-        raise ProtocolError("not_object", "A frame must be a JSON object like {\"type\": \"message\", ...}.")
-    in_reply_to = _client_id(frame)
-    if "id" in frame and frame["id"] is not None and in_reply_to is None:
-        raise ProtocolError("bad_id", f"'id' must be a string or number of at most {MAX_ID_CHARS} characters.")
+        raise ProtocolError("not_object", f'A frame must be a JSON object like {{"type": "message", ...}}; '
+                                          f"got {_kind_of(frame)}.")
+    in_reply_to = _read_id(frame)
     kind = frame.get("type")
     if kind == "message":
-        text = frame.get("text")
-        if not isinstance(text, str) or not text.strip():
-            raise ProtocolError("missing_text", "A message needs a non-empty 'text' string.", in_reply_to)
-        if len(text) > max_chars:
-            raise ProtocolError("text_too_long", f"Messages are limited to {max_chars} characters.", in_reply_to)
-        return {"type": "message", "id": in_reply_to, "text": text}
+        return {"type": "message", "id": in_reply_to, "text": _read_text(frame, max_chars, in_reply_to)}
     if kind == "hello":
         session_id = frame.get("session_id")
         if session_id is not None and (not isinstance(session_id, str) or len(session_id) > MAX_ID_CHARS):
-            raise ProtocolError("bad_session", "'session_id' must be a string.", in_reply_to)
+            raise ProtocolError("bad_session", f"'session_id' must be a string of at most {MAX_ID_CHARS} "
+                                               f"characters; got {_kind_of(session_id)}.", in_reply_to)
         return {"type": "hello", "id": in_reply_to, "session_id": session_id}
     if kind == "ping":
         return {"type": "ping", "id": in_reply_to}
-    known = "message, hello, ping"
-    raise ProtocolError("unknown_type", f"Unknown frame type {kind!r}; known types: {known}.", in_reply_to)
+    shown = repr(kind)[:40] if isinstance(kind, str) else _kind_of(kind)
+    raise ProtocolError("unknown_type", f"Unknown frame type {shown}; known types: {', '.join(FRAME_TYPES)}.",
+                        in_reply_to)
+
+
+def _read_text(frame: dict, max_chars: int, in_reply_to) -> str:
+    text = frame.get("text")
+    if not isinstance(text, str) or not text.strip():
+        got = "nothing" if text is None else ("blank text" if isinstance(text, str) else _kind_of(text))
+        raise ProtocolError("missing_text", f"A message needs a non-empty 'text' string; got {got}.", in_reply_to)
+    if len(text) > max_chars:
+        raise ProtocolError("text_too_long", f"Messages are limited to {max_chars} characters; "
+                                             f"this one has {len(text)}.", in_reply_to)
+    return text
 
 
 @dataclass
 class SocketConversation:
-    """One websocket connection's protocol state."""
+    """One websocket connection's protocol state: its session, and how many bad frames in a row."""
 
     assistant: object
     limiter: RateLimiter
@@ -94,6 +132,7 @@ class SocketConversation:
     unanswered: list = field(default_factory=list)
 
     def open(self, session_id: str | None = None) -> str:
+        """The welcome frame: the session `session_id` when it is alive (resumed), else a new one."""
         resumed = bool(session_id) and self.assistant.has_session(session_id)
         self.session_id, greeting = self.assistant.welcome(session_id if resumed else None)
         return welcome_frame(self.session_id, greeting, resumed)
@@ -102,26 +141,29 @@ class SocketConversation:
         """The frames that answer one client frame."""
         try:
             frame = parse_frame(raw, max_chars=self.max_chars, max_bytes=self.max_bytes)
+            if frame["type"] == "message":
+                self._check_rate(frame["id"])
         except ProtocolError as error:
-            return [self._error(error)]
-        if frame["type"] == "ping":
-            self.consecutive_errors = 0
-            return [json.dumps({"type": "pong", "in_reply_to": frame["id"]})]
-        if frame["type"] == "hello":
-            self.consecutive_errors = 0
-            return [self.open(frame["session_id"])]
-        if not self.limiter.allow(self.session_id or ""):
-            return [self._error(ProtocolError(
-                "rate_limited", f"Too many messages: at most {self.limiter.limit} every "
-                                f"{self.limiter.window:g} seconds. Try again in a moment.", frame["id"]))]
+            return [self._refuse(error)]
         self.consecutive_errors = 0
+        if frame["type"] == "ping":
+            return [pong_frame(frame["id"])]
+        if frame["type"] == "hello":
+            return [self.open(frame["session_id"])]
         self.session_id, reply = self.assistant.respond(self.session_id, frame["text"])
-        if reply["intent"] == "out_of_scope":
+        if reply.get("intent") == "out_of_scope":
             self.unanswered.append(frame["text"])
         return [reply_frame(frame["id"], self.session_id, reply)]
 
-    def _error(self, error: ProtocolError) -> str:
+    def _check_rate(self, in_reply_to):
+        wait = self.limiter.wait_time(self.session_id or "")
+        if wait:
+            raise ProtocolError("rate_limited", f"Too many messages: at most {self.limiter.limit} every "
+                                                f"{self.limiter.window:g} seconds. Try again in {math.ceil(wait)} s.",
+                                in_reply_to, retry_after=round(wait, 3))
+
+    def _refuse(self, error: ProtocolError) -> str:
         self.consecutive_errors += 1
         if self.consecutive_errors >= self.abuse_limit:
             self.closing = f"{self.consecutive_errors} bad frames in a row"
-        return error_frame(error.code, error.message, error.in_reply_to)
+        return error.to_frame()

@@ -1,4 +1,9 @@
-"""A per-session sliding-window rate limit, thread-safe and bounded in memory."""
+"""A per-session sliding-window rate limit, thread-safe and bounded in memory.
+
+>>> limiter = RateLimiter(limit=2, window=10)
+>>> limiter.allow("s1"), limiter.allow("s1"), limiter.allow("s1"), limiter.allow("s2")
+(True, True, False, True)
+"""
 from __future__ import annotations
 
 import threading
@@ -7,11 +12,13 @@ from collections import OrderedDict, deque
 
 
 class RateLimiter:
-    """At most `limit` events per `window` seconds for each key; remembers at most `max_keys` keys."""
+    """At most `limit` events per `window` seconds for each key; remembers at most `max_keys` keys
+    (the least recently active is forgotten first), each with at most `limit` timestamps."""
 
     def __init__(self, limit: int, window: float, max_keys: int = 100_000, clock=time.monotonic):
-        if limit <= 0 or window <= 0:
-            raise ValueError(f"rate limit needs a positive limit and window, got {limit!r} and {window!r}")
+        if limit <= 0 or window <= 0 or max_keys <= 0:
+            raise ValueError(f"rate limit needs a positive limit, window and max_keys, "
+                             f"got {limit!r}, {window!r} and {max_keys!r}")
         self.limit = limit
         self.window = window
         self.max_keys = max_keys
@@ -20,19 +27,27 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     def allow(self, key: str) -> bool:
-        """Count one event for `key`; False when it would go over the limit (not counted then)."""
+        """Count one event for `key`; False when it would go over the limit (and then it is not counted)."""
+        return self.wait_time(key) == 0
+
+    def wait_time(self, key: str) -> float:
+        """Count one event for `key` and return 0, or return the seconds until one is allowed."""
         now = self._clock()
         with self._lock:
-            events = self._events.get(key)
-            if events is None:
-                events = self._events[key] = deque()
-                while len(self._events) > self.max_keys:
-                    self._events.popitem(last=False)
-            else:
-                self._events.move_to_end(key)
+            events = self._events_of(key)
             while events and now - events[0] >= self.window:
                 events.popleft()
             if len(events) >= self.limit:
-                return False
+                return max(events[0] + self.window - now, 0.001)
             events.append(now)
-            return True
+            return 0
+
+    def _events_of(self, key: str) -> deque:
+        events = self._events.get(key)
+        if events is None:
+            events = self._events[key] = deque()
+            while len(self._events) > self.max_keys:
+                self._events.popitem(last=False)
+        else:
+            self._events.move_to_end(key)
+        return events

@@ -3,6 +3,8 @@
 >>> settings = load_settings(environ={"COURSE_ASSISTANT_PORT": "9000"})
 >>> settings["port"], settings["host"]
 (9000, '127.0.0.1')
+
+`python -m assistant.settings > docs/SETTINGS.md` regenerates the documentation.
 """
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ENV_PREFIX = "COURSE_ASSISTANT_"
+CONFIG_ENV = ENV_PREFIX + "CONFIG"       # names the config file when --config is not given
 
 
 class SettingsError(ValueError):
@@ -24,104 +28,166 @@ class Setting:
     default: object
     kind: type
     help: str
+    minimum: float | None = 0            # smallest accepted value, for numbers
 
     @property
     def env(self) -> str:
         return ENV_PREFIX + self.name.upper()
 
 
+KiB = 1024
 SETTINGS = [
-    Setting("host", "127.0.0.1", str, "Address to listen on."),
+    Setting("host", "127.0.0.1", str, "Address to listen on (`0.0.0.0` for every interface)."),
     Setting("port", 8000, int, "Port to listen on."),
     Setting("knowledge_dir", "", str, "Knowledge folder; empty means the project's `knowledge/`."),
     Setting("cache_dir", "", str, "Folder for the cache of the built indexes and models (rebuilt whenever the knowledge "
             "or the code changes); empty means the project's `.cache/`, `off` turns it off."),
-    Setting("allowed_origins", [], list, "Origins (`https://site.example`) allowed to embed the widget and call the API "
-            "cross-origin, besides the server's own origin. `*` allows any origin. Comma-separated in the environment."),
-    Setting("session_ttl", 1800.0, float, "Seconds a conversation is kept after its last message."),
-    Setting("max_sessions", 10000, int, "Conversations kept in memory at most; the least recently used goes first."),
-    Setting("max_message_chars", 2000, int, "Longest message text accepted, in characters."),
-    Setting("max_frame_bytes", 65536, int, "Largest websocket frame or HTTP body answered with a structured error; "
-            "a frame 16 times larger is closed by the transport (code 1009)."),
-    Setting("rate_limit_messages", 20, int, "Messages a session may send per `rate_limit_window` seconds."),
-    Setting("rate_limit_window", 10.0, float, "Length of the rate-limit window, in seconds."),
+    Setting("allowed_origins", [], list, "Origins (`https://site.example`) allowed to open the websocket and call the "
+            "API cross-origin, besides the server's own origin (always allowed). `*` allows any origin. "
+            "Comma-separated in the environment."),
+    Setting("session_ttl", 1800.0, float, "Seconds a conversation is kept after its last message.", minimum=1),
+    Setting("max_sessions", 10000, int, "Conversations kept in memory at most; the least recently used goes first.",
+            minimum=1),
+    Setting("max_message_chars", 2000, int, "Longest message text accepted, in characters.", minimum=1),
+    Setting("max_frame_bytes", 64 * KiB, int, "Largest websocket frame or HTTP body answered with a structured "
+            "error; a frame 16 times larger is closed by the transport (code 1009).", minimum=1 * KiB),
+    Setting("rate_limit_messages", 20, int, "Messages a session may send per `rate_limit_window` seconds.", minimum=1),
+    Setting("rate_limit_window", 10.0, float, "Length of the rate-limit window, in seconds.", minimum=0.001),
     Setting("max_connections", 1000, int, "Open websocket connections at most; beyond it a connection gets a "
-            "`too_many_connections` error and is closed."),
-    Setting("ping_interval", 25.0, float, "Seconds between websocket keep-alive pings (0 turns them off)."),
-    Setting("abuse_limit", 50, int, "Consecutive bad frames after which a websocket is closed (code 1008)."),
+            "`too_many_connections` error frame and is closed (code 1013).", minimum=1),
+    Setting("ping_interval", 25.0, float, "Seconds between websocket keep-alive pings; a client that misses a pong "
+            "is closed. 0 turns pings off."),
+    Setting("abuse_limit", 50, int, "Consecutive bad frames after which a websocket is closed (code 1008).", minimum=1),
+    Setting("threads", 0, int, "Gunicorn worker threads (each open websocket holds one); 0 means "
+            "`max_connections` + 64, so every allowed websocket gets a thread and HTTP still does."),
     Setting("unanswered_log", "", str, "File to append questions the assistant could not answer (out of scope), "
             "for editors to review; empty turns it off."),
 ]
 BY_NAME = {s.name: s for s in SETTINGS}
 
 
-def _convert(setting: Setting, value, source: str):
+def _refuse(setting: Setting, source: str, value, why: str):
+    raise SettingsError(f"setting {setting.name!r} from {source}: {why}, got {value!r}")
+
+
+def _check_origin(setting: Setting, source: str, origin: str):
+    if origin == "*":
+        return
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/") or parts.query:
+        _refuse(setting, source, origin, "each origin must be `*` or a scheme and host like https://site.example")
+
+
+def convert(setting: Setting, value, source: str):
+    """`value` as the setting's type, or SettingsError naming the setting, the source and the value."""
+    if setting.kind is list:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if not isinstance(value, list) or not all(isinstance(part, str) for part in value):
+            _refuse(setting, source, value, "expected a list of strings")
+        for part in value:
+            _check_origin(setting, source, part)
+        return [part.rstrip("/") for part in value]
+    if isinstance(value, bool) or (setting.kind is int and isinstance(value, float) and not value.is_integer()):
+        _refuse(setting, source, value, f"expected {setting.kind.__name__}")
+    if setting.kind is str and not isinstance(value, str):
+        _refuse(setting, source, value, "expected a string")
     try:
-        if setting.kind is list:
-            if isinstance(value, str):
-                value = [v.strip() for v in value.split(",") if v.strip()]
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ValueError
-            return value
-        if setting.kind is int and isinstance(value, float) and not value.is_integer():
-            raise ValueError
-        if isinstance(value, bool):
-            raise ValueError
         converted = setting.kind(value)
     except (TypeError, ValueError):
-        raise SettingsError(f"setting {setting.name!r} from {source}: expected {setting.kind.__name__}, "
-                            f"got {value!r}") from None
-    if setting.kind in (int, float) and converted < 0:
-        raise SettingsError(f"setting {setting.name!r} from {source}: must not be negative, got {value!r}")
-    if setting.name == "port" and not 0 <= converted <= 65535:
-        raise SettingsError(f"setting 'port' from {source}: must be 0-65535, got {value!r}")
-    if setting.name in ("max_sessions", "session_ttl", "max_message_chars", "max_frame_bytes",
-                        "rate_limit_messages", "rate_limit_window", "max_connections") and converted == 0:
-        raise SettingsError(f"setting {setting.name!r} from {source}: must be positive, got {value!r}")
+        _refuse(setting, source, value, f"expected {setting.kind.__name__}")
+    if setting.kind is float and converted != converted:          # NaN
+        _refuse(setting, source, value, "expected a number")
+    if setting.kind in (int, float) and setting.minimum is not None and converted < setting.minimum:
+        _refuse(setting, source, value, f"must be at least {setting.minimum:g}")
+    if setting.name == "port" and converted > 65535:
+        _refuse(setting, source, value, "must be a port number, 0-65535")
+    if setting.name == "host" and (not converted.strip() or " " in converted):
+        _refuse(setting, source, value, "must be a host name or address")
     return converted
 
 
+def read_config_file(path: str | Path) -> dict:
+    """The settings in a TOML file, converted and checked; unknown names are refused."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SettingsError(f"config file {path} not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingsError(f"config file {path} cannot be read: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"config file {path} is not valid TOML: {error}") from None
+    unknown = [name for name in data if name not in BY_NAME]
+    if unknown:
+        raise SettingsError(f"config file {path}: unknown setting {unknown[0]!r}; known: {', '.join(BY_NAME)}")
+    return {name: convert(BY_NAME[name], value, f"config file {path}") for name, value in data.items()}
+
+
+def read_environment(environ) -> dict:
+    """The settings given as COURSE_ASSISTANT_<NAME> variables; a misspelt one is refused, not ignored."""
+    known = {s.env for s in SETTINGS} | {CONFIG_ENV}
+    unknown = sorted(name for name in environ if name.startswith(ENV_PREFIX) and name not in known)
+    if unknown:
+        raise SettingsError(f"unknown environment variable {unknown[0]}; known: {', '.join(sorted(known))}")
+    return {s.name: convert(s, environ[s.env], f"${s.env}") for s in SETTINGS if s.env in environ}
+
+
 def load_settings(config_file: str | Path | None = None, environ=None, overrides: dict | None = None) -> dict:
-    """The settings, each from the last of: default, config file, environment, overrides."""
+    """The settings, each from the last of: default, config file, environment, overrides (flags).
+
+    Without `config_file`, the file named by $COURSE_ASSISTANT_CONFIG is read, if any; overrides
+    whose value is None are skipped (flags not given)."""
     environ = os.environ if environ is None else environ
     values = {s.name: s.default for s in SETTINGS}
+    config_file = config_file or environ.get(CONFIG_ENV) or None
     if config_file:
-        path = Path(config_file)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise SettingsError(f"config file {path} not found") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(f"config file {path}: {exc}") from None
-        for name, value in data.items():
-            if name not in BY_NAME:
-                raise SettingsError(f"config file {path}: unknown setting {name!r}; known: {', '.join(BY_NAME)}")
-            values[name] = _convert(BY_NAME[name], value, str(path))
-    for setting in SETTINGS:
-        if setting.env in environ:
-            values[setting.name] = _convert(setting, environ[setting.env], f"${setting.env}")
+        values.update(read_config_file(config_file))
+    values.update(read_environment(environ))
     for name, value in (overrides or {}).items():
         if value is None:
             continue
         if name not in BY_NAME:
-            raise SettingsError(f"unknown setting {name!r}")
-        values[name] = _convert(BY_NAME[name], value, "the command line")
+            raise SettingsError(f"unknown setting {name!r}; known: {', '.join(BY_NAME)}")
+        values[name] = convert(BY_NAME[name], value, "the command line")
     return values
 
 
-def settings_table_markdown() -> str:
+def gunicorn_threads(settings: dict) -> int:
+    """Threads for gunicorn's gthread worker: the setting, or enough for every allowed websocket."""
+    return settings["threads"] or settings["max_connections"] + 64
+
+
+def _show_default(setting: Setting) -> str:
+    if isinstance(setting.default, list):
+        return ", ".join(setting.default) or "(none)"
+    return str(setting.default) if setting.default != "" else "(empty)"
+
+
+def render_settings_markdown() -> str:
     """docs/SETTINGS.md, generated from the table above (a test keeps the file in step)."""
     lines = [
         "# Settings", "",
-        "Every setting comes from, in order of precedence: the command line (`--host`, `--port`), "
-        "environment variables, a TOML config file (`python run.py --config FILE`), then the default.",
-        "", "```toml", "# example config.toml", 'allowed_origins = ["https://courses.example.com"]',
-        "rate_limit_messages = 30", "```", "",
-        "| setting | default | environment variable | what it does |", "|---|---|---|---|",
+        "Every setting of the server, from `assistant/settings.py`. Each value comes from the first of:",
+        "", "1. a command-line flag (`python run.py --host H --port P`; only host and port have flags);",
+        "2. an environment variable (`COURSE_ASSISTANT_<NAME>`; lists are comma-separated);",
+        "3. a TOML config file, named by `--config FILE` or `$COURSE_ASSISTANT_CONFIG`;",
+        "4. the default.", "",
+        "A value that does not fit (`port = \"eighty\"`, a negative TTL, an origin without a scheme), an "
+        "unknown setting in the file or an unknown `COURSE_ASSISTANT_*` variable stops start-up with a "
+        "message naming the setting, where it came from, and the value.", "",
+        "```toml", "# config.toml", 'host = "0.0.0.0"', 'allowed_origins = ["https://courses.example.com"]',
+        "rate_limit_messages = 30", "session_ttl = 3600", "```", "",
+        "| setting | default | type | environment variable | what it does |", "|---|---|---|---|---|",
     ]
     for s in SETTINGS:
-        default = ", ".join(s.default) if isinstance(s.default, list) else s.default
-        lines.append(f"| `{s.name}` | `{default!s}` | `{s.env}` | {s.help} |")
-    lines.append("")
-    lines.append("Generated by `assistant.settings.settings_table_markdown()`.")
+        kind = "list of origins" if s.kind is list else {"str": "text", "int": "integer", "float": "number"}[s.kind.__name__]
+        lines.append(f"| `{s.name}` | `{_show_default(s)}` | {kind} | `{s.env}` | {s.help} |")
+    lines += ["", "Generated by `python -m assistant.settings > docs/SETTINGS.md`; a test fails when it is stale."]
     return "\n".join(lines) + "\n"
+
+
+settings_table_markdown = render_settings_markdown      # the name earlier callers used
+
+if __name__ == "__main__":
+    print(render_settings_markdown(), end="")

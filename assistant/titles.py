@@ -72,7 +72,7 @@ class TitleMatcher:
             found.append(TitleMention(course, alignment.score, alignment.dest_start, alignment.dest_end,
                                       self._full[position]))
         chosen: list[TitleMention] = []
-        ranked = sorted(found, key=lambda m: (-(m.end - m.start), -m.score, not m.full, -self.quality(m.course)))
+        ranked = sorted(found, key=lambda m: (-round(m.score), -(m.end - m.start), not m.full, -self.quality(m.course)))
         for mention in ranked:
             if any(m.start < mention.end and mention.start < m.end for m in chosen):
                 continue

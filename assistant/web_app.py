@@ -1,30 +1,46 @@
-"""The Flask app: /health, /api/chat, /ws, /widget.js, and the demo page.
+"""The Flask app: /health, /api/chat, /ws, /widget.js, the demo pages and /static/.
 
 `create_app()` builds everything; nothing happens at import time. Serve it with `python run.py`
-(threaded development server) or gunicorn (see docs/SERVING.md).
+(threaded development server) or gunicorn (docs/SERVING.md).
 """
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, jsonify, request, send_from_directory
+from werkzeug.exceptions import HTTPException
 
 from assistant.errors import KnowledgeError
+from assistant.protocol import MAX_ID_CHARS
 from assistant.ratelimit import RateLimiter
 from assistant.settings import SettingsError, load_settings
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
-CROSS_ORIGIN_PATHS = ("/api/", "/ws")
+CHECKED_PATHS = ("/api/", "/ws")          # cross-origin calls here need an allowed Origin
+ASSET_MAX_AGE = 300                       # seconds browsers may keep widget.js and friends
 
 
-def json_error(status: int, code: str, message: str) -> Response:
+def json_error(status: int, code: str, message: str, headers: dict | None = None) -> Response:
+    """The one error shape: {"error": {"code", "message"}}."""
     response = jsonify({"error": {"code": code, "message": message}})
     response.status_code = status
+    response.headers.update(headers or {})
     return response
+
+
+def origin_allowed(origin: str | None, host: str, allowed: list[str]) -> bool:
+    """No Origin (scripts, curl), the server's own origin (the Host the request came to), an
+    allowlisted origin, or any origin when `*` is configured."""
+    if not origin or "*" in allowed:
+        return True
+    if urlsplit(origin).netloc.lower() == host.lower():
+        return True
+    return origin.rstrip("/") in allowed
 
 
 class UnansweredLog:
@@ -42,25 +58,16 @@ class UnansweredLog:
                 handle.write(" ".join(question.split())[:500] + "\n")
 
 
-def origin_allowed(origin: str | None, host_url: str, allowed: list[str]) -> bool:
-    """Requests without an Origin (scripts, curl) and from the server's own origin always pass."""
-    if not origin:
-        return True
-    if "*" in allowed:
-        return True
-    own = urlsplit(host_url)
-    theirs = urlsplit(origin)
-    if theirs.netloc == own.netloc:
-        return True
-    return origin.rstrip("/") in {a.rstrip("/") for a in allowed}
+def load_assistant(settings: dict):
+    from assistant.engine import Assistant       # heavy: only when an app is built
+    return Assistant.load(settings["knowledge_dir"] or None, cache_dir=settings["cache_dir"] or None,
+                          session_ttl=settings["session_ttl"], max_sessions=settings["max_sessions"])
 
 
 def create_app(settings: dict | None = None, assistant=None) -> Flask:
+    """The app; `settings` default to load_settings() (environment and $COURSE_ASSISTANT_CONFIG)."""
     settings = settings or load_settings()
-    if assistant is None:
-        from assistant.engine import Assistant
-        assistant = Assistant.load(settings["knowledge_dir"] or None, cache_dir=settings["cache_dir"] or None,
-                                   session_ttl=settings["session_ttl"], max_sessions=settings["max_sessions"])
+    assistant = assistant or load_assistant(settings)
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = settings["max_frame_bytes"]
     app.config["SOCK_SERVER_OPTIONS"] = {
@@ -75,119 +82,167 @@ def create_app(settings: dict | None = None, assistant=None) -> Flask:
         "limiter": RateLimiter(settings["rate_limit_messages"], settings["rate_limit_window"]),
         "unanswered": UnansweredLog(settings["unanswered_log"]),
     }
-
-    @app.before_request
-    def check_origin():
-        if request.path.startswith(CROSS_ORIGIN_PATHS):
-            origin = request.headers.get("Origin")
-            if not origin_allowed(origin, request.host_url, settings["allowed_origins"]):
-                return json_error(403, "origin_not_allowed",
-                                  f"Origin {origin} is not allowed; add it to the allowed_origins setting.")
-        return None
-
-    @app.after_request
-    def add_cors_headers(response):
-        origin = request.headers.get("Origin")
-        if origin and request.path.startswith("/api/") and response.status_code != 403:
-            response.headers["Access-Control-Allow-Origin"] = origin
-            response.headers["Vary"] = "Origin"
-            response.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
-            response.headers["Access-Control-Allow-Headers"] = "Content-Type"
-        return response
-
-    @app.errorhandler(413)
-    def too_large(_error):
-        return json_error(413, "body_too_large", f"Requests are limited to {settings['max_frame_bytes']} bytes.")
-
-    @app.errorhandler(404)
-    def not_found(_error):
-        return json_error(404, "not_found", f"No such path: {request.path}")
-
-    @app.errorhandler(405)
-    def wrong_method(_error):
-        return json_error(405, "method_not_allowed", f"{request.method} is not allowed on {request.path}")
-
-    @app.get("/health")
-    def health():
-        counts = assistant.knowledge.counts()
-        return jsonify({"status": "ok", "courses": counts["courses"], "faqs": counts["faqs"],
-                        "sections": counts["sections"], "sessions": len(assistant.sessions)})
-
-    @app.route("/api/chat", methods=["POST", "OPTIONS"])
-    def chat():
-        if request.method == "OPTIONS":
-            return Response(status=204)
-        body = request.get_json(silent=True)
-        if body is None:
-            return json_error(400, "bad_json", "Send a JSON body like {\"message\": \"best python course\"}.")
-        if not isinstance(body, dict):
-            return json_error(400, "not_object", "The JSON body must be an object.")
-        message, session_id = body.get("message"), body.get("session_id")
-        if not isinstance(message, str) or not message.strip():
-            return json_error(400, "missing_message", "'message' must be a non-empty string.")
-        if len(message) > settings["max_message_chars"]:
-            return json_error(413, "text_too_long", f"Messages are limited to {settings['max_message_chars']} characters.")
-        if session_id is not None and (not isinstance(session_id, str) or len(session_id) > 128):
-            return json_error(400, "bad_session", "'session_id' must be a string.")
-        limiter = app.extensions["course_assistant"]["limiter"]
-        if session_id and not limiter.allow(session_id):
-            return json_error(429, "rate_limited", f"Too many messages: at most {limiter.limit} every "
-                                                   f"{limiter.window:g} seconds.")
-        session_id, reply = assistant.respond(session_id, message)
-        if reply["intent"] == "out_of_scope":
-            app.extensions["course_assistant"]["unanswered"].add([message])
-        return jsonify({"session_id": session_id, "reply": reply})
-
-    @app.get("/widget.js")
-    def widget_script():
-        return _web_file("widget.js", "text/javascript; charset=utf-8")
-
-    @app.get("/widget.css")
-    def widget_styles():
-        return _web_file("widget.css", "text/css; charset=utf-8")
-
-    @app.get("/favicon.ico")
-    def favicon():
-        return Response(status=204)
-
-    @app.get("/static/<path:name>")
-    def static_file(name):
-        return send_from_directory(WEB_DIR / "static", name, max_age=300)
-
-    @app.get("/")
-    def demo():
-        from assistant.demo_page import render_demo_page
-        return Response(render_demo_page(assistant.knowledge, page="article"), mimetype="text/html")
-
-    @app.get("/about")
-    def about():
-        from assistant.demo_page import render_demo_page
-        return Response(render_demo_page(assistant.knowledge, page="about"), mimetype="text/html")
-
+    register_guards(app, settings)
+    register_api(app)
+    register_pages(app, assistant)
     from assistant.ws_handler import register_socket
     register_socket(app)
     return app
 
 
-def _web_file(name: str, mimetype: str) -> Response:
-    response = send_from_directory(WEB_DIR, name, mimetype=mimetype, max_age=300)
+def register_guards(app: Flask, settings: dict):
+    """Origins, CORS, and JSON for every error."""
+
+    @app.before_request
+    def check_origin():
+        origin = request.headers.get("Origin")
+        if request.path.startswith(CHECKED_PATHS) and not origin_allowed(origin, request.host,
+                                                                         settings["allowed_origins"]):
+            return json_error(403, "origin_not_allowed",
+                              f"Origin {origin[:200]} is not allowed; add it to the allowed_origins setting.")
+        return None
+
+    @app.after_request
+    def add_cors_headers(response):
+        origin = request.headers.get("Origin")
+        if request.path.startswith("/api/"):
+            response.headers.add("Vary", "Origin")
+            if origin and response.status_code != 403:      # refused origins were stopped before
+                response.headers["Access-Control-Allow-Origin"] = origin
+                response.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+                response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+                response.headers["Access-Control-Max-Age"] = "600"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        messages = {
+            400: "Bad request" + (": use a websocket client for /ws" if request.path == "/ws" else "."),
+            404: f"No such path: {request.path[:200]}",
+            405: f"{request.method} is not allowed on {request.path[:200]}.",
+            413: f"Requests are limited to {settings['max_frame_bytes']} bytes"
+                 + (f"; this one has {request.content_length}." if request.content_length else "."),
+        }
+        codes = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}
+        code = codes.get(error.code, (error.name or "error").lower().replace(" ", "_"))
+        return json_error(error.code or 500, code, messages.get(error.code, error.description or error.name))
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("unexpected error on %s %s", request.method, request.path)
+        return json_error(500, "internal_error", "The assistant failed on this request; it has been logged.")
+
+
+class ChatInputError(ValueError):
+    """Bad input to /api/chat: the status, code and message of the JSON error to answer."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def read_chat_request(settings: dict) -> tuple[str, str | None]:
+    """(message, session_id) from the JSON body, or ChatInputError."""
+    body = request.get_json(force=True, silent=True)       # any Content-Type: curl -d sends a form type
+    if body is None:
+        raise ChatInputError(400, "bad_json", 'Send a JSON body like {"message": "best python course"}.')
+    if not isinstance(body, dict):
+        raise ChatInputError(400, "not_object", f"The JSON body must be an object; got {type(body).__name__}.")
+    message, session_id = body.get("message"), body.get("session_id")
+    if not isinstance(message, str) or not message.strip():
+        got = "nothing" if message is None else ("blank text" if isinstance(message, str) else type(message).__name__)
+        raise ChatInputError(400, "missing_message", f"'message' must be a non-empty string; got {got}.")
+    if len(message) > settings["max_message_chars"]:
+        raise ChatInputError(413, "text_too_long", f"Messages are limited to {settings['max_message_chars']} "
+                                                   f"characters; this one has {len(message)}.")
+    if session_id is not None and (not isinstance(session_id, str) or len(session_id) > MAX_ID_CHARS):
+        raise ChatInputError(400, "bad_session", f"'session_id' must be a string of at most {MAX_ID_CHARS} "
+                                                 f"characters; got {type(session_id).__name__}.")
+    return message, session_id or None
+
+
+def register_api(app: Flask):
+    parts = app.extensions["course_assistant"]
+    assistant, settings, limiter = parts["assistant"], parts["settings"], parts["limiter"]
+
+    @app.get("/health")
+    def health():
+        knowledge = assistant.knowledge
+        return jsonify({"status": "ok", "courses": len(getattr(knowledge, "courses", ())),
+                        "faqs": len(getattr(knowledge, "faqs", ())), "sections": len(knowledge.sections),
+                        "sessions": len(getattr(assistant, "sessions", ()))})
+
+    @app.route("/api/chat", methods=["POST", "OPTIONS"])
+    def chat():
+        if request.method == "OPTIONS":          # CORS preflight; headers added after the request
+            return Response(status=204)
+        try:
+            message, session_id = read_chat_request(settings)
+        except ChatInputError as error:
+            return json_error(error.status, error.code, error.message)
+        wait = limiter.wait_time(session_id) if session_id else 0
+        if wait:
+            return json_error(429, "rate_limited", f"Too many messages: at most {limiter.limit} every "
+                                                   f"{limiter.window:g} seconds. Try again in {math.ceil(wait)} s.",
+                              headers={"Retry-After": str(math.ceil(wait))})
+        session_id, reply = assistant.respond(session_id, message)
+        if reply.get("intent") == "out_of_scope":
+            parts["unanswered"].add([message])
+        return jsonify({"session_id": session_id, "reply": reply})
+
+
+def register_pages(app: Flask, assistant):
+    @app.get("/widget.js")
+    def widget_script():
+        return serve_asset("widget.js", "text/javascript; charset=utf-8")
+
+    @app.get("/widget.css")
+    def widget_styles():
+        return serve_asset("widget.css", "text/css; charset=utf-8")
+
+    @app.get("/static/<path:name>")
+    def static_file(name):
+        return send_from_directory(WEB_DIR / "static", name, max_age=ASSET_MAX_AGE)
+
+    @app.get("/favicon.ico")
+    def favicon():
+        return Response(status=204)
+
+    @app.get("/")
+    def demo():
+        return render_page(assistant.knowledge, "article")
+
+    @app.get("/about")
+    def about():
+        return render_page(assistant.knowledge, "about")
+
+
+def render_page(knowledge, page: str) -> Response:
+    from assistant.demo_page import render_demo_page
+    return Response(render_demo_page(knowledge, page=page), mimetype="text/html")
+
+
+def serve_asset(name: str, mimetype: str) -> Response:
+    """A widget file for any origin's pages: cached briefly, revalidated by ETag."""
+    response = send_from_directory(WEB_DIR, name, mimetype=mimetype, max_age=ASSET_MAX_AGE)
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
 def serve(argv: list[str] | None = None) -> int:
     """`python run.py [--host H] [--port P] [--config FILE]`: the threaded development server."""
-    parser = argparse.ArgumentParser(prog="run.py", description="Serve the course assistant.")
-    parser.add_argument("--host")
-    parser.add_argument("--port", type=int)
-    parser.add_argument("--config", help="TOML file of settings (see docs/SETTINGS.md)")
+    parser = argparse.ArgumentParser(prog="run.py", description="Serve the course assistant (docs/SETTINGS.md).")
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    parser.add_argument("--config", help="TOML file of settings (default $COURSE_ASSISTANT_CONFIG)")
     args = parser.parse_args(argv)
     try:
         settings = load_settings(args.config, overrides={"host": args.host, "port": args.port})
         app = create_app(settings)
-    except (SettingsError, KnowledgeError) as exc:
-        print(f"course-assistant: {exc}", file=sys.stderr)
+    except (SettingsError, KnowledgeError) as error:
+        print(f"course-assistant: {error}", file=sys.stderr)
         return 2
     print(f"Course Assistant on http://{settings['host']}:{settings['port']}/", flush=True)
     app.run(host=settings["host"], port=settings["port"], threaded=True, use_reloader=False)

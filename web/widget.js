@@ -1,85 +1,166 @@
-/* Course Assistant chat widget: one <script src=".../widget.js" defer></script> on any page.
- * No dependencies, no build step. Everything renders inside a shadow root, and every text from
- * a learner or the server goes in with textContent (never innerHTML). */
+/* Course Assistant chat widget.
+ *
+ * Embed with one tag on any page, on any origin:
+ *   <script src="https://HOST/widget.js" defer data-title="Course Assistant"></script>
+ *
+ * No dependencies, no build step, no eval, no inline styles or scripts: a strict
+ * Content-Security-Policy that allows HOST for scripts, styles and connections is enough.
+ * Everything renders inside one shadow root (restyle it through ::part(...)); every text from a
+ * learner or from the server goes in with textContent, never innerHTML.
+ * Protocol: the websocket of the public contract, as documented in docs/PROTOCOL.md.
+ */
 (function () {
   "use strict";
+
   var NAME = "[Course Assistant]";
   if (window.CourseAssistant) {
-    console.info(NAME, "already loaded; this copy does nothing.");
+    console.info(NAME, "widget.js is already loaded on this page; this second copy does nothing.");
     return;
   }
   var script = document.currentScript;
   if (!script || !script.src) {
-    console.error(NAME, "load me with a <script src=...> tag so I can find my server.");
+    console.error(NAME, "load widget.js with <script src=\"...\"> so it can find its server.");
     return;
   }
 
-  // ---------------------------------------------------------------- settings, read once
+  // ------------------------------------------------------------------ settings, read once
   var DEFAULTS = {
-    title: "Course Assistant",
-    greeting: "",
-    position: "right",
-    accent: "#1d4ed8",
-    open: "false",
-    roadmap: ""
+    title: "Course Assistant",        // panel title
+    greeting: "",                     // replaces the server's greeting text; "" keeps the server's
+    position: "right",                // "right" or "left"
+    accent: "#1d4ed8",                // "#rgb", "#rrggbb" or "rgb(r, g, b)"
+    open: "false",                    // "true": the panel starts open on a visitor's first page
+    launcher: "Ask about courses",    // the launcher's text
+    roadmap: ""                       // page holding the roadmap sections; "" means the server's "/"
   };
   var config = {};
   Object.keys(DEFAULTS).forEach(function (key) {
     var value = script.dataset[key];
-    config[key] = value === undefined || value === "" ? DEFAULTS[key] : value;
+    config[key] = value === undefined || value.trim() === "" ? DEFAULTS[key] : value.trim();
   });
-  if (!/^#[0-9a-fA-F]{3,8}$|^rgb\(\s*\d+\s*,\s*\d+\s*,\s*\d+\s*\)$/.test(config.accent)) {
-    console.warn(NAME, "data-accent must be a #hex or rgb() colour; using the default.");
-    config.accent = DEFAULTS.accent;
-  }
+
   var ORIGIN = new URL(script.src, location.href).origin;
   var SOCKET_URL = ORIGIN.replace(/^http/, "ws") + "/ws";
-  var ROADMAP_URL = config.roadmap || ORIGIN + "/";
+  var ROADMAP_URL = new URL(config.roadmap || "/", config.roadmap ? location.href : ORIGIN);
   var STORE_KEY = "course-assistant:" + ORIGIN;
-  var MAX_TRANSCRIPT = 60;
-  var RECONNECT_MAX_MS = 30000;
+  var MAX_TRANSCRIPT = 80;           // entries kept in sessionStorage
+  var RETRY_BASE_MS = 1000;          // reconnect delays: 1, 2, 4, 8, 16, 30, 30 ... seconds (+-20%)
+  var RETRY_MAX_MS = 30000;
+  var QUIET_MS = 20000;              // an unanswered message this long: check the connection is alive
+  var PONG_MS = 6000;                // ... and give up on it when a ping gets no answer this long
 
-  // ---------------------------------------------------------------- state kept across pages
+  // ------------------------------------------------------------------ colours (WCAG AA on the accent)
+  function parseColour(value) {
+    var match = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(value);
+    if (match) {
+      var hex = match[1].length === 3 ? match[1].replace(/./g, "$&$&") : match[1];
+      return [0, 2, 4].map(function (i) { return parseInt(hex.substr(i, 2), 16); });
+    }
+    match = /^rgb\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\)$/i.exec(value);
+    if (match && match.slice(1).every(function (v) { return +v <= 255; })) return match.slice(1).map(Number);
+    return null;
+  }
+  function luminance(rgb) {
+    var linear = rgb.map(function (v) {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2];
+  }
+  function contrast(a, b) {
+    var x = luminance(a), y = luminance(b);
+    return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+  }
+  var accent = parseColour(config.accent);
+  if (!accent) {
+    console.warn(NAME, "data-accent must be #rgb, #rrggbb or rgb(r, g, b), not " + JSON.stringify(config.accent) +
+                 "; using " + DEFAULTS.accent + ".");
+    config.accent = DEFAULTS.accent;
+    accent = parseColour(config.accent);
+  }
+  var WHITE = [255, 255, 255], INK = [17, 24, 39];
+  var theme = {
+    "--ca-accent": config.accent,
+    // Text on the accent: white or ink, whichever reads better.
+    "--ca-on-accent": contrast(accent, WHITE) >= contrast(accent, INK) ? "#ffffff" : "#111827",
+    // The accent as text on white (links, chips) only where it reaches 4.5:1.
+    "--ca-accent-ink": contrast(accent, WHITE) >= 4.5 ? config.accent : "#1f2328"
+  };
+
+  // ------------------------------------------------------------------ state kept across pages (sessionStorage)
+  function freshState() {
+    return { sessionId: null, transcript: [], outbox: [], answered: [], open: config.open === "true", seq: 0 };
+  }
   var state = loadState();
   function loadState() {
     try {
       var saved = JSON.parse(sessionStorage.getItem(STORE_KEY) || "null");
-      if (saved && Array.isArray(saved.transcript)) return saved;
-    } catch (e) { /* storage unavailable or corrupt: start afresh */ }
-    return { sessionId: null, transcript: [], queue: [], open: config.open === "true", nextId: 1 };
+      if (saved && Array.isArray(saved.transcript) && Array.isArray(saved.outbox)) {
+        return Object.assign(freshState(), saved);
+      }
+    } catch (e) { /* storage blocked or corrupt: start afresh */ }
+    return freshState();
   }
   function saveState() {
     state.transcript = state.transcript.slice(-MAX_TRANSCRIPT);
-    try { sessionStorage.setItem(STORE_KEY, JSON.stringify(state)); } catch (e) { /* quota: keep going */ }
+    state.answered = state.answered.slice(-50);
+    try { sessionStorage.setItem(STORE_KEY, JSON.stringify(state)); } catch (e) { /* full or blocked: keep going */ }
   }
 
-  // ---------------------------------------------------------------- small DOM helpers
+  // ------------------------------------------------------------------ DOM helpers (text only through textContent)
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
-    if (attrs) {
-      Object.keys(attrs).forEach(function (name) {
-        if (name === "text") node.textContent = attrs[name];
-        else if (name === "className") node.className = attrs[name];
-        else node.setAttribute(name, attrs[name]);
-      });
-    }
-    (children || []).forEach(function (child) { if (child) node.appendChild(child); });
+    Object.keys(attrs || {}).forEach(function (name) {
+      var value = attrs[name];
+      if (value === null || value === undefined || value === false) return;
+      if (name === "text") node.textContent = value;
+      else if (name === "className") node.className = value;
+      else node.setAttribute(name, value === true ? "" : value);
+    });
+    (children || []).forEach(function (child) {
+      if (child) node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
     return node;
   }
-  function safeUrl(url) {
+  function icon(path) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("class", "icon");
+    var shape = document.createElementNS(ns, "path");
+    shape.setAttribute("d", path);
+    svg.appendChild(shape);
+    return svg;
+  }
+  var ICONS = {
+    chat: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z",
+    send: "M3 20.5 21.5 12 3 3.5l2.6 7.1L15 12l-9.4 1.4z",
+    close: "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z"
+  };
+  // Only http(s) addresses become links.
+  function safeUrl(url, base) {
+    if (typeof url !== "string" || !url) return null;
     try {
-      var parsed = new URL(url, ORIGIN);
+      var parsed = new URL(url, base || ORIGIN);
       return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
     } catch (e) { return null; }
+  }
+  function link(href, text, className) {
+    var sameSite = new URL(href).origin === location.origin;
+    return el("a", { href: href, className: className, text: text,
+                     target: sameSite ? null : "_blank", rel: sameSite ? null : "noopener" });
   }
   // Plain text with **bold** and line breaks, built as nodes.
   function richText(text) {
     var fragment = document.createDocumentFragment();
-    String(text || "").split("\n").forEach(function (line, index) {
-      if (index) fragment.appendChild(document.createElement("br"));
-      line.split("**").forEach(function (part, i) {
+    String(text == null ? "" : text).split("\n").forEach(function (line, index) {
+      if (index) fragment.appendChild(el("br"));
+      line.split("**").forEach(function (part, i, parts) {
         if (!part) return;
-        fragment.appendChild(i % 2 ? el("strong", { text: part }) : document.createTextNode(part));
+        var bold = i % 2 === 1 && i < parts.length - 1;   // an unpaired "**" stays as text
+        fragment.appendChild(bold ? el("strong", { text: part }) : document.createTextNode(i % 2 && !bold ? "**" + part : part));
       });
     });
     return fragment;
@@ -89,278 +170,498 @@
     if (n >= 1e3) return (n / 1e3).toFixed(1).replace(/\.0$/, "") + "k";
     return String(n);
   }
+  function outOfTen(rating, scale) {
+    return (rating * 10 / (scale > 0 ? scale : 5)).toFixed(1) + "/10";
+  }
 
-  // ---------------------------------------------------------------- the widget's DOM
-  var host = el("div", { id: "course-assistant", "data-position": config.position === "left" ? "left" : "right" });
-  host.style.setProperty("--ca-accent", config.accent);
+  // ------------------------------------------------------------------ the widget's DOM
+  var host = document.createElement("course-assistant");   // its own tag: host-page selectors like `div` miss it
+  host.id = "course-assistant";
+  host.setAttribute("data-position", config.position === "left" ? "left" : "right");
+  Object.keys(theme).forEach(function (name) { host.style.setProperty(name, theme[name]); });   // CSSOM: CSP-safe
   var root = host.attachShadow({ mode: "open" });
-  root.appendChild(el("link", { rel: "stylesheet", href: ORIGIN + "/widget.css" }));
+  var stylesheet = el("link", { rel: "stylesheet", href: ORIGIN + "/widget.css" });
+  root.appendChild(stylesheet);
 
-  var launcher = el("button", { type: "button", part: "launcher", className: "launcher",
-    "aria-label": "Open " + config.title + " chat", "aria-expanded": "false", "aria-controls": "ca-panel" },
-    [el("span", { className: "launcher-icon", "aria-hidden": "true", text: "💬" }),
-     el("span", { className: "launcher-label", text: "Ask about courses" })]);
-  var status = el("span", { className: "status", part: "status", role: "status", text: "Connecting…" });
-  var closeButton = el("button", { type: "button", className: "close", part: "close",
-    "aria-label": "Close chat", text: "×" });
-  var header = el("div", { className: "header", part: "header" },
-    [el("div", { className: "titles" }, [el("h2", { className: "title", id: "ca-title", text: config.title }), status]),
-     closeButton]);
-  var log = el("div", { className: "log", part: "log", role: "log", "aria-live": "polite",
-    "aria-relevant": "additions", "aria-label": "Conversation", tabindex: "0" });
-  var typing = el("div", { className: "typing", part: "typing", hidden: "", "aria-label": "The assistant is typing" },
-    [el("span"), el("span"), el("span")]);
-  var input = el("input", { type: "text", className: "input", part: "input", id: "ca-input",
-    autocomplete: "off", enterkeyhint: "send", maxlength: "2000", placeholder: "Ask about courses…" });
-  var sendButton = el("button", { type: "submit", className: "send", part: "send", "aria-label": "Send", text: "➤" });
-  var form = el("form", { className: "composer", part: "composer" },
-    [el("label", { className: "visually-hidden", for: "ca-input", text: "Your message" }), input, sendButton]);
+  var launcher = el("button", { type: "button", className: "launcher", part: "launcher",
+    "aria-label": config.launcher + " (" + config.title + ")", "aria-expanded": "false", "aria-controls": "ca-panel" },
+    [icon(ICONS.chat), el("span", { className: "launcher-label", text: config.launcher })]);
+  var status = el("p", { className: "status", part: "status", role: "status", "data-state": "idle", text: "Not connected" });
+  var closeButton = el("button", { type: "button", className: "close", part: "close", "aria-label": "Close chat",
+    title: "Close (Esc)" }, [icon(ICONS.close)]);
+  var header = el("header", { className: "header", part: "header" }, [
+    el("div", { className: "titles" }, [el("h2", { className: "title", id: "ca-title", text: config.title }), status]),
+    closeButton]);
+  var log = el("div", { className: "log", part: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
+    "aria-label": "Conversation", tabindex: "0" });
+  var typing = el("div", { className: "typing", part: "typing", role: "status", hidden: true }, [
+    el("span", { className: "dot", "aria-hidden": "true" }), el("span", { className: "dot", "aria-hidden": "true" }),
+    el("span", { className: "dot", "aria-hidden": "true" }), el("span", { className: "visually-hidden", text: "The assistant is typing" })]);
+  var input = el("input", { type: "text", className: "input", part: "input", id: "ca-input", autocomplete: "off",
+    enterkeyhint: "send", maxlength: "2000", placeholder: "Ask about courses…" });
+  var sendButton = el("button", { type: "submit", className: "send", part: "send", "aria-label": "Send" }, [icon(ICONS.send)]);
+  var form = el("form", { className: "composer", part: "composer" }, [
+    el("label", { className: "visually-hidden", for: "ca-input", text: "Your message" }), input, sendButton]);
   var panel = el("section", { className: "panel", part: "panel", id: "ca-panel", role: "dialog",
-    "aria-labelledby": "ca-title", hidden: "" }, [header, log, typing, form]);
-  root.appendChild(launcher);
-  root.appendChild(panel);
+    "aria-labelledby": "ca-title", hidden: true }, [header, log, typing, form]);
+  // Hidden until widget.css has loaded, so the host page never flashes unstyled buttons.
+  var shell = el("div", { className: "shell", hidden: true }, [launcher, panel]);
+  root.appendChild(shell);
+  function reveal() { shell.hidden = false; }
+  stylesheet.addEventListener("load", reveal);
+  stylesheet.addEventListener("error", function () {
+    console.warn(NAME, "could not load " + ORIGIN + "/widget.css (is it allowed by the page's style-src?)");
+    reveal();
+  });
+  setTimeout(reveal, 4000);
 
-  // ---------------------------------------------------------------- rendering messages
-  function chips(texts, className) {
-    var row = el("div", { className: className || "chips" });
-    (texts || []).forEach(function (text) {
-      var chip = el("button", { type: "button", className: "chip", part: "chip", text: text });
-      chip.addEventListener("click", function () { send(text); });
+  // ------------------------------------------------------------------ rendering replies
+  // Buttons that send a text: suggestions and example questions (label and text may differ).
+  function chipRow(items, className, label) {
+    var row = el("div", { className: className, role: "group", "aria-label": label });
+    items.forEach(function (item) {
+      var chip = el("button", { type: "button", className: "chip", part: "chip", text: item.label || item });
+      chip.addEventListener("click", function () { send(item.text || item); });
       row.appendChild(chip);
     });
     return row;
   }
   function courseCard(course) {
     var url = safeUrl(course.url);
-    var title = url ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer", text: course.title })
-                    : el("span", { text: course.title });
-    var facts = [course.provider, course.organization, course.level].filter(Boolean).join(" · ");
-    var card = el("article", { className: "card", part: "card" },
-      [el("h3", { className: "card-title" }, [title]), el("p", { className: "card-meta", text: facts })]);
+    var title = String(course.title || "Untitled course");
+    var meta = [course.provider, course.organization, course.level].filter(Boolean).join(" · ");
+    var card = el("article", { className: "card", part: "card" }, [
+      el("h3", { className: "card-title" }, [url ? link(url, title) : el("span", { text: title })]),
+      meta ? el("p", { className: "card-meta", text: meta }) : null]);
     var badges = el("p", { className: "badges" });
     if (typeof course.rating === "number") {
-      var outOfTen = (course.rating * 10 / (course.rating_scale || 5)).toFixed(1);
-      var reviews = course.reviews ? " (" + compact(course.reviews) + " reviews)" : "";
-      badges.appendChild(el("span", { className: "rating", text: "★ " + outOfTen + "/10" + reviews }));
+      var reviews = typeof course.reviews === "number" && course.reviews > 0
+        ? " · " + compact(course.reviews) + (course.reviews === 1 ? " review" : " reviews") : "";
+      badges.appendChild(el("span", { className: "rating", part: "rating" }, [
+        el("span", { "aria-hidden": "true", text: "★ " }), outOfTen(course.rating, course.rating_scale),
+        el("span", { className: "reviews", text: reviews })]));
     }
-    if (course.free === true) badges.appendChild(el("span", { className: "badge free", text: "Free" }));
+    if (course.free === true) badges.appendChild(el("span", { className: "badge free", part: "badge", text: "Free" }));
     if (badges.childNodes.length) card.appendChild(badges);
-    if (course.why) card.appendChild(el("p", { className: "why", text: course.why }));
+    if (course.why) card.appendChild(el("p", { className: "why" }, [el("span", { className: "why-label", text: "Why: " }), String(course.why)]));
     return card;
   }
   function comparisonTable(comparison) {
-    var table = el("table", { className: "compare", part: "comparison" });
-    table.appendChild(el("caption", { className: "visually-hidden", text: "Course comparison" }));
-    var headRow = el("tr", null, [el("th", { scope: "col", text: "" })]);
-    comparison.courses.forEach(function (course) {
+    var courses = Array.isArray(comparison.courses) ? comparison.courses : [];
+    var table = el("table", { className: "compare" + (courses.length > 2 ? " compare-many" : ""), part: "comparison" });
+    table.appendChild(el("caption", { className: "visually-hidden", text: "Comparison of " + courses.length + " courses" }));
+    var head = el("tr", null, [el("td", { className: "corner" })]);
+    courses.forEach(function (course) {
       var url = safeUrl(course.url);
-      var cell = el("th", { scope: "col" });
-      cell.appendChild(url ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer", text: course.title })
-                           : document.createTextNode(course.title));
-      headRow.appendChild(cell);
+      var title = String(course.title || "");
+      head.appendChild(el("th", { scope: "col" }, [url ? link(url, title) : title]));
     });
-    table.appendChild(el("thead", null, [headRow]));
+    table.appendChild(el("thead", null, [head]));
     var body = el("tbody");
-    comparison.rows.forEach(function (row) {
-      var tr = el("tr", null, [el("th", { scope: "row", text: row.label })]);
-      row.values.forEach(function (value) { tr.appendChild(el("td", { text: String(value) })); });
+    (comparison.rows || []).forEach(function (row) {
+      var tr = el("tr", null, [el("th", { scope: "row", text: String(row.label || "") })]);
+      courses.forEach(function (_, i) {
+        var value = row.values && row.values[i];
+        tr.appendChild(el("td", { text: value == null ? "–" : String(value) }));
+      });
       body.appendChild(tr);
     });
     table.appendChild(body);
-    return el("div", { className: "compare-wrap", tabindex: "0", role: "region", "aria-label": "Comparison table" }, [table]);
+    return el("div", { className: "compare-wrap", tabindex: "0", role: "region", "aria-label": "Comparison table (scrolls sideways)" }, [table]);
+  }
+  function topicName(id) {
+    var words = String(id).replace(/[-_]+/g, " ");
+    return words.length <= 3 ? words.toUpperCase() : words.charAt(0).toUpperCase() + words.slice(1);
   }
   function filterChips(filters) {
-    var names = { level: "", provider: "on ", organization: "from ", language: "in " };
+    if (!filters || typeof filters !== "object") return null;
     var labels = [];
-    Object.keys(filters || {}).forEach(function (key) {
-      var value = filters[key];
-      if (key === "topics") return;
-      if (key === "free" && value) labels.push("Free");
-      else if (key === "certificate" && value) labels.push("Certificate");
-      else if (key === "max_price") labels.push("Under $" + value);
-      else if (key === "max_hours") labels.push("Under " + value + " h");
-      else if (key === "min_rating") labels.push("Rated " + (value * 2) + "+/10");
-      else if (key in names) labels.push(names[key] + value);
-    });
+    (Array.isArray(filters.topics) ? filters.topics : []).forEach(function (t) { labels.push(topicName(t)); });
+    if (filters.level) labels.push(String(filters.level));
+    if (filters.free === true) labels.push("Free");
+    if (typeof filters.max_price === "number") labels.push("Under $" + filters.max_price);
+    if (filters.provider) labels.push("On " + filters.provider);
+    if (filters.organization) labels.push("From " + filters.organization);
+    if (typeof filters.max_hours === "number") labels.push("Up to " + filters.max_hours + " h");
+    if (typeof filters.min_rating === "number") labels.push("Rated " + outOfTen(filters.min_rating, 5).replace("/10", "+/10"));
+    if (filters.certificate === true) labels.push("Certificate");
+    if (filters.language) labels.push("In " + filters.language);
     if (!labels.length) return null;
-    var row = el("div", { className: "filters", "aria-label": "Filters understood" });
-    labels.forEach(function (label) { row.appendChild(el("span", { className: "filter", text: label })); });
+    var row = el("ul", { className: "filters", part: "filters", "aria-label": "What I looked for" });
+    labels.forEach(function (label) { row.appendChild(el("li", { className: "filter", text: label })); });
     return row;
   }
+  function correctionsLine(corrections) {
+    var pairs = Object.keys(corrections || {}).map(function (typed) { return "“" + typed + "” as “" + corrections[typed] + "”"; });
+    return pairs.length ? el("p", { className: "corrections", text: "I read " + pairs.join(", ") + "." }) : null;
+  }
   function sourceLinks(sources) {
-    if (!sources || !sources.length) return null;
-    var row = el("p", { className: "sources" }, [el("span", { text: "From the roadmap: " })]);
+    var row = el("p", { className: "sources", part: "sources" }, [el("span", { className: "sources-label", text: "From the roadmap: " })]);
     var seen = {};
-    sources.forEach(function (source) {
-      var section = source.kind === "section" ? source.id : source.section;
+    (Array.isArray(sources) ? sources : []).forEach(function (source) {
+      var section = source && (source.kind === "section" ? source.id : source.section);
       if (!section || seen[section]) return;
       seen[section] = true;
-      var href = safeUrl(ROADMAP_URL.split("#")[0] + "#" + encodeURIComponent(section));
-      if (href) row.appendChild(el("a", { href: href, text: source.title }));
+      var href = safeUrl("#" + encodeURIComponent(section), ROADMAP_URL.href);
+      if (href) row.appendChild(link(href, String(source.title || section), "source"));
     });
     return row.childNodes.length > 1 ? row : null;
   }
-  function renderBot(reply, isGreeting) {
-    var bubble = el("div", { className: "message bot", part: "message bot-message" });
+  function botMessage(entry) {
+    var reply = entry.reply || {};
+    var bubble = el("div", { className: "message bot" + (entry.greeting ? " greeting" : ""), part: "message bot-message" });
+    if (entry.quote) bubble.appendChild(el("p", { className: "quote", text: "↪ " + entry.quote }));
     bubble.appendChild(el("p", { className: "text" }, [richText(reply.text)]));
+    var corrections = correctionsLine(reply.corrections);
+    if (corrections) bubble.appendChild(corrections);
     var filters = filterChips(reply.filters);
-    if (filters) bubble.appendChild(filters);
-    if (reply.comparison && reply.comparison.rows) {
+    if (filters && (reply.courses || []).length) bubble.appendChild(filters);
+    if (reply.comparison && Array.isArray(reply.comparison.rows)) {
       bubble.appendChild(comparisonTable(reply.comparison));
-      if (reply.comparison.verdict) bubble.appendChild(el("p", { className: "verdict" }, [richText(reply.comparison.verdict)]));
-    } else if (reply.courses && reply.courses.length) {
-      var cards = el("div", { className: "cards" });
-      reply.courses.forEach(function (course) { cards.appendChild(courseCard(course)); });
+    } else if (Array.isArray(reply.courses) && reply.courses.length) {
+      var cards = el("div", { className: "cards", role: "list" });
+      reply.courses.forEach(function (course) {
+        var item = el("div", { role: "listitem" }, [courseCard(course || {})]);
+        cards.appendChild(item);
+      });
       bubble.appendChild(cards);
     }
     var sources = sourceLinks(reply.sources);
     if (sources) bubble.appendChild(sources);
-    if (reply.suggestions && reply.suggestions.length) {
-      bubble.appendChild(chips(reply.suggestions, isGreeting ? "chips starters" : "chips"));
+    if (Array.isArray(reply.suggestions) && reply.suggestions.length) {
+      bubble.appendChild(chipRow(reply.suggestions.map(String), entry.greeting ? "chips starters" : "chips",
+                                 entry.greeting ? "Example questions" : "Suggestions"));
     }
     return bubble;
   }
-  function renderEntry(entry) {
-    if (entry.role === "user") return el("div", { className: "message user", part: "message user-message", text: entry.text });
-    if (entry.role === "error") return el("div", { className: "message notice", role: "alert", text: entry.text });
-    return renderBot(entry.reply, entry.greeting);
+  var userNodes = {};
+  function userMessage(entry) {
+    var node = el("div", { className: "message user", part: "message user-message", "data-id": entry.id }, [
+      el("span", { className: "user-text", text: entry.text }),
+      el("span", { className: "note", text: "Not sent yet: waiting for the connection" })]);
+    userNodes[entry.id] = node;
+    return node;
   }
-  function append(entry, persist) {
-    log.appendChild(renderEntry(entry));
-    if (persist !== false) {
+  function noticeMessage(entry) {
+    var node = el("div", { className: "message notice", part: "message notice", role: "alert" }, [
+      el("p", { className: "text", text: entry.text })]);
+    if (entry.retry) {
+      var preview = entry.retry.length > 40 ? entry.retry.slice(0, 40) + "…" : entry.retry;
+      node.appendChild(chipRow([{ label: "Send again: “" + preview + "”", text: entry.retry }], "chips", "Retry"));
+    }
+    return node;
+  }
+  function render(entry) {
+    if (entry.role === "user") return userMessage(entry);
+    if (entry.role === "notice") return noticeMessage(entry);
+    return botMessage(entry);
+  }
+  function show(entry, keep) {
+    var node = render(entry);
+    log.appendChild(node);
+    if (keep !== false) {
       state.transcript.push(entry);
       saveState();
     }
-    log.scrollTop = log.scrollHeight;
+    bringIntoView(node);
+    return node;
+  }
+  // A long reply is shown from its start; anything else keeps the log at its end.
+  function bringIntoView(node) {
+    if (node && node.classList.contains("bot") && node.offsetHeight > log.clientHeight - 24) {
+      log.scrollTop = node.offsetTop - 8;
+    } else {
+      log.scrollTop = log.scrollHeight;
+    }
+  }
+  var transientNotice = null;
+  function showTransient(text) {
+    if (transientNotice) transientNotice.remove();
+    transientNotice = text ? show({ role: "notice", text: text }, false) : null;
   }
 
-  // ---------------------------------------------------------------- the connection
-  var socket = null;
-  var connected = false;
-  var attempts = 0;
-  var retryTimer = null;
-  var pending = {};
+  // ------------------------------------------------------------------ the connection
+  var socket = null;          // the current WebSocket, or null
+  var ready = false;          // welcomed on the current socket: messages may be sent
+  var attempts = 0;           // failed connections in a row
+  var retryTimer = 0;
+  var inflight = {};          // message ids sent on the current socket, not answered yet
+  var quietTimer = 0, pongTimer = 0, pings = 0;
+  var STATES = {
+    idle: "Not connected",
+    connecting: "Connecting…",
+    online: "Online",
+    offline: "Offline: retrying…",
+    refused: "Connection refused"
+  };
 
-  function setStatus(text, kind) {
-    status.textContent = text;
+  function setStatus(kind, text) {
     status.setAttribute("data-state", kind);
+    status.textContent = text || STATES[kind];
+    host.setAttribute("data-state", kind);
   }
-  function showTyping() {
-    typing.hidden = Object.keys(pending).length === 0;
-    if (!typing.hidden) log.scrollTop = log.scrollHeight;
+  function wanted() { return !panel.hidden || state.outbox.length > 0; }
+  function updateTyping() {
+    typing.hidden = !Object.keys(inflight).length;
+    state.outbox.forEach(function (item) {
+      var node = userNodes[item.id];
+      if (node) node.classList.toggle("queued", !inflight[item.id]);
+    });
   }
+
   function connect() {
-    if (socket && (socket.readyState === 0 || socket.readyState === 1)) return;
+    if (socket || !wanted()) return;
     clearTimeout(retryTimer);
-    setStatus(attempts ? "Reconnecting…" : "Connecting…", "connecting");
+    retryTimer = 0;
+    setStatus("connecting");
     var url = SOCKET_URL + (state.sessionId ? "?session_id=" + encodeURIComponent(state.sessionId) : "");
-    try { socket = new WebSocket(url); } catch (e) { scheduleReconnect(); return; }
-    socket.onmessage = function (event) { receive(event.data); };
-    socket.onclose = function () {
-      connected = false;
-      socket = null;
-      scheduleReconnect();
-    };
-    socket.onerror = function () { /* onclose follows and schedules the retry */ };
+    var ws;
+    try {
+      ws = new WebSocket(url);
+    } catch (error) {   // a CSP connect-src that forbids the server, or a bad URL
+      console.error(NAME, "cannot open " + url + ": " + error.message);
+      setStatus("refused");
+      return;
+    }
+    socket = ws;
+    ws.opened = false;
+    ws.helloSent = false;
+    ws.onopen = function () { ws.opened = true; };
+    ws.onmessage = function (event) { if (ws === socket) receive(ws, event.data); };
+    ws.onclose = function () { if (ws === socket) lost(ws); };
   }
-  function scheduleReconnect() {
+  // The socket closed or went silent: keep what was unanswered in the outbox and retry.
+  function lost(ws) {
+    socket = null;
+    ready = false;
+    inflight = {};
+    clearTimeout(quietTimer);
+    clearTimeout(pongTimer);
+    try { ws.close(); } catch (e) { /* already closed */ }
+    updateTyping();
+    if (navigator.onLine === false) setStatus("offline", "Offline: will retry when you're back online");
+    else if (!ws.opened) diagnose();
+    else setStatus("offline");
+    retry();
+  }
+  function retry() {
+    if (!wanted()) { setStatus("idle"); return; }
+    var delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * Math.pow(2, attempts)) * (0.8 + Math.random() * 0.4);
     attempts += 1;
-    var delay = Math.min(RECONNECT_MAX_MS, 500 * Math.pow(2, attempts)) * (0.75 + Math.random() * 0.5);
-    setStatus(navigator.onLine === false ? "Offline: will retry" : "Can't reach the assistant: retrying…", "offline");
     clearTimeout(retryTimer);
     retryTimer = setTimeout(connect, delay);
   }
-  function receive(data) {
-    var frame;
-    try { frame = JSON.parse(data); } catch (e) { console.warn(NAME, "ignored a frame that is not JSON"); return; }
-    if (frame.type === "welcome") {
-      var resumed = frame.resumed && frame.session_id === state.sessionId;
-      state.sessionId = frame.session_id;
-      connected = true;
-      attempts = 0;
-      setStatus("Online", "online");
-      if (!resumed && !state.transcript.some(function (e) { return e.greeting; })) {
-        var greeting = Object.assign({}, frame.reply);
-        if (config.greeting) greeting.text = config.greeting;
-        append({ role: "bot", reply: greeting, greeting: true });
+  function retryNow() {
+    if (socket) { checkAlive(); return; }
+    attempts = 0;
+    connect();
+  }
+  // The socket never opened. If the server answers plain HTTP, it refused this page's origin
+  // (a websocket can't tell us why), which the site's owner must fix: say so clearly.
+  var refusalShown = false;
+  function diagnose() {
+    if (refusalShown) setStatus("refused");
+    else setStatus("offline", "Can't reach the assistant: retrying…");
+    if (typeof fetch !== "function") return;
+    fetch(ORIGIN + "/widget.css", { mode: "cors", cache: "no-store", credentials: "omit" }).then(function (response) {
+      if (!response.ok || ready) return;
+      setStatus("refused");
+      if (!refusalShown) {
+        refusalShown = true;
+        console.error(NAME, "the server at " + ORIGIN + " refused the chat connection from " + location.origin +
+                      ". Add this origin to the server's allowed_origins setting (COURSE_ASSISTANT_ALLOWED_ORIGINS).");
+        showTransient("Sorry, the Course Assistant can't connect from this website: the assistant's server " +
+                      "doesn't allow this site. Please try again later.");
       }
-      saveState();
-      flushQueue();
-    } else if (frame.type === "reply") {
-      delete pending[frame.in_reply_to];
-      state.sessionId = frame.session_id || state.sessionId;
-      append({ role: "bot", reply: frame.reply });
-    } else if (frame.type === "error") {
-      if (frame.in_reply_to !== null) delete pending[frame.in_reply_to];
-      append({ role: "error", text: frame.message || "Something went wrong." });
-    }
-    showTyping();
-  }
-  function flushQueue() {
-    while (connected && state.queue.length) {
-      var item = state.queue.shift();
-      pending[item.id] = true;
-      socket.send(JSON.stringify({ type: "message", id: item.id, text: item.text }));
-    }
-    saveState();
-    showTyping();
-  }
-  function send(text) {
-    text = String(text || "").trim();
-    if (!text) return;
-    append({ role: "user", text: text });
-    state.queue.push({ id: "c" + state.nextId++, text: text });
-    saveState();
-    if (connected) flushQueue();
-    else { connect(); showTyping(); }
+    }).catch(function () { /* the server is down: keep saying "retrying" */ });
   }
 
-  // ---------------------------------------------------------------- opening, closing, keys
+  function send(text) {
+    text = String(text == null ? "" : text).trim();
+    if (!text) return false;
+    var id = "m" + (++state.seq);
+    state.outbox.push({ id: id, text: text });
+    show({ role: "user", id: id, text: text });
+    flush();
+    if (!socket) { clearTimeout(retryTimer); connect(); }
+    updateTyping();
+    return true;
+  }
+  function flush() {
+    if (!ready || !socket || socket.readyState !== 1) return;
+    state.outbox.forEach(function (item) {
+      if (inflight[item.id]) return;
+      inflight[item.id] = true;
+      socket.send(JSON.stringify({ type: "message", id: item.id, text: item.text }));
+    });
+    updateTyping();
+    watch();
+  }
+  function takeFromOutbox(id) {
+    for (var i = 0; i < state.outbox.length; i++) {
+      if (state.outbox[i].id === id) {
+        delete inflight[id];
+        return state.outbox.splice(i, 1)[0];
+      }
+    }
+    return null;
+  }
+
+  function receive(ws, data) {
+    var frame;
+    try { frame = JSON.parse(data); } catch (e) { console.warn(NAME, "ignored a frame that is not JSON"); return; }
+    if (!frame || typeof frame !== "object") return;
+    heard();
+    if (frame.type === "welcome") welcome(ws, frame);
+    else if (frame.type === "reply") answer(frame);
+    else if (frame.type === "error") trouble(frame);
+    // "pong" and frame types from newer servers need nothing more than heard().
+    updateTyping();
+    saveState();
+  }
+  function welcome(ws, frame) {
+    var sessionId = typeof frame.session_id === "string" ? frame.session_id : null;
+    if (state.sessionId && sessionId !== state.sessionId && !ws.helloSent) {
+      // The upgrade URL didn't resume our session: ask with the contract's hello frame.
+      ws.helloSent = true;
+      ws.send(JSON.stringify({ type: "hello", session_id: state.sessionId }));
+      return;
+    }
+    var continued = sessionId !== null && sessionId === state.sessionId;
+    var hadConversation = state.transcript.some(function (entry) { return entry.role === "user"; });
+    state.sessionId = sessionId;
+    ready = true;
+    attempts = 0;
+    setStatus("online");
+    showTransient(null);
+    if (!continued) {
+      if (!state.transcript.some(function (entry) { return entry.greeting; })) {
+        var greeting = Object.assign({}, frame.reply || {});
+        if (config.greeting) greeting.text = config.greeting;
+        show({ role: "bot", reply: greeting, greeting: true });
+      } else if (hadConversation) {
+        show({ role: "notice", text: "The conversation restarted on the assistant's side, so it no longer " +
+                                     "remembers earlier answers (\"the first one\"). Your history is still here." });
+      }
+    }
+    flush();
+  }
+  function answer(frame) {
+    var id = frame.in_reply_to;
+    var item = takeFromOutbox(id);
+    if (!item && id != null && state.answered.indexOf(id) >= 0) return;   // a resent message answered twice
+    if (id != null) state.answered.push(id);
+    if (typeof frame.session_id === "string") state.sessionId = frame.session_id;
+    var entry = { role: "bot", reply: frame.reply || {}, inReplyTo: id };
+    var users = state.transcript.filter(function (e) { return e.role === "user"; });
+    if (item && users.length && users[users.length - 1].id !== id) entry.quote = item.text;   // answers an earlier question
+    show(entry);
+    watch();
+  }
+  var FRIENDLY = {
+    rate_limited: "You're sending messages faster than I can answer. Wait a few seconds, then send it again.",
+    too_many_connections: "The assistant is very busy right now. I'll keep trying to connect.",
+    text_too_long: "That message is too long for me. Could you shorten it?"
+  };
+  function trouble(frame) {
+    var item = frame.in_reply_to != null ? takeFromOutbox(frame.in_reply_to) : null;
+    var text = FRIENDLY[frame.code] || ("Sorry, something went wrong" + (frame.message ? ": " + frame.message : "."));
+    var canRetry = item && frame.code !== "text_too_long" && frame.code !== "missing_text";
+    if (frame.code === "too_many_connections") showTransient(text);
+    else show({ role: "notice", text: text, retry: canRetry ? item.text : null });
+    console.warn(NAME, "the server answered with error " + frame.code + ": " + frame.message);
+  }
+
+  // A message unanswered for a while, or the page coming back: ask the server for a pong and
+  // drop a connection that stays silent (sleeping laptops and dead proxies leave sockets open).
+  function heard() {
+    clearTimeout(pongTimer);
+    pongTimer = 0;
+  }
+  function watch() {
+    clearTimeout(quietTimer);
+    if (Object.keys(inflight).length) quietTimer = setTimeout(checkAlive, QUIET_MS);
+  }
+  function checkAlive() {
+    var ws = socket;
+    if (!ws || ws.readyState !== 1 || pongTimer) return;
+    ws.send(JSON.stringify({ type: "ping", id: "p" + (++pings) }));
+    pongTimer = setTimeout(function () {
+      pongTimer = 0;
+      if (ws === socket) {
+        console.warn(NAME, "the connection went silent; reconnecting.");
+        lost(ws);
+      }
+    }, PONG_MS);
+  }
+
+  // ------------------------------------------------------------------ opening, closing, keys, phones
   function open() {
+    if (!panel.hidden) { input.focus(); return; }
     panel.hidden = false;
+    host.setAttribute("data-open", "");
     launcher.setAttribute("aria-expanded", "true");
-    host.setAttribute("data-open", "true");
     state.open = true;
     saveState();
-    connect();
+    fitViewport();
+    if (!socket) retryNow();
     input.focus();
     log.scrollTop = log.scrollHeight;
   }
   function close() {
+    if (panel.hidden) return;
     panel.hidden = true;
-    launcher.setAttribute("aria-expanded", "false");
     host.removeAttribute("data-open");
+    launcher.setAttribute("aria-expanded", "false");
     state.open = false;
     saveState();
     launcher.focus();
   }
-  launcher.addEventListener("click", function () { if (panel.hidden) open(); else close(); });
+  launcher.addEventListener("click", open);
   closeButton.addEventListener("click", close);
   panel.addEventListener("keydown", function (event) {
-    if (event.key === "Escape") { event.preventDefault(); close(); }
+    if (event.key === "Escape" && !event.isComposing) {
+      event.preventDefault();
+      close();
+    }
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var text = input.value;
-    input.value = "";
-    send(text);
+    if (send(input.value)) input.value = "";
+    input.focus();
   });
-  window.addEventListener("online", function () { if (!connected) { attempts = 0; connect(); } });
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible" && !connected) { attempts = 0; connect(); }
-  });
+  // Phones: the panel follows the visual viewport, so the input stays above the on-screen keyboard.
+  function fitViewport() {
+    var viewport = window.visualViewport;
+    if (!viewport) return;
+    host.style.setProperty("--ca-viewport-height", Math.round(viewport.height) + "px");
+    host.style.setProperty("--ca-viewport-top", Math.round(viewport.offsetTop) + "px");
+  }
+  if (window.visualViewport) {
+    window.visualViewport.addEventListener("resize", fitViewport);
+    window.visualViewport.addEventListener("scroll", fitViewport);
+  }
+  window.addEventListener("online", retryNow);
+  window.addEventListener("offline", function () { if (!ready) setStatus("offline", "Offline: will retry when you're back online"); });
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") retryNow(); });
+  window.addEventListener("pageshow", function (event) { if (event.persisted) retryNow(); });
 
-  // ---------------------------------------------------------------- start
+  // ------------------------------------------------------------------ start
   function start() {
     document.body.appendChild(host);
-    state.transcript.forEach(function (entry) { append(entry, false); });
-    if (state.queue.length) showTyping();
-    if (state.open) open(); else connect();
+    state.transcript.forEach(function (entry) { show(entry, false); });
+    updateTyping();
+    if (state.open) open();
+    else if (state.outbox.length) connect();   // deliver what an earlier page left unsent
   }
   window.CourseAssistant = Object.freeze({
     open: open,
     close: close,
-    send: function (text) { if (panel.hidden) open(); send(text); }
+    send: function (text) {
+      open();
+      return send(text);
+    }
   });
-  if (document.body) start(); else document.addEventListener("DOMContentLoaded", start);
+  if (document.body) start();
+  else document.addEventListener("DOMContentLoaded", start);
 })();

@@ -1,0 +1,68 @@
+"""The command line, run as a learner or an editor would run it."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.engine import Assistant
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(*args, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True,
+                          input=stdin, cwd=ROOT, timeout=180)
+
+
+def test_ask_prints_a_readable_answer_with_course_cards():
+    run = cli("ask", "best Python course for beginners")
+    assert run.returncode == 0, run.stderr
+    assert "beginner Python courses" in run.stdout
+    assert " 1. " in run.stdout and "rated " in run.stdout and "/10" in run.stdout and "why:" in run.stdout
+    assert "Try: " in run.stdout
+
+
+def test_ask_json_prints_the_contract_reply():
+    run = cli("ask", "--json", "do I need a degree?")
+    reply = json.loads(run.stdout)
+    assert set(reply) >= {"intent", "confidence", "text", "courses", "comparison", "suggestions", "sources"}
+    assert reply["intent"] == "faq" and reply["sources"][0]["id"] == "degree"
+
+
+def test_ask_plays_a_conversation():
+    run = cli("ask", "python courses for beginners", "only free ones", "compare the first two")
+    assert run.returncode == 0
+    assert "> only free ones" in run.stdout and "Main skills" in run.stdout
+
+
+def test_check_json_counts():
+    counts = json.loads(cli("check", "--json").stdout)
+    assert counts["courses"] > 5000 and counts["faqs"] >= 20 and counts["sections"] >= 20
+    assert set(counts["courses_per_provider"]) == {"Coursera", "edX", "Udemy"}
+
+
+def test_chat_in_the_terminal():
+    run = cli("chat", stdin="hi\nsql for beginners\nthanks\nquit\n")
+    assert run.returncode == 0
+    assert run.stdout.count("you> ") >= 3 and "SQL" in run.stdout
+
+
+@pytest.fixture(scope="module")
+def bot():
+    return Assistant.load()
+
+
+@pytest.mark.parametrize("asked,title", [
+    ("Python for Everybody", "Python for Everybody"),
+    ("tell me about python data structures", "Python Data Structures"),
+    ("Learning How to Learn", "Learning How to Learn: Powerful mental tools to help you master tough subjects"),
+    ("is the google data analytics cert any good", "Google Data Analytics"),
+    ("Think Again I", "Think Again I: How to Understand Arguments"),
+])
+def test_courses_are_found_by_exact_and_partial_title(bot, asked, title):
+    _, reply = bot.respond(None, asked)
+    assert reply["courses"][0]["title"] == title
