@@ -178,4 +178,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    status = main()
+    print("load average (1, 5, 15 min) at the end: %.2f %.2f %.2f on %d CPUs"
+          % (*os.getloadavg(), os.cpu_count()))
+    raise SystemExit(status)
