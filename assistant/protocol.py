@@ -6,10 +6,11 @@ without a server. docs/PROTOCOL.md describes every frame and error code.
 
 >>> parse_frame('{"type": "message", "id": "c1", "text": "hi"}', max_chars=2000, max_bytes=65536)
 {'type': 'message', 'id': 'c1', 'text': 'hi'}
->>> parse_frame('[1]', max_chars=2000, max_bytes=65536)
-Traceback (most recent call last):
-...
-assistant.protocol.ProtocolError: A frame must be a JSON object like {"type": "message", ...}; got a list.
+>>> try:
+...     parse_frame('[1]', max_chars=2000, max_bytes=65536)
+... except ProtocolError as error:
+...     print(error.code, error.in_reply_to)
+not_object None
 """
 from __future__ import annotations
 
