@@ -1,295 +1,560 @@
 """Import course listings (CSV) into the catalog: one JSON object per course, facts only.
 
-Three listing formats are recognised by their header columns (Coursera 2023, edX 2021, Udemy
-2017). Descriptions, summaries and syllabi are read only to derive topic tags with the
-project's own vocabulary; their text never reaches the output.
+Three listing formats are recognised by their header columns, whatever the files are called:
+Coursera 2023, edX 2021 and Udemy 2017. Descriptions, summaries and syllabi are read only to
+derive topic tags with the project's own vocabulary; their text never reaches the output.
+
+    summary = import_files([Path("coursera_2023.csv"), ...], output=Path("knowledge/catalog/courses.jsonl"),
+                           topics_path=Path("knowledge/topics.yaml"))
 """
 from __future__ import annotations
 
 import ast
 import csv
 import json
+import os
 import re
 import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterator
 
 from assistant.knowledge import load_topics, slugify
+from assistant.textnorm import fold
 from assistant.topics import TopicTagger
 
-csv.field_size_limit(sys.maxsize)
+csv.field_size_limit(sys.maxsize)      # edX syllabi run to tens of thousands of characters
 
-COURSERA_COLUMNS = {"course_title", "course_organization", "course_rating", "course_difficulty"}
-EDX_COLUMNS = {"title", "institution", "Level", "course_effort", "course_length"}
-UDEMY_COLUMNS = {"course_id", "course_title", "is_paid", "num_subscribers", "content_duration"}
+# The catalog line, field by field, in the order docs/KNOWLEDGE.md lists them.
+FIELDS = ("id", "title", "provider", "organization", "instructors", "level", "rating", "reviews", "enrolled",
+          "duration", "hours", "price", "free", "certificate", "language", "kind", "subject", "skills",
+          "topics", "url")
 
-# A description names a topic in passing more often than a title does: ask it twice.
+# A description names topics in passing more often than a title does: it must name one twice
+# before the course is tagged with it (a title, skill or subject needs to name it once).
 DESCRIPTION_MENTIONS_NEEDED = 2
 
+# Ids stay readable: a long title's slug is cut at a word boundary.
+MAX_SLUG_LENGTH = 80
 
-def parse_count(text: str | None) -> int | None:
-    """'9.9k' -> 9900, '1.2m' -> 1200000, '25,442' -> 25442, '' -> None."""
+
+# ---------------------------------------------------------------- small values
+
+def clean(text) -> str | None:
+    """Text with runs of whitespace (newlines too) folded to one space; None when empty."""
     if text is None:
         return None
-    text = text.strip().lower().replace(",", "")
-    if not text:
-        return None
-    scale = 1
-    if text.endswith("k"):
-        scale, text = 1_000, text[:-1]
-    elif text.endswith("m"):
-        scale, text = 1_000_000, text[:-1]
+    text = " ".join(str(text).split())
+    return text or None
+
+
+def clean_title(text) -> str | None:
+    """A title without the stray double quotes a broken CSV row leaves ('Options"' -> 'Options')."""
+    text = clean(text)
+    if text and text.count('"') % 2:
+        text = clean(text.replace('"', ""))
+    return text
+
+
+def parse_count(text) -> int | None:
+    """'9.9k' -> 9900, '1.2m' -> 1200000, '25,442' -> 25442, '' or 'NA' -> None."""
+    text = (clean(text) or "").lower().replace(",", "")
+    scale = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    if scale != 1:
+        text = text[:-1]
     try:
-        return int(round(float(text) * scale))
+        value = float(text) * scale
     except ValueError:
         return None
+    return int(round(value)) if value >= 0 else None
 
 
-def parse_float(text: str | None) -> float | None:
+def parse_float(text) -> float | None:
     try:
         return float(str(text).strip())
     except (TypeError, ValueError):
         return None
 
 
-def parse_list(text: str | None) -> list[str]:
-    """"['Python', 'SQL']" -> ['Python', 'SQL'], de-duplicated in order."""
-    if not text or not text.strip():
+def parse_list(text) -> list[str]:
+    """"['Python', 'SQL', 'Python']" -> ['Python', 'SQL']: a Python list literal, read safely
+    (literal_eval evaluates no code), de-duplicated in order; anything else -> []."""
+    text = (text or "").strip()
+    if not text.startswith("["):
         return []
     try:
-        value = ast.literal_eval(text.strip())
-    except (ValueError, SyntaxError):
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return []
     if not isinstance(value, (list, tuple)):
         return []
-    items = [" ".join(str(v).split()) for v in value if str(v).strip()]
-    return list(dict.fromkeys(items))
+    items = (clean(item) for item in value if isinstance(item, (str, int, float)))
+    return list(dict.fromkeys(item for item in items if item))
 
 
-def script_language(title: str) -> str | None:
-    """The language a title's script gives away (Coursera lists no language)."""
-    if re.search(r"[\u3040-\u30ff]", title):
-        return "日本語"
-    if re.search(r"[\u4e00-\u9fff]", title):
-        return "中文"
-    if re.search(r"[\uac00-\ud7af]", title):
-        return "한국어"
-    if re.search(r"[\u0600-\u06ff]", title):
-        return "اللغة العربية"
-    if re.search(r"[\u0400-\u04ff]", title):
-        return "Русский"
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def parse_hours(text) -> float | None:
+    """Udemy's content length: '1.5' (hours), '4.5 hours', '43 mins' -> hours; 0 -> None."""
+    text = (clean(text) or "").lower()
+    number = _NUMBER.search(text)
+    if not number:
+        return None
+    hours = float(number.group())
+    if re.search(r"\bmin", text):
+        hours /= 60
+    return round(hours, 2) if hours > 0 else None
+
+
+def hours_text(hours: float | None) -> str | None:
+    if hours is None:
+        return None
+    if hours < 1:
+        return f"{round(hours * 60)} minutes"
+    return "1 hour" if hours == 1 else f"{hours:g} hours"
+
+
+def http_url(text) -> str | None:
+    text = clean(text)
+    return text if text and text.startswith(("http://", "https://")) else None
+
+
+# ---------------------------------------------------------------- language of a title
+
+# Coursera lists no language and Udemy's 2017 listing none either, yet both carry courses taught
+# in other languages. The script gives most away; for Latin-script titles, a few function words
+# that English titles do not use. The guess errs towards English: two foreign words are needed,
+# and more of them than English ones.
+_SCRIPTS = ((re.compile(r"[\u3040-\u30ff]"), "日本語"), (re.compile(r"[\uac00-\ud7af]"), "한국어"),
+            (re.compile(r"[\u4e00-\u9fff]"), "中文"), (re.compile(r"[\u0600-\u06ff]"), "اللغة العربية"),
+            (re.compile(r"[\u0400-\u04ff]"), "Русский"), (re.compile(r"[\u0e00-\u0e7f]"), "ไทย"),
+            (re.compile(r"[\u0900-\u097f]"), "हिन्दी"))
+_LATIN_LETTER = re.compile(r"[A-Za-zÀ-ɏ]")
+_FUNCTION_WORDS = {
+    "English": "the and of for to with in your you how from on learn beginners introduction guide complete "
+               "course master what why is are english",
+    "Español": "de la el los las del para con y en tu tus una un al por sin sobre curso aprende aprender "
+               "aprendiendo cómo desde cero introducción principiantes básico básicos gestión análisis datos "
+               "diseño negocios empresa dinero práctico fundamentos estrategias programar programación crear",
+    "Português": "de do da dos das para com e em na no seu sua um uma ao sem curso aprenda básico avançado "
+                 "gestão introdução análise dados iniciantes fundamentos ações financeira como",
+    "Français": "le la les des du de et pour en votre une un au aux avec sur dans cours apprendre débutants "
+                "gestion données réussir",
+    "Deutsch": "der die das und für mit ein eine zum zur im lernen einführung grundlagen mein dein wie",
+    "Italiano": "il lo la le di del della e per con un una corso impara basi",
+    "Türkçe": "ile ve için eğitim seti başlangıç temelleri",
+}
+_LANGUAGE_WORDS = {language: {fold(w) for w in words.split()} for language, words in _FUNCTION_WORDS.items()}
+# "Google UX Design (DE)", "Negociación exitosa ... (en español)": the listing says it outright.
+_LANGUAGE_MARKS = {"de": "Deutsch", "deutsch": "Deutsch", "pt": "Português", "portugues": "Português",
+                   "es": "Español", "espanol": "Español", "en espanol": "Español", "fr": "Français",
+                   "francais": "Français", "en francais": "Français", "it": "Italiano", "italiano": "Italiano"}
+_MARK = re.compile(r"\(([^()]{2,12})\)\s*$")
+
+
+def guess_language(title: str, url: str | None = None) -> str | None:
+    """The language a course is taught in, as far as its title (and URL) give it away; None
+    when they look English."""
+    mark = _MARK.search(title)
+    if mark and fold(mark.group(1)).strip() in _LANGUAGE_MARKS:
+        return _LANGUAGE_MARKS[fold(mark.group(1)).strip()]
+    latin = len(_LATIN_LETTER.findall(title))
+    for pattern, language in _SCRIPTS:
+        script = len(pattern.findall(title))
+        # a bilingual "Introduction to Psychology | 心理学概论" is mostly Latin letters: read on
+        if script and script * 2 >= latin:
+            return language
+    words = re.findall(r"[a-z]+", fold(title))
+    slug = re.findall(r"[a-z]+", fold((url or "").rstrip("/").rsplit("/", 1)[-1]))
+    scores = {language: sum(w in vocabulary for w in words) + sum(w in vocabulary for w in slug) / 2
+              for language, vocabulary in _LANGUAGE_WORDS.items()}
+    english = scores.pop("English")
+    best = max(scores, key=scores.get)
+    if scores[best] >= 2 and scores[best] > english:
+        return best
     return None
 
 
-def _clean(text: str | None) -> str | None:
-    if text is None:
-        return None
-    text = " ".join(text.split())
-    return text or None
+# ---------------------------------------------------------------- one converter per listing
+# Each takes a CSV row (column -> text) and returns (catalog facts, prose). The prose is only
+# ever handed to the topic tagger.
+
+_LEVELS = {"beginner": "Beginner", "introductory": "Beginner", "beginner level": "Beginner",
+           "intermediate": "Intermediate", "intermediate level": "Intermediate",
+           "advanced": "Advanced", "expert level": "Advanced",
+           "mixed": "Mixed", "all levels": "Mixed"}
 
 
-# ---------------------------------------------------------------- one reader per listing
-
-_COURSERA_LEVELS = {"beginner": "Beginner", "intermediate": "Intermediate", "advanced": "Advanced", "mixed": "Mixed"}
+def _level(text) -> str:
+    return _LEVELS.get((clean(text) or "").lower(), "Mixed")
 
 
 def _coursera(row: dict) -> tuple[dict, str]:
-    kind = _clean(row.get("course_certificate_type"))
+    title = clean_title(row.get("course_title"))
+    kind = clean(row.get("course_certificate_type"))
+    url = http_url(row.get("course_url"))
+    rating = parse_float(row.get("course_rating"))
     record = {
-        "title": _clean(row.get("course_title")),
+        "title": title,
         "provider": "Coursera",
-        "organization": _clean(row.get("course_organization")),
-        "level": _COURSERA_LEVELS.get((row.get("course_difficulty") or "").strip().lower(), "Mixed"),
-        "rating": parse_float(row.get("course_rating")),
+        "organization": clean(row.get("course_organization")),
+        "level": _level(row.get("course_difficulty")),
+        "rating": rating if rating is not None and 0 <= rating <= 5 else None,
         "reviews": parse_count(row.get("course_reviews_num")),
         "enrolled": parse_count(row.get("course_students_enrolled")),
-        "duration": _clean(row.get("course_time")),
+        "duration": clean(row.get("course_time")),       # a band ("3 - 6 Months"), not hours
+        # every Coursera offering ends in a certificate of its kind: "Specialization certificate"
         "certificate": (kind if "certificate" in kind.lower() else f"{kind} certificate") if kind else None,
         "kind": kind,
-        "language": script_language(row.get("course_title") or "") or "English",
+        "language": guess_language(title or "", url) or "English",
         "skills": parse_list(row.get("course_skills")),
-        "url": _clean(row.get("course_url")),
+        "url": url,
     }
-    if record["rating"] is not None and not 0 <= record["rating"] <= 5:
-        record["rating"] = None
     prose = " ".join(filter(None, [row.get("course_description"), " ".join(parse_list(row.get("course_summary")))]))
     return record, prose
 
 
-_EDX_LEVELS = {"introductory": "Beginner", "intermediate": "Intermediate", "advanced": "Advanced"}
-_HOURS_PER_WEEK = re.compile(r"(\d+(?:\.\d+)?)\s*(?:[–—-]\s*(\d+(?:\.\d+)?))?\s*hours?\s*per\s*week", re.I)
-_WEEKS = re.compile(r"(\d+(?:\.\d+)?)\s*weeks?", re.I)
-_DOLLARS = re.compile(r"\$\s*(\d+(?:\.\d+)?)")
+_EFFORT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:(?:[–—-]|to)\s*(\d+(?:\.\d+)?))?\s*(?:hours?|hrs?)\s*(?:per|a|/)\s*week", re.I)
+_LENGTH = re.compile(r"(\d+(?:\.\d+)?)\s*(weeks?|months?)", re.I)
+_DOLLARS = re.compile(r"\$\s*(\d+(?:,\d{3})*(?:\.\d+)?)")
 
 
-def _edx_price(text: str) -> tuple[bool | None, float | None, str | None]:
-    """(free, price, certificate) from texts like 'FREE-Add a Verified Certificate for $49 USD'."""
-    text = (text or "").strip()
+def edx_hours(effort, length) -> float | None:
+    """Total hours from '2–4 hours per week' (the midpoint, 3) times '6 Weeks': 18.0."""
+    weekly = _EFFORT.search(effort or "")
+    span = _LENGTH.search(length or "")
+    if not (weekly and span):
+        return None
+    low = float(weekly.group(1))
+    high = float(weekly.group(2) or low)
+    weeks = float(span.group(1)) * (52 / 12 if span.group(2).lower().startswith("month") else 1)
+    return round(weeks * (low + high) / 2, 1)
+
+
+def edx_price(text) -> tuple[bool | None, float | None, str | None]:
+    """(free, price, certificate) from the price text:
+    'FREE-Add a Verified Certificate for $49 USD' -> (True, None, 'Verified certificate ($49)');
+    '$300 USD' -> (False, 300.0, 'Verified certificate'); '' -> (None, None, None)."""
+    text = clean(text) or ""
     dollars = _DOLLARS.search(text)
-    if text.upper().startswith("FREE"):
-        certificate = f"Verified certificate (${dollars.group(1)})" if dollars else None
-        return True, None, certificate
-    if dollars:
-        return False, float(dollars.group(1)), "Verified certificate"
+    amount = dollars.group(1).replace(",", "") if dollars else None
+    if text.lower().startswith("free"):
+        return True, None, (f"Verified certificate (${amount})" if amount else None)
+    if amount:
+        return False, float(amount), "Verified certificate"
     return None, None, None
 
 
 def _edx(row: dict) -> tuple[dict, str]:
-    free, price, certificate = _edx_price(row.get("price", ""))
-    weeks = _WEEKS.search(row.get("course_length") or "")
-    effort = _HOURS_PER_WEEK.search(row.get("course_effort") or "")
-    hours = None
-    if weeks and effort:
-        low = float(effort.group(1))
-        high = float(effort.group(2) or low)
-        hours = round(float(weeks.group(1)) * (low + high) / 2, 1)
-    instructors = [n.strip() for n in (row.get("instructors") or "").split("-") if n.strip()]
+    free, price, certificate = edx_price(row.get("price"))
+    hours = edx_hours(row.get("course_effort"), row.get("course_length"))
+    # "Nina Huntemann-Robyn Belair": names are joined by hyphens (a hyphenated name splits too;
+    # the listing leaves no way to tell them apart)
+    instructors = list(dict.fromkeys(filter(None, (clean(n) for n in (row.get("instructors") or "").split("-")))))
     record = {
-        "title": _clean(row.get("title")),
+        "title": clean_title(row.get("title")),
         "provider": "edX",
-        "organization": _clean(row.get("institution")),
+        "organization": clean(row.get("institution")),
         "instructors": instructors,
-        "level": _EDX_LEVELS.get((row.get("Level") or "").strip().lower(), "Mixed"),
+        "level": _level(row.get("Level")),
         "enrolled": parse_count(row.get("n_enrolled")),
-        "duration": _clean(row.get("course_length")),
+        "duration": clean(row.get("course_length")),
         "hours": hours,
         "price": price,
         "free": free,
         "certificate": certificate,
-        "language": _clean(row.get("language")) or "English",
-        "kind": _clean(row.get("course_type")),
-        "subject": _clean(row.get("subject")),
-        "url": _clean(row.get("course_url")),
+        "language": clean(row.get("language")) or "English",
+        "kind": clean(row.get("course_type")),
+        "subject": clean(row.get("subject")),
+        "url": http_url(row.get("course_url")),
     }
     prose = " ".join(filter(None, [row.get("summary"), row.get("course_description"), row.get("course_syllabus")]))
     return record, prose
 
 
-_UDEMY_LEVELS = {"all levels": "Mixed", "beginner level": "Beginner", "intermediate level": "Intermediate",
-                 "expert level": "Advanced"}
-
-
 def _udemy(row: dict) -> tuple[dict, str]:
-    paid = (row.get("is_paid") or "").strip().lower() == "true"
+    paid = {"true": True, "false": False}.get((clean(row.get("is_paid")) or "").lower())
     price = parse_float(row.get("price"))
-    hours = parse_float(row.get("content_duration"))
+    hours = parse_hours(row.get("content_duration"))
+    title = clean_title(row.get("course_title"))
+    url = http_url(row.get("url"))
     record = {
-        "title": _clean(row.get("course_title")),
+        "title": title,
         "provider": "Udemy",
-        "level": _UDEMY_LEVELS.get((row.get("level") or "").strip().lower(), "Mixed"),
-        "reviews": parse_count(row.get("num_reviews")),
+        "level": _level(row.get("level")),
+        "reviews": parse_count(row.get("num_reviews")),      # Udemy's listing has counts, no rating
         "enrolled": parse_count(row.get("num_subscribers")),
-        "duration": f"{hours:g} hours" if hours else None,
-        "hours": hours if hours else None,
+        "duration": hours_text(hours),
+        "hours": hours,
         "price": price if paid and price else None,
-        "free": not paid,
+        "free": None if paid is None else not paid,
+        # Udemy gives a certificate of completion with paid courses only
         "certificate": "Certificate of completion" if paid else None,
-        "language": "English",
+        "language": guess_language(title or "", url) or "English",
         "kind": "Course",
-        "subject": _clean(row.get("subject")),
-        "url": _clean(row.get("url")),
+        "subject": clean(row.get("subject")),
+        "url": url,
     }
     return record, ""
 
 
-def _reader_for(columns: set[str]):
-    if COURSERA_COLUMNS <= columns:
-        return _coursera
-    if UDEMY_COLUMNS <= columns:
-        return _udemy
-    if EDX_COLUMNS <= columns:
-        return _edx
+@dataclass(frozen=True)
+class ListingFormat:
+    provider: str
+    columns: frozenset[str]                       # header columns that identify the listing
+    convert: Callable[[dict], tuple[dict, str]]
+    multiline_fields: bool                        # may a quoted field hold newlines?
+    source_id: str | None = None                  # the provider's own course id, when listed
+
+
+FORMATS = (
+    ListingFormat("Coursera", frozenset({"course_title", "course_organization", "course_certificate_type",
+                                         "course_rating", "course_difficulty"}), _coursera, True),
+    ListingFormat("edX", frozenset({"title", "institution", "Level", "course_effort", "course_length", "price"}),
+                  _edx, True),
+    # Udemy's titles are one line each: a record spanning lines is two rows run together
+    ListingFormat("Udemy", frozenset({"course_id", "course_title", "is_paid", "num_subscribers",
+                                      "content_duration"}), _udemy, False, source_id="course_id"),
+)
+
+
+def detect_format(columns) -> ListingFormat | None:
+    columns = {c.strip() for c in columns if c}
+    for listing in FORMATS:
+        if listing.columns <= columns:
+            return listing
     return None
+
+
+# ---------------------------------------------------------------- reading rows
+
+@dataclass
+class SourceRow:
+    line: int                 # where the record starts in the file
+    values: list[str]
+    repaired: bool = False
+
+
+class _LineTap:
+    """Hands a csv reader one physical line at a time and keeps the lines of the record being
+    read, so each record knows its line number and how it looked on disk."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.pending: list[str] = []
+        self.lines_read = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.handle)
+        self.pending.append(line)
+        self.lines_read += 1
+        return line
+
+    def take(self) -> list[str]:
+        lines, self.pending = self.pending, []
+        return lines
+
+
+def _parse_lone_line(line: str, width: int) -> list[str] | None:
+    """One physical line as a row on its own: first as proper CSV, then, for a line whose quotes
+    never close, split on every comma with the quotes dropped. None when neither fits."""
+    values = next(csv.reader([line.rstrip("\r\n")]), [])
+    if len(values) == width:
+        return values
+    values = next(csv.reader([line.rstrip("\r\n")], quoting=csv.QUOTE_NONE), [])
+    if 2 <= len(values) <= width:
+        return [v.replace('"', "") for v in values]
+    return None
+
+
+def read_rows(path: Path, listing: ListingFormat, notes: dict[str, list[str]]) -> Iterator[tuple[list[str], SourceRow]]:
+    """(header, row) for every record of a listing, in file order. A record that runs over
+    several lines in a listing whose fields are one line each is split back into its lines."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        tap = _LineTap(handle)
+        reader = csv.reader(tap)
+        header = [h.strip() for h in next(reader, [])]
+        tap.take()
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:           # e.g. a NUL byte: report the line, carry on
+                lines = tap.take()
+                notes["skipped"].append(f"{path.name}:{tap.lines_read - len(lines) + 1}: unreadable CSV ({exc})")
+                continue
+            lines = tap.take()
+            start = tap.lines_read - len(lines) + 1
+            if listing.multiline_fields or len(lines) == 1:
+                yield header, SourceRow(start, values)
+                continue
+            for offset, line in enumerate(lines):
+                if not line.strip():
+                    continue
+                split = _parse_lone_line(line, len(header))
+                if split is None:
+                    notes["skipped"].append(f"{path.name}:{start + offset}: broken quoting, row skipped")
+                else:
+                    notes["repaired"].append(f"{path.name}:{start + offset}: quoting ran into the next line; read on its own")
+                    yield header, SourceRow(start + offset, split, repaired=True)
+
+
+# ---------------------------------------------------------------- topics and ids
+
+def derive_topics(record: dict, prose: str, tagger: TopicTagger) -> list[str]:
+    """Topics named once in the title, a skill or the subject, then those the description
+    names at least DESCRIPTION_MENTIONS_NEEDED times. Each field is tagged on its own, so no
+    phrase is read across two of them."""
+    fields = [record.get("title") or "", *record.get("skills", []), record.get("subject") or ""]
+    topics = list(dict.fromkeys(t for text in fields for t in tagger.tag(text)))
+    if prose:
+        for topic, mentions in tagger.count(prose).items():
+            if mentions >= DESCRIPTION_MENTIONS_NEEDED and topic not in topics:
+                topics.append(topic)
+    return topics
+
+
+def _slug(text: str) -> str:
+    # "C++" and "C#" would both slug to "c"
+    text = re.sub(r"\+\+", "pp", text)
+    text = re.sub(r"#", "sharp", text)
+    return slugify(text)
+
+
+def _cut(slug: str, limit: int = MAX_SLUG_LENGTH) -> str:
+    if len(slug) <= limit:
+        return slug
+    cut = slug[:limit + 1]
+    return cut[:cut.rfind("-")] if "-" in cut else slug[:limit]
+
+
+def _base_id(record: dict) -> str:
+    title = _cut(_slug(record["title"]))
+    if not title:      # a title in another script: the URL's last part is usually ASCII
+        title = _cut(_slug((record.get("url") or "").rstrip("/").rsplit("/", 1)[-1])) or "course"
+    return f"{_slug(record['provider'])}-{title}"
+
+
+def assign_ids(records: list[dict]) -> None:
+    """`<provider>-<title slug>`; a clash adds the organization's slug, then a number. Records
+    are taken in an order set by their content (most enrolled first among namesakes, then URL),
+    not by file order, so the same listings give the same ids on every run."""
+    taken: set[str] = set()
+
+    def order(record):
+        return (_base_id(record), -(record.get("enrolled") or 0), record.get("url") or "",
+                record.get("organization") or "", record["title"])
+
+    for record in sorted(records, key=order):
+        base = _base_id(record)
+        candidates = [base]
+        organization = _cut(_slug(record.get("organization") or ""), 40)
+        if organization and not base.endswith(f"-{organization}"):
+            candidates.append(f"{base}-{organization}")
+        stem = candidates[-1]
+        candidate = next((c for c in candidates if c not in taken), None)
+        number = 2
+        while candidate is None:
+            candidate = f"{stem}-{number}" if f"{stem}-{number}" not in taken else None
+            number += 1
+        record["id"] = candidate
+        taken.add(candidate)
 
 
 # ---------------------------------------------------------------- the import
 
-def _topics_for(record: dict, prose: str, tagger: TopicTagger) -> list[str]:
-    strong = " . ".join(filter(None, [record["title"], " . ".join(record.get("skills", [])), record.get("subject")]))
-    topics = tagger.tag(strong)
-    for topic, count in tagger.count(prose).items():
-        if count >= DESCRIPTION_MENTIONS_NEEDED and topic not in topics:
-            topics.append(topic)
-    return topics
+def _catalog_line(record: dict) -> dict:
+    line = {name: record.get(name) for name in FIELDS}
+    for name in ("instructors", "skills", "topics"):
+        line[name] = list(line[name] or [])
+    return line
 
 
-def _unique_id(record: dict, taken: set[str]) -> str:
-    base = f"{slugify(record['provider'])}-{slugify(record['title'])}"[:90].rstrip("-")
-    candidate = base
-    if candidate in taken and record.get("organization"):
-        candidate = f"{base}-{slugify(record['organization'])}"[:120].rstrip("-")
-    number = 2
-    while candidate in taken:
-        candidate = f"{base}-{number}"
-        number += 1
-    return candidate
+def _write_atomically(output: Path, lines: list[dict]) -> None:
+    """Write the whole catalog or nothing: a failure half-way leaves the old file in place."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            for line in lines:
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        os.replace(temporary, output)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
-def read_listing(path: Path) -> tuple[list[tuple[dict, str]], list[str]]:
-    """(records with their prose, problems) from one CSV listing."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        read = _reader_for(set(reader.fieldnames or []))
-        if read is None:
-            raise ValueError(f"{path}: unrecognised listing; columns are {', '.join(reader.fieldnames or [])}")
-        rows, problems, seen = [], [], set()
-        for number, row in enumerate(reader, start=2):
-            fingerprint = tuple(sorted(row.items(), key=lambda kv: str(kv[0])))
-            if fingerprint in seen:
-                problems.append(f"{path.name}: row {number}: exact duplicate, dropped")
-                continue
-            seen.add(fingerprint)
-            record, prose = read(row)
-            if not record["title"]:
-                problems.append(f"{path.name}: row {number}: no title, skipped")
-                continue
-            if record.get("url") and not record["url"].startswith(("http://", "https://")):
-                record["url"] = None
-            rows.append((record, prose, row.get("course_id")))
-        return rows, problems
+def _listing_of(path: Path) -> ListingFormat:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    listing = detect_format(header)
+    if listing is None:
+        raise ValueError(f"{path}: unrecognised listing; its columns are {', '.join(header) or '(none)'}; "
+                         f"expected a Coursera, edX or Udemy listing")
+    return listing
 
 
 def import_files(paths: list[Path], output: Path, topics_path: Path) -> dict:
-    """Import listings into `output` (JSON Lines, sorted by provider then id); return a summary."""
-    tagger = TopicTagger(load_topics(Path(topics_path)))
-    records, problems, duplicates = [], [], 0
-    udemy_ids: set[str] = set()
-    facts_seen: set[str] = set()
-    read_count = 0
-    for path in paths:
-        rows, listing_problems = read_listing(Path(path))
-        problems += listing_problems
-        duplicates += sum("exact duplicate" in p for p in listing_problems)
-        read_count += len(rows) + len(listing_problems)
-        for record, prose, source_id in rows:
-            if source_id:            # Udemy repeats some course ids
-                if source_id in udemy_ids:
-                    duplicates += 1
-                    continue
-                udemy_ids.add(source_id)
-            facts = json.dumps(record, sort_keys=True)
-            if facts in facts_seen:
-                duplicates += 1
+    """Import listings into `output` (JSON Lines, sorted by provider then id) and return a
+    summary: rows read, courses written, duplicates dropped, courses per provider, and the rows
+    skipped or repaired (file:line and why). Every file is recognised before anything is read,
+    and the output is only replaced once the whole import has worked."""
+    paths = [Path(p) for p in paths]
+    output, tagger = Path(output), TopicTagger(load_topics(Path(topics_path)))
+    listings = [(path, _listing_of(path)) for path in paths]
+
+    notes: dict[str, list[str]] = {"skipped": [], "repaired": [], "duplicates": []}
+    records: list[dict] = []
+    read = 0
+    seen_facts: set[str] = set()
+    seen_source_ids: set[tuple[str, str]] = set()
+    for path, listing in listings:
+        seen_rows: set[tuple[str, ...]] = set()
+        for header, row in read_rows(path, listing, notes):
+            read += 1
+            where = f"{path.name}:{row.line}"
+            if len(row.values) > len(header):
+                notes["skipped"].append(f"{where}: {len(row.values)} fields where the header has {len(header)}")
                 continue
-            facts_seen.add(facts)
-            record["topics"] = _topics_for(record, prose, tagger)
+            if tuple(row.values) in seen_rows:
+                notes["duplicates"].append(f"{where}: exact duplicate of an earlier row")
+                continue
+            seen_rows.add(tuple(row.values))
+            values = dict(zip(header, row.values))
+            try:
+                record, prose = listing.convert(values)
+            except Exception as exc:      # an odd row must not stop the import: report it
+                notes["skipped"].append(f"{where}: unreadable row ({type(exc).__name__}: {exc})")
+                continue
+            if not record.get("title"):
+                notes["skipped"].append(f"{where}: no title")
+                continue
+            source_id = clean(values.get(listing.source_id)) if listing.source_id else None
+            if source_id and (listing.provider, source_id) in seen_source_ids:
+                notes["duplicates"].append(f"{where}: {listing.provider} id {source_id} listed again")
+                continue
+            if source_id:
+                seen_source_ids.add((listing.provider, source_id))
+            facts = json.dumps(record, sort_keys=True, ensure_ascii=False)
+            if facts in seen_facts:        # the same course in two files, or twice in one
+                notes["duplicates"].append(f"{where}: same facts as an earlier course")
+                continue
+            seen_facts.add(facts)
+            record["topics"] = derive_topics(record, prose, tagger)
             records.append(record)
-    taken: set[str] = set()
-    for record in sorted(records, key=lambda r: (r["provider"], r["title"].lower(), r.get("organization") or "")):
-        record["id"] = _unique_id(record, taken)
-        taken.add(record["id"])
-    ordered = sorted(records, key=lambda r: (r["provider"], r["id"]))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fields = ["id", "title", "provider", "organization", "instructors", "level", "rating", "reviews", "enrolled",
-              "duration", "hours", "price", "free", "certificate", "language", "kind", "subject", "skills",
-              "topics", "url"]
-    with output.open("w", encoding="utf-8") as handle:
-        for record in ordered:
-            line = {name: record.get(name) for name in fields}
-            for name in ("instructors", "skills", "topics"):
-                line[name] = line[name] or []
-            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+    assign_ids(records)
+    lines = [_catalog_line(r) for r in sorted(records, key=lambda r: (r["provider"].casefold(), r["id"]))]
+    _write_atomically(output, lines)
     per_provider: dict[str, int] = {}
-    for record in ordered:
-        per_provider[record["provider"]] = per_provider.get(record["provider"], 0) + 1
-    return {"read": read_count, "written": len(ordered), "duplicates": duplicates,
-            "per_provider": per_provider, "output": str(output), "problems": problems[:20]}
+    for line in lines:
+        per_provider[line["provider"]] = per_provider.get(line["provider"], 0) + 1
+    return {"read": read, "written": len(lines), "duplicates": len(notes["duplicates"]),
+            "per_provider": per_provider, "skipped": notes["skipped"], "repaired": notes["repaired"],
+            "duplicate_rows": notes["duplicates"], "output": str(output)}

@@ -5,7 +5,7 @@
 ...                       Topic("cpp", "C++", ("c++",)), Topic("r", "R", ("r",))])
 >>> tagger.tag("Intro to ML with C++ and R")
 ['ml', 'cpp', 'r']
->>> tagger.tag("programming for every reader")
+>>> tagger.tag("programming for every reader, R&D and R&B")
 []
 """
 from __future__ import annotations
@@ -15,26 +15,54 @@ from pathlib import Path
 
 from assistant.textnorm import fold
 
-
+# A token is a run of letters and digits, optionally carrying the symbols that make it a
+# different name: "c++", "c#", "f#", "node.js"; ".net" keeps its leading dot. Everything else
+# (spaces, punctuation, "/", "-", "&") separates tokens, so "ci/cd", "front-end" and
+# "front end" read alike.
 _TOKEN = re.compile(r"\.net\b|[a-z0-9]+(?:\+\+|#|\.js\b)?")
+
+# Characters that glue a one-letter token into an abbreviation: the "r" of "R&D", "R&B",
+# "E-R" or "D.A.R.T." is not the language R.
+_GLUE = set("&-./'’")
 
 
 def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
+def _tokens_with_glue(text: str) -> tuple[list[str], set[int]]:
+    """Tokens of `text`, and the positions of one-letter tokens glued to a neighbour."""
+    folded = fold(text)
+    tokens, glued = [], set()
+    for match in _TOKEN.finditer(folded):
+        token = match.group()
+        if len(token) == 1 and token.isalpha():
+            before = folded[match.start() - 1] if match.start() > 0 else " "
+            after = folded[match.end()] if match.end() < len(folded) else " "
+            after_next = folded[match.end() + 1] if match.end() + 1 < len(folded) else " "
+            # "R." ending a sentence is still R; "R.B" or "R&B" is an abbreviation
+            if before in _GLUE or (after in _GLUE and not (after == "." and not after_next.isalnum())):
+                glued.add(len(tokens))
+        tokens.append(token)
+    return tokens, glued
+
+
 class TopicTagger:
     """Matches synonyms as token sequences, longest first at each position (so "deep learning"
-    is one match, not "learning" inside it); the cost is linear in the text's length."""
+    is one match, not "learning" inside it); the cost is linear in the text's length.
+
+    A phrase listed under several topics tags all of them ("game design": design and game
+    development), in the order the topics are listed."""
 
     def __init__(self, topics):
         self.topics = list(topics)
-        self._phrases: dict[tuple[str, ...], str] = {}
+        phrases: dict[tuple[str, ...], list[str]] = {}
         for topic in self.topics:
             for synonym in topic.synonyms:
                 key = tuple(_tokens(synonym))
-                if key:
-                    self._phrases.setdefault(key, topic.id)
+                if key and topic.id not in phrases.setdefault(key, []):
+                    phrases[key].append(topic.id)
+        self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {k: tuple(v) for k, v in phrases.items()}
         self._longest = max((len(k) for k in self._phrases), default=1)
 
     @classmethod
@@ -43,13 +71,16 @@ class TopicTagger:
         return cls(load_topics(Path(path)))
 
     def _matches(self, text: str):
-        tokens = _tokens(text)
+        """Topic ids of each synonym occurrence in `text`, left to right."""
+        tokens, glued = _tokens_with_glue(text)
         i = 0
         while i < len(tokens):
             for n in range(min(self._longest, len(tokens) - i), 0, -1):
-                topic = self._phrases.get(tuple(tokens[i:i + n]))
-                if topic is not None:
-                    yield topic
+                if n == 1 and i in glued:
+                    continue
+                topic_ids = self._phrases.get(tuple(tokens[i:i + n]))
+                if topic_ids is not None:
+                    yield from topic_ids
                     i += n
                     break
             else:

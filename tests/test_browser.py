@@ -1,199 +1,344 @@
-"""The widget in a real headless browser (Playwright driving Debian's chromium)."""
+"""The widget in a real browser: Playwright driving Debian's chromium against the real server.
+
+Without chromium these tests skip, except under CI (the CI environment variable), where a missing
+browser fails the run. Screenshots land in test-output/screenshots/.
+"""
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import shutil
-import threading
-from pathlib import Path
+import re
 
 import pytest
 
-from conftest import ROOT, free_port, running_server
+from browser_support import LAUNCH_ARGS, RECORDERS, ROOT, TIMEOUT_MS, Widget, find_chromium, static_site
+from conftest import free_port, running_server
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SHOTS = ROOT / "test-output" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+CHROMIUM = find_chromium()
+try:
+    from playwright import sync_api
+except ImportError:   # pragma: no cover - the test extra installs it
+    sync_api = None
 
-if not CHROMIUM:
+if CHROMIUM is None or sync_api is None:
+    missing = "chromium (apt-get install chromium)" if CHROMIUM is None else "playwright (pip install playwright)"
     if os.environ.get("CI"):
-        pytest.fail("CI must run the browser tests, but no chromium was found (apt-get install chromium)",
-                    pytrace=False)
-    pytest.skip("no chromium on this machine: apt-get install chromium", allow_module_level=True)
+        pytest.fail(f"CI must run the browser tests, but {missing} is missing", pytrace=False)
+    pytest.skip(f"browser tests need {missing}", allow_module_level=True)
 
-sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
+expect = sync_api.expect
+expect.set_options(timeout=TIMEOUT_MS)
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+XSS = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield instance
         instance.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+def new_widget(browser, viewport=DESKTOP, **options):
+    context = browser.new_context(viewport=viewport, **options)
+    context.add_init_script(RECORDERS)
     page = context.new_page()
-    page.dialogs = []
+    page.dialogs, page.console = [], []
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    yield page
-    context.close()
+    page.on("console", lambda message: page.console.append(message.text))
+    return Widget(page, expect)
 
 
-def widget(page):
-    return page.locator("#course-assistant")
+@pytest.fixture
+def widget(browser):
+    w = new_widget(browser)
+    yield w
+    w.page.context.close()
 
 
-def open_widget(page, url):
-    page.goto(url)
-    page.wait_for_function("window.CourseAssistant !== undefined")
-    widget(page).locator("button.launcher").click()
-    expect_text(page, ".message.bot", "find the perfect online course")
+@pytest.fixture
+def phone(browser):
+    w = new_widget(browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    yield w
+    w.page.context.close()
 
 
-def expect_text(page, selector, text, timeout=15000):
-    sync_api.expect(widget(page).locator(selector).filter(has_text=text).first).to_be_visible(timeout=timeout)
+# ---------------------------------------------------------------------------- greeting and the page
 
 
-def say(page, text):
-    box = widget(page).locator("input.input")
-    box.fill(text)
-    box.press("Enter")
+def test_greets_once_with_example_questions_and_exposes_one_global(widget, server):
+    widget.load(server + "/")
+    assert widget.page.evaluate("Object.keys(window.CourseAssistant).sort()") == ["close", "open", "send"]
+    assert widget("button.launcher").get_attribute("aria-label")
+    assert widget("button.launcher").get_attribute("aria-expanded") == "false"
+    widget.open()
+    assert widget("button.launcher").get_attribute("aria-expanded") == "true"
+    assert widget.focused() == "ca-input"
+    assert widget.greetings() == 1
+    starters = widget(".greeting .chips.starters button.chip")
+    assert starters.count() >= 2
+    assert widget(".title").inner_text() == "Course Assistant"
+    widget.page.wait_for_timeout(800)
+    assert widget(".message.bot").count() == 1, "the greeting came twice"
 
 
-def shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
+def test_demo_page_has_every_roadmap_section_and_a_strict_csp_the_widget_lives_with(widget, server):
+    widget.open(server + "/")
+    page = widget.page
+    csp = page.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content")
+    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+    for section_id in ("what-ml-engineers-do", "skills-math", "how-long", "faq-degree", "bottom-line"):
+        assert page.locator(f"section#{section_id}").count() == 1
+    widget.ask("best Python course for beginners")
+    assert page.evaluate("window.__cspViolations") == []
+    assert not [text for text in page.console if "Content Security Policy" in text]
+    assert widget.shadow("root.querySelectorAll('[style]').length") == 0
+    assert widget.shadow("root.querySelectorAll('style, script').length") == 0
+    assert page.locator("course-assistant").count() == 1   # the one element the widget adds to the page
 
 
-def test_ask_see_cards_click_a_suggestion_see_a_comparison(page, server):
-    open_widget(page, server + "/")
-    say(page, "best Python course for beginners")
-    cards = widget(page).locator(".card")
-    sync_api.expect(cards).to_have_count(3, timeout=15000)
-    first = cards.first
-    assert first.locator("a").get_attribute("href").startswith("https://")
-    assert "/10" in first.locator(".rating").inner_text()
-    assert "beginner level" in first.locator(".why").inner_text()
-    shoot(page, "desktop-1280x800-cards")
-    widget(page).locator("button.chip", has_text="Compare the first two").last.click()
-    table = widget(page).locator("table.compare")
-    sync_api.expect(table).to_be_visible(timeout=15000)
-    assert table.locator("tbody tr").count() >= 8
-    assert table.locator("thead th").count() == 3
-    shoot(page, "desktop-1280x800-comparison")
+# ---------------------------------------------------------------------------- replies
 
 
-def test_history_survives_reload_and_navigation_without_a_second_greeting(page, server):
-    open_widget(page, server + "/")
-    say(page, "sql courses for beginners")
-    sync_api.expect(widget(page).locator(".card")).to_have_count(3, timeout=15000)
-    page.reload()
-    page.wait_for_function("window.CourseAssistant !== undefined")
-    expect_text(page, ".message.user", "sql courses for beginners")
-    assert widget(page).locator(".message.bot", has_text="find the perfect online course").count() == 1
-    page.goto(server + "/about")
-    expect_text(page, ".message.user", "sql courses for beginners")
-    say(page, "only free ones")
-    expect_text(page, ".message.bot", "free", timeout=15000)
-    sync_api.expect(widget(page).locator(".filter", has_text="Free").last).to_be_visible()
+def test_recommendation_shows_course_cards(widget, server):
+    widget.open(server + "/")
+    reply = widget.ask("best Python course for beginners")
+    cards = reply.locator(".card")
+    expect(cards.first).to_be_visible()
+    assert cards.count() >= 1
+    for i in range(cards.count()):
+        card = cards.nth(i)
+        link = card.locator(".card-title a")
+        assert re.match(r"https?://", link.get_attribute("href"))
+        assert link.get_attribute("rel") == "noopener" and link.get_attribute("target") == "_blank"
+        assert card.locator(".card-meta").inner_text().strip()
+        assert card.locator(".why").inner_text().startswith("Why: ")
+    rating = cards.first.locator(".rating").inner_text()
+    assert re.fullmatch(r"★ \d{1,2}\.\d/10 · [\d.]+[kM]? reviews?", rating), rating
+    assert "Beginner" in cards.first.locator(".card-meta").inner_text()
+    filters = reply.locator(".filters .filter").all_inner_texts()
+    assert "Beginner" in filters and "Python" in filters
+    widget.screenshot("desktop-1280x800-cards")
 
 
-def test_xss_payload_stays_text(page, server):
-    open_widget(page, server + "/")
-    payload = "<img src=x onerror=alert(1)>"
-    say(page, payload)
-    expect_text(page, ".message.user", payload)
-    page.wait_for_timeout(1000)
-    assert page.dialogs == []
-    assert page.evaluate("document.querySelector('#course-assistant').shadowRoot.querySelectorAll('img').length") == 0
+def test_a_suggestion_chip_sends_its_text_and_gets_an_answer(widget, server):
+    widget.open(server + "/")
+    reply = widget.ask("best Python course for beginners")
+    chip = reply.locator("button.chip", has_text="Only free ones")
+    expect(chip).to_be_visible()
+    before = widget(".message.bot").count()
+    chip.click()
+    expect(widget(".message.user").last).to_have_text("Only free ones")
+    expect(widget(".message.bot")).to_have_count(before + 1)
+    answer = widget(".message.bot").last
+    expect(answer.locator(".card").first).to_be_visible()
+    assert answer.locator(".badge.free").count() == answer.locator(".card").count()
+    assert "Free" in answer.locator(".filters .filter").all_inner_texts()
 
 
-def test_keyboard_enter_sends_escape_closes(page, server):
-    open_widget(page, server + "/")
-    assert page.evaluate("document.querySelector('#course-assistant').shadowRoot.activeElement.id") == "ca-input"
-    say(page, "thanks")
-    sync_api.expect(widget(page).locator(".message.bot")).to_have_count(2, timeout=15000)
-    page.keyboard.press("Escape")
-    sync_api.expect(widget(page).locator(".panel")).to_be_hidden()
-    assert page.evaluate("document.querySelector('#course-assistant').shadowRoot.activeElement.className") == "launcher"
-    assert widget(page).locator("button.launcher").get_attribute("aria-label")
+def test_a_comparison_is_a_table(widget, server):
+    widget.open(server + "/")
+    reply = widget.ask("compare Python for Everybody and Python Data Structures")
+    table = reply.locator("table.compare")
+    expect(table).to_be_visible()
+    headers = table.locator("thead th").all_inner_texts()
+    assert headers == ["Python for Everybody", "Python Data Structures"]
+    assert table.locator("thead th a").count() == 2
+    labels = table.locator("tbody th").all_inner_texts()
+    assert "Rating" in labels and len(labels) >= 3
+    assert all(row.locator("td").count() == 2 for row in table.locator("tbody tr").all())
+    assert reply.locator(".card").count() == 0, "a comparison shows as a table, not as cards"
+    widget.screenshot("desktop-1280x800-comparison")
 
 
-def test_phone_panel_is_full_screen_and_comparison_readable(browser, server):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    try:
-        open_widget(page, server + "/")
-        box = widget(page).locator(".panel").bounding_box()
-        assert box["x"] == 0 and box["y"] == 0 and box["width"] == 390 and box["height"] == 844
-        say(page, "best Python course for beginners")
-        sync_api.expect(widget(page).locator(".card")).to_have_count(3, timeout=15000)
-        shoot(page, "phone-390x844-cards")
-        say(page, "compare the first two")
-        table = widget(page).locator("table.compare")
-        sync_api.expect(table).to_be_visible(timeout=15000)
-        wrap = widget(page).locator(".compare-wrap").bounding_box()
-        assert wrap["width"] <= 390
-        shoot(page, "phone-390x844-comparison")
-    finally:
-        context.close()
+def test_sources_link_to_the_roadmap_sections(widget, server):
+    widget.open(server + "/")
+    reply = widget.ask("do I need a degree?")
+    source = reply.locator(".sources a").first
+    expect(source).to_be_visible()
+    assert source.get_attribute("href") == server + "/#faq-degree"
+    source.click()
+    widget.page.wait_for_function("location.hash === '#faq-degree'")
+    expect(widget.page.locator("section#faq-degree")).to_be_in_viewport()
+    expect(widget(".message.user")).to_have_count(1)   # same page: the conversation is still there
 
 
-def test_loaded_twice_is_harmless(page, server):
-    open_widget(page, server + "/")
-    page.add_script_tag(url=server + "/widget.js")
-    page.wait_for_timeout(500)
-    assert page.locator("#course-assistant").count() == 1
+# ---------------------------------------------------------------------------- persistence
 
 
-def test_reconnects_and_sends_what_was_queued(browser):
+def test_reload_keeps_the_history_and_the_session_without_a_second_greeting(widget, server):
+    widget.open(server + "/")
+    widget.ask("sql courses for beginners")
+    session = widget.session_id()
+    assert session
+    widget.page.reload()
+    expect(widget(".message.user")).to_have_text(["sql courses for beginners"])
+    expect(widget(".panel")).to_be_visible()   # it was open: it stays open
+    widget.expect_online()
+    assert widget.greetings() == 1
+    assert widget.session_id() == session
+    reply = widget.ask("only free ones")   # the server still knows the topic: the session was resumed
+    assert "Free" in reply.locator(".filters .filter").all_inner_texts()
+    assert widget.greetings() == 1
+    assert widget(".message.notice").count() == 0
+
+
+def test_the_conversation_follows_to_another_page_of_the_site(widget, server):
+    widget.open(server + "/")
+    widget.ask("machine learning courses on edX")
+    session = widget.session_id()
+    widget.page.get_by_role("link", name="About", exact=True).first.click()
+    widget.page.wait_for_url(server + "/about")
+    expect(widget(".message.user")).to_have_text(["machine learning courses on edX"])
+    widget.expect_online()
+    assert widget.session_id() == session and widget.greetings() == 1
+    widget.ask("only free ones")
+    assert widget(".message.bot").count() == 3
+
+
+# ---------------------------------------------------------------------------- connection trouble
+
+
+def test_a_dropped_connection_reconnects_resumes_and_delivers_each_message_once(widget, server):
+    widget.open(server + "/")
+    session = widget.session_id()
+    # Dropped before the message could go out: it waits in the queue.
+    widget.page.evaluate("window.__sockets.at(-1).close(); CourseAssistant.send('python for beginners')")
+    expect(widget(".message.bot")).to_have_count(2, timeout=20000)
+    widget.expect_online()
+    # Dropped with the message already sent: it is sent again, and answered once.
+    widget.page.evaluate("CourseAssistant.send('only free ones'); window.__sockets.at(-1).close()")
+    expect(widget(".message.bot")).to_have_count(3, timeout=20000)
+    widget.page.wait_for_timeout(1500)
+    assert widget(".message.bot").count() == 3
+    assert widget.page.evaluate("window.__sockets.length") == 3
+    assert widget.session_id() == session
+    assert widget(".message.notice").count() == 0   # resumed: nothing was forgotten
+    assert widget(".message.user.queued").count() == 0
+    expect(widget(".typing")).to_be_hidden()
+
+
+def test_a_server_restart_shows_the_state_and_delivers_what_was_typed_meanwhile(widget):
     port = free_port()
-    context = browser.new_context()
-    page = context.new_page()
-    try:
-        with running_server({"port": port}) as url:
-            open_widget(page, url + "/")
-        # The server is down: the message waits in the queue and the widget says it is retrying.
-        say(page, "python for beginners")
-        sync_api.expect(widget(page).locator(".status[data-state='offline']")).to_be_visible(timeout=15000)
-        with running_server({"port": port}):
-            sync_api.expect(widget(page).locator(".card")).to_have_count(3, timeout=40000)
-            sync_api.expect(widget(page).locator(".status[data-state='online']")).to_be_visible()
-    finally:
-        context.close()
+    with running_server({"port": port}) as url:
+        widget.open(url + "/")
+    widget.say("python for beginners")   # the server is down now
+    expect(widget(".status[data-state='offline']")).to_be_visible()
+    expect(widget(".message.user.queued .note")).to_be_visible()
+    with running_server({"port": port}):
+        expect(widget(".message.bot")).to_have_count(2, timeout=40000)
+        widget.expect_online()
+    expect(widget(".message.user.queued")).to_have_count(0)
+    # The restarted server forgot the session: the widget says so, and keeps the history.
+    expect(widget(".message.notice")).to_contain_text("restarted")
 
 
-def _static_server(folder: Path, port: int):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd
+def test_error_frames_are_shown_politely_with_a_way_to_send_again(widget, limited_server):
+    widget.open(limited_server + "/")
+    widget.page.evaluate("CourseAssistant.send('python '.repeat(60))")   # over max_message_chars (200)
+    expect(widget(".message.notice")).to_contain_text("too long")
+    for text in ("python", "sql", "excel", "java"):   # 3 messages per 2 seconds are allowed
+        widget.page.evaluate(f"CourseAssistant.send({text!r})")
+    notice = widget(".message.notice").last
+    expect(notice).to_contain_text("faster than I can answer")
+    widget.page.wait_for_timeout(2200)
+    before = widget(".message.bot").count()
+    notice.locator("button.chip").click()
+    expect(widget(".message.bot")).to_have_count(before + 1)
+    expect(widget(".message.user").last).to_have_text("java")
+    assert widget.page.evaluate("window.__sockets.length") == 1   # errors don't cost the connection
 
 
-def test_embedding_from_another_origin_needs_the_allowlist(browser, tmp_path):
+# ---------------------------------------------------------------------------- other origins
+
+
+def test_embedding_from_another_origin_works_when_allowed_and_says_why_when_not(browser, tmp_path):
     site_port = free_port()
     with running_server({"allowed_origins": [f"http://127.0.0.1:{site_port}"]}) as url:
         page_html = (ROOT / "web" / "embed-example.html").read_text().replace("http://127.0.0.1:8000", url)
         (tmp_path / "index.html").write_text(page_html)
-        site = _static_server(tmp_path, site_port)
-        context = browser.new_context()
-        page = context.new_page()
-        try:
-            open_widget(page, f"http://127.0.0.1:{site_port}/index.html")
-            say(page, "do I need a degree?")
-            expect_text(page, ".message.bot", "portfolio")
-            shoot(page, "cross-origin-embed")
-            # The same page on an origin the server does not allow: refused, and the widget says so.
-            page.goto(f"http://localhost:{site_port}/index.html")
-            page.wait_for_function("window.CourseAssistant !== undefined")
-            page.evaluate("CourseAssistant.open()")
-            sync_api.expect(widget(page).locator(".status[data-state='offline']")).to_be_visible(timeout=15000)
-        finally:
-            context.close()
-            site.shutdown()
+        with static_site(tmp_path, site_port) as site:
+            widget = new_widget(browser)
+            try:
+                widget.open(site + "/index.html", greeting="Hello from our partner's assistant")
+                reply = widget.ask("do I need a degree?")
+                expect(reply).to_contain_text("portfolio")
+                # The host page's CSS (hot pink buttons, content-box, dashed borders) stays outside.
+                assert widget.shadow("getComputedStyle(root.querySelector('.send')).backgroundColor") == "rgb(124, 58, 237)"
+                assert widget.shadow("getComputedStyle(root.querySelector('.panel')).boxSizing") == "border-box"
+                assert widget.page.evaluate("getComputedStyle(document.querySelector('body > p > button'))"
+                                            ".backgroundColor") == "rgb(255, 105, 180)"   # and ours stays inside
+                widget.screenshot("cross-origin-embed")
+                # The same page on an origin the server does not allow: refused, and the widget says so.
+                widget.page.goto(f"http://localhost:{site_port}/index.html")
+                widget.page.wait_for_function("window.CourseAssistant !== undefined")
+                widget.page.evaluate("CourseAssistant.open()")
+                expect(widget(".status[data-state='refused']")).to_be_visible()
+                expect(widget(".message.notice")).to_contain_text("can't connect from this website")
+                assert any(text.startswith("[Course Assistant]") and "allowed_origins" in text
+                           for text in widget.page.console)
+            finally:
+                widget.page.context.close()
+
+
+# ---------------------------------------------------------------------------- safety, keyboard, phones
+
+
+def test_an_xss_payload_stays_text(widget, server):
+    widget.open(server + "/")
+    widget.ask(XSS)
+    expect(widget(".message.user").last).to_have_text(XSS)
+    widget.page.wait_for_timeout(800)
+    assert widget.page.dialogs == []
+    assert widget.shadow("root.querySelectorAll('img').length") == 0
+    assert widget.page.evaluate("document.querySelectorAll('img').length") == 0
+
+
+def test_keyboard_enter_sends_and_escape_closes_back_to_the_launcher(widget, server):
+    widget.load(server + "/")
+    widget("button.launcher").focus()
+    widget.page.keyboard.press("Enter")
+    expect(widget(".panel")).to_be_visible()
+    assert widget.focused() == "ca-input"
+    widget.page.keyboard.type("thanks")
+    widget.page.keyboard.press("Enter")
+    expect(widget(".message.user")).to_have_text(["thanks"])
+    expect(widget("input.input")).to_have_value("")
+    for selector in ("button.close", "button.send"):
+        assert widget(selector).get_attribute("aria-label")
+    widget.page.keyboard.press("Escape")
+    expect(widget(".panel")).to_be_hidden()
+    assert widget.focused() == "launcher"
+    assert widget("button.launcher").get_attribute("aria-expanded") == "false"
+
+
+def test_on_a_phone_the_panel_is_full_screen_and_the_comparison_stays_readable(phone, server):
+    phone.open(server + "/")
+    panel = phone(".panel").bounding_box()
+    assert (panel["x"], panel["y"], panel["width"], panel["height"]) == (0, 0, 390, 844)
+    composer = phone(".composer").bounding_box()
+    assert composer["y"] + composer["height"] <= 844
+    phone.ask("best Python course for beginners")
+    expect(phone(".card").first).to_be_in_viewport()
+    phone.screenshot("phone-390x844-cards")
+    reply = phone.ask("compare Python for Everybody and Python Data Structures")
+    wrap = reply.locator(".compare-wrap")
+    expect(wrap).to_be_visible()
+    assert wrap.bounding_box()["width"] <= reply.bounding_box()["width"]
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390   # nothing sticks out of the page
+    assert phone.shadow("getComputedStyle(root.querySelector('.compare tbody th')).position") == "sticky"
+    expect(reply.locator("thead th").first).to_be_in_viewport()
+    phone.screenshot("phone-390x844-comparison")
+
+
+def test_loaded_twice_is_harmless(widget, server):
+    widget.open(server + "/")
+    widget.page.evaluate("window.__first = window.CourseAssistant")
+    widget.page.add_script_tag(url=server + "/widget.js")
+    widget.page.wait_for_timeout(300)
+    assert widget.page.locator("course-assistant").count() == 1
+    assert widget.page.evaluate("window.__first === window.CourseAssistant")
+    assert any(text.startswith("[Course Assistant]") and "already loaded" in text for text in widget.page.console)
+    assert widget.page.evaluate("window.__sockets.length") == 1

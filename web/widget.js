@@ -337,10 +337,16 @@
   var userNodes = {};
   function userMessage(entry) {
     var node = el("div", { className: "message user", part: "message user-message", "data-id": entry.id }, [
-      el("span", { className: "user-text", text: entry.text }),
-      el("span", { className: "note", text: "Not sent yet: waiting for the connection" })]);
+      el("span", { className: "user-text", text: entry.text })]);
     userNodes[entry.id] = node;
     return node;
+  }
+  // A message not yet sent says so, until the connection takes it.
+  function markQueued(node, queued) {
+    var note = node.querySelector(".note");
+    node.classList.toggle("queued", queued);
+    if (queued && !note) node.appendChild(el("span", { className: "note", text: "Not sent yet: waiting for the connection" }));
+    if (!queued && note) note.remove();
   }
   function noticeMessage(entry) {
     var node = el("div", { className: "message notice", part: "message notice", role: "alert" }, [
@@ -405,7 +411,7 @@
     typing.hidden = !Object.keys(inflight).length;
     state.outbox.forEach(function (item) {
       var node = userNodes[item.id];
-      if (node) node.classList.toggle("queued", !inflight[item.id]);
+      if (node) markQueued(node, !inflight[item.id]);
     });
   }
 

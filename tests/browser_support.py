@@ -1,0 +1,125 @@
+"""Helpers for the browser tests: finding chromium, a page wrapper that talks to the widget the
+way a visitor does, a static site on a second origin, and small recorders injected into pages."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "test-output" / "screenshots"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+TIMEOUT_MS = 15000
+
+# Injected before any page script: every WebSocket the page opens, and every CSP violation.
+RECORDERS = """
+(() => {
+  const Native = window.WebSocket;
+  const sockets = [];
+  class RecordedWebSocket extends Native {
+    constructor(...args) { super(...args); sockets.push(this); }
+  }
+  window.WebSocket = RecordedWebSocket;
+  window.__sockets = sockets;
+  window.__cspViolations = [];
+  document.addEventListener("securitypolicyviolation",
+    (event) => window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI));
+})();
+"""
+
+
+def find_chromium() -> str | None:
+    """Debian's chromium first (the one the project supports), then whatever is on PATH."""
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+class Widget:
+    """The widget on one page, driven as a visitor drives it."""
+
+    def __init__(self, page, expect):
+        self.page = page
+        self.expect = expect
+        self.host = page.locator("#course-assistant")
+
+    def __call__(self, selector: str):
+        return self.host.locator(selector)
+
+    def load(self, url: str):
+        self.page.goto(url)
+        self.page.wait_for_function("window.CourseAssistant !== undefined")
+        self.expect(self("button.launcher")).to_be_visible(timeout=TIMEOUT_MS)
+        return self
+
+    def open(self, url: str | None = None, greeting: str = "find the perfect online course"):
+        if url:
+            self.load(url)
+        self("button.launcher").click()
+        self.expect(self(".panel")).to_be_visible()
+        self.expect(self(".message.bot").filter(has_text=greeting).first).to_be_visible(timeout=TIMEOUT_MS)
+        self.expect_online()
+        return self
+
+    def expect_online(self):
+        self.expect(self(".status[data-state='online']")).to_be_visible(timeout=TIMEOUT_MS)
+
+    def say(self, text: str):
+        box = self("input.input")
+        box.fill(text)
+        box.press("Enter")
+
+    def ask(self, text: str, timeout: int = TIMEOUT_MS):
+        """Say something and wait for the reply (one more bot message); the reply's locator."""
+        before = self(".message.bot").count()
+        self.say(text)
+        self.expect(self(".message.bot")).to_have_count(before + 1, timeout=timeout)
+        return self(".message.bot").last
+
+    def shadow(self, expression: str):
+        """Evaluate `expression` with `root` bound to the widget's shadow root."""
+        return self.page.evaluate(f"(() => {{ const root = document.querySelector('#course-assistant').shadowRoot;"
+                                  f" return {expression}; }})()")
+
+    def focused(self) -> str:
+        return self.shadow("root.activeElement ? (root.activeElement.id || root.activeElement.className) : ''")
+
+    def session_id(self) -> str | None:
+        return self.page.evaluate("""(() => { for (let i = 0; i < sessionStorage.length; i++) {
+            const key = sessionStorage.key(i);
+            if (key.startsWith('course-assistant:')) return JSON.parse(sessionStorage.getItem(key)).sessionId; }
+            return null; })()""")
+
+    def greetings(self) -> int:
+        return self(".message.bot.greeting").count()
+
+    def screenshot(self, name: str):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        path = SHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path))
+        return path
+
+
+@contextmanager
+def static_site(folder: Path, port: int):
+    """Serve `folder` on 127.0.0.1:port (and localhost:port): a second origin embedding the widget."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):   # keep pytest's output readable
+        pass
