@@ -18,7 +18,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -46,12 +45,14 @@ class ServerURL(str):
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log else ""
 
 
-def wait_for_health(base_url: str, process: subprocess.Popen, timeout: float = 120) -> dict:
+def wait_for_health(base_url: str, process: subprocess.Popen, log: Path | None = None,
+                    timeout: float = 120) -> dict:
+    """/health's JSON once the server answers; the log's tail in the error if the server dies."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            log = base_url.read_log() if isinstance(base_url, ServerURL) else ""
-            raise RuntimeError(f"server exited with {process.returncode}:\n{log[-4000:]}")
+            output = log.read_text(encoding="utf-8", errors="replace") if log else ""
+            raise RuntimeError(f"server exited with {process.returncode}:\n{output[-4000:]}")
         try:
             with urllib.request.urlopen(base_url + "/health", timeout=2) as response:
                 return json.loads(response.read())
