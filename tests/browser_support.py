@@ -123,3 +123,34 @@ def static_site(folder: Path, port: int):
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):   # keep pytest's output readable
         pass
+
+
+# WCAG contrast of each element's text against the first opaque background behind it (inside the
+# widget's shadow root): {selector: ratio} for the first element each selector matches.
+CONTRAST = """(selectors) => {
+  const root = document.querySelector('#course-assistant').shadowRoot;
+  const rgb = (css) => css.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = (node) => {
+    for (; node; node = node.parentElement || (node.getRootNode() && node.getRootNode().host)) {
+      const value = rgb(getComputedStyle(node).backgroundColor);
+      if (value.length < 4 || value[3] > 0.99) return value.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const out = {};
+  for (const selector of selectors) {
+    const node = root.querySelector(selector);
+    if (!node) { out[selector] = null; continue; }
+    const a = lum(rgb(getComputedStyle(node).color).slice(0, 3)), b = lum(background(node));
+    out[selector] = Math.round(((Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)) * 100) / 100;
+  }
+  return out;
+}"""
+TEXT_SELECTORS = [".title", ".status", ".message.bot .text", ".chip", "input.input", ".message.user",
+                  ".card-title a", ".card-meta", ".rating", ".why", ".filter", ".badge.free", ".sources a"]
+
+
+def contrast_ratios(page, selectors=TEXT_SELECTORS) -> dict:
+    return page.evaluate(CONTRAST, selectors)

@@ -10,7 +10,8 @@ import re
 
 import pytest
 
-from browser_support import LAUNCH_ARGS, RECORDERS, ROOT, TIMEOUT_MS, Widget, find_chromium, static_site
+from browser_support import (LAUNCH_ARGS, RECORDERS, ROOT, TIMEOUT_MS, Widget, contrast_ratios, find_chromium,
+                             static_site)
 from conftest import free_port, running_server
 
 CHROMIUM = find_chromium()
@@ -121,6 +122,9 @@ def test_recommendation_shows_course_cards(widget, server):
     filters = reply.locator(".filters .filter").all_inner_texts()
     assert "Beginner" in filters and "Python" in filters
     widget.screenshot("desktop-1280x800-cards")
+    ratios = contrast_ratios(widget.page)
+    assert {selector: ratio for selector, ratio in ratios.items() if ratio is not None and ratio < 4.5} == {}
+    assert ratios[".card-title a"] and ratios[".rating"] and ratios[".message.user"]
 
 
 def test_a_suggestion_chip_sends_its_text_and_gets_an_answer(widget, server):
@@ -271,6 +275,18 @@ def test_embedding_from_another_origin_works_when_allowed_and_says_why_when_not(
                 assert widget.page.evaluate("getComputedStyle(document.querySelector('body > p > button'))"
                                             ".backgroundColor") == "rgb(255, 105, 180)"   # and ours stays inside
                 widget.screenshot("cross-origin-embed")
+                # A pale accent from a site still gives readable text: ink on the accent, ink links.
+                (tmp_path / "pale.html").write_text(page_html.replace("#7c3aed", "#fde68a"))
+                pale = new_widget(browser)
+                try:
+                    pale.open(site + "/pale.html", greeting="Hello from our partner's assistant")
+                    pale.ask("do I need a degree?")
+                    pale.ask("best python course")
+                    ratios = contrast_ratios(pale.page)
+                    assert all(ratio >= 4.5 for ratio in ratios.values() if ratio is not None), ratios
+                    assert ratios[".message.user"] and ratios[".sources a"] and ratios[".chip"]
+                finally:
+                    pale.page.context.close()
                 # The same page on an origin the server does not allow: refused, and the widget says so.
                 widget.page.goto(f"http://localhost:{site_port}/index.html")
                 widget.page.wait_for_function("window.CourseAssistant !== undefined")

@@ -89,7 +89,8 @@
 
   // ------------------------------------------------------------------ state kept across pages (sessionStorage)
   function freshState() {
-    return { sessionId: null, transcript: [], outbox: [], answered: [], open: config.open === "true", seq: 0 };
+    return { sessionId: null, transcript: [], outbox: [], answered: [], open: config.open === "true", seq: 0,
+             greeted: false };
   }
   var state = loadState();
   function loadState() {
@@ -541,7 +542,8 @@
     setStatus("online");
     showTransient(null);
     if (!continued) {
-      if (!state.transcript.some(function (entry) { return entry.greeting; })) {
+      if (!state.greeted) {
+        state.greeted = true;
         var greeting = Object.assign({}, frame.reply || {});
         if (config.greeting) greeting.text = config.greeting;
         show({ role: "bot", reply: greeting, greeting: true });
