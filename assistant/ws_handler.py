@@ -14,6 +14,21 @@ from assistant.protocol import SocketConversation, error_frame
 
 CLOSE_TRY_AGAIN_LATER = 1013
 CLOSE_POLICY_VIOLATION = 1008
+POLL_SECONDS = 2        # how soon a reader notices a connection the transport closed on its own
+
+
+def receive_frames(ws):
+    """The client's frames until the connection closes.
+
+    Polls rather than waiting forever: when a message exceeds max_message_size, simple-websocket
+    closes the connection (1009) without waking a waiting reader, which would then hold its
+    thread and connection slot for good."""
+    while True:
+        raw = ws.receive(timeout=POLL_SECONDS)
+        if raw is not None:
+            yield raw
+        elif not ws.connected:
+            return
 
 
 class ConnectionSlots:
@@ -56,12 +71,14 @@ def register_socket(app) -> Sock:
         try:
             conversation = start_conversation()
             ws.send(conversation.open(request.args.get("session_id")))
-            while conversation.closing is None:
-                for frame in conversation.handle(ws.receive()):
+            for raw in receive_frames(ws):
+                for frame in conversation.handle(raw):
                     ws.send(frame)
                 parts["unanswered"].add(conversation.unanswered)
                 conversation.unanswered.clear()
-            ws.close(reason=CLOSE_POLICY_VIOLATION, message=conversation.closing)
+                if conversation.closing:
+                    ws.close(reason=CLOSE_POLICY_VIOLATION, message=conversation.closing)
+                    break
         except ConnectionClosed:
             pass
         finally:

@@ -17,7 +17,7 @@ def say_hello(ws, session_id, frame_id=None) -> dict:
     return receive(ws)
 
 
-def hold_connections(url: str, count: int, patience: float = 5) -> list:
+def hold_connections(url: str, count: int, patience: float = 10) -> list:
     """`count` open connections; retries while sockets of earlier tests are still being let go."""
     held, deadline = [], time.monotonic() + patience
     while len(held) < count:
@@ -142,6 +142,8 @@ def test_a_frame_far_beyond_the_limit_is_closed_by_the_transport(limited_server)
     ws, _ = connect_ws(limited_server)          # max_frame_bytes 4096: 16 times that is not even read
     ws.send(message(text="x" * 70000))
     assert receive_close(ws)[0] == 1009
+    for held in hold_connections(limited_server, 3):              # and its connection slot comes back
+        held.close()
 
 
 def test_limits_on_text_and_frames_follow_the_settings(limited_server):
@@ -245,15 +247,25 @@ def test_star_allows_any_origin(open_server):
     ws.close()
 
 
-def test_the_server_sends_keep_alive_pings(open_server):
-    ws, _ = connect_ws(open_server)
+def test_the_server_sends_keep_alive_pings_and_answered_ones_keep_the_socket_open(open_server):
+    ws, _ = connect_ws(open_server)                               # ping_interval 0.5
     try:
-        opcode, _ = ws.recv_data(control_frame=True)              # websocket-client answers with a pong
-        assert opcode == websocket.ABNF.OPCODE_PING
-        time.sleep(1.2)                                           # pongs answered: still open
+        for _ in range(4):                                        # websocket-client answers each with a pong
+            opcode, _ = ws.recv_data(control_frame=True)
+            assert opcode == websocket.ABNF.OPCODE_PING
         assert_reply(ask(ws, "hi", "alive"), "alive")
     finally:
         ws.close()
+
+
+def test_a_client_that_stops_answering_pings_is_closed(open_server):
+    ws, _ = connect_ws(open_server)
+    time.sleep(1.6)                                               # reads nothing, so answers no ping
+    frame = ws.recv_frame()                                       # raw frames: no automatic pongs
+    while frame.opcode == websocket.ABNF.OPCODE_PING:
+        frame = ws.recv_frame()
+    assert frame.opcode == websocket.ABNF.OPCODE_CLOSE
+    assert int.from_bytes(frame.data[:2], "big") == 1008 and b"Ping" in frame.data
 
 
 # ---------------------------------------------------------------- production serving
