@@ -4,7 +4,9 @@ Run from the project root:  python bench/startup.py [--runs 5] [--sessions 10000
 
 For `python run.py --port N` (with the built-index cache as it is, and with
 COURSE_ASSISTANT_CACHE_DIR=off when this version has that setting) and for gunicorn (gunicorn.conf.py with COURSE_ASSISTANT_PORT=N),
-each started --runs times on a free 127.0.0.1 port: the time from spawning the process to the first
+each started --runs times (--cold-runs with the cache off) on a free 127.0.0.1 port; the
+cached starts use a private cache folder filled by one untimed start first, and a start that had
+to rebuild it (the code or knowledge changed meanwhile) is flagged: the time from spawning the process to the first
 200 from GET /health (polled every 10 ms), median, min and max. Then, on one more start of each,
 resident memory (VmRSS from /proc/<pid>/status; for gunicorn the master and its worker, which
 holds the conversations) right after start and after --sessions POST /api/chat {"message": "hi"}
@@ -16,11 +18,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import os
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -44,10 +48,22 @@ def cache_setting_exists() -> bool:
     return "cache_dir" in BY_NAME
 
 
+CACHE_DIR: str | None = None      # a private cache folder, set in main() when the setting exists
+
+
+def cache_files() -> dict:
+    """The private cache folder's files and their modification times (a rebuild changes them)."""
+    if not CACHE_DIR:
+        return {}
+    return {p.name: p.stat().st_mtime_ns for p in Path(CACHE_DIR).iterdir()}
+
+
 def spawn(kind: str, port: int) -> subprocess.Popen:
     env = dict(os.environ, COURSE_ASSISTANT_RATE_LIMIT_MESSAGES="1000000")
     if kind == "run.py, cache off":
         env["COURSE_ASSISTANT_CACHE_DIR"] = "off"
+    elif CACHE_DIR:
+        env["COURSE_ASSISTANT_CACHE_DIR"] = CACHE_DIR
     if kind.startswith("run.py"):
         cmd = [sys.executable, "run.py", "--port", str(port)]
     else:
@@ -169,50 +185,75 @@ def mb(kb: int | None) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--cold-runs", type=int, default=3, help="runs with the cache off (each indexes afresh)")
     parser.add_argument("--sessions", type=int, default=10_000)
     parser.add_argument("--no-gunicorn", action="store_true")
     args = parser.parse_args()
     kinds = ["run.py"] + ([] if args.no_gunicorn else ["gunicorn"])
     start_kinds = list(kinds)
+    global CACHE_DIR
     if cache_setting_exists():
         start_kinds.insert(1, "run.py, cache off")   # COURSE_ASSISTANT_CACHE_DIR=off: knowledge indexed afresh
+        CACHE_DIR = tempfile.mkdtemp(prefix="bench-startup-cache-")
+        t0 = time.perf_counter()
+        proc, _, _ = start_timed("run.py")                # untimed: fills the private cache
+        stop(proc)
+        print(f"  private cache {CACHE_DIR} primed by one untimed start ({time.perf_counter() - t0:.1f} s)")
     else:
         print("  (no cache_dir setting in this version: cache-off start not measured)")
 
-    starts = {}
-    for kind in start_kinds:
-        times = []
-        for i in range(args.runs):
-            proc, _, seconds = start_timed(kind)
-            stop(proc)
-            times.append(seconds)
-            print(f"  {kind:<18} start {i + 1}: {seconds:.2f} s to first /health 200", flush=True)
-        starts[kind] = times
+    starts, rebuilt = {}, {}
+    try:
+        for kind in start_kinds:
+            times = []
+            for i in range(args.cold_runs if kind == "run.py, cache off" else args.runs):
+                files = cache_files()
+                proc, _, seconds = start_timed(kind)
+                stop(proc)
+                times.append(seconds)
+                note = ""
+                if kind != "run.py, cache off" and cache_files() != files:
+                    rebuilt[kind] = rebuilt.get(kind, 0) + 1
+                    note = "  (cache rebuilt: code or knowledge changed since the last start)"
+                print(f"  {kind:<18} start {i + 1}: {seconds:.2f} s to first /health 200{note}", flush=True)
+            starts[kind] = times
+        mem = measure_memory(kinds, args.sessions)
+    finally:
+        if CACHE_DIR:
+            shutil.rmtree(CACHE_DIR, ignore_errors=True)
 
+    print()
+    print("cold start: spawn to first 200 from GET /health")
+    print(f"{'server':<19}{'runs':>6}{'median s':>10}{'min s':>8}{'max s':>8}{'cache rebuilt':>15}")
+    print("-" * 66)
+    for kind, times in starts.items():
+        print(f"{kind:<19}{len(times):>6}{statistics.median(times):>10.2f}{min(times):>8.2f}{max(times):>8.2f}"
+              f"{('-' if kind.endswith('cache off') else str(rebuilt.get(kind, 0))):>15}")
+    print_memory(mem, args.sessions)
+    return 0
+
+
+def measure_memory(kinds, count):
     mem = {}
     for kind in kinds:
         proc, port, _ = start_timed(kind)
         try:
             time.sleep(0.5)
             before = memory(kind, proc)
-            seconds, failures = create_sessions(port, args.sessions)
+            seconds, failures = create_sessions(port, count)
             after = memory(kind, proc)
             sessions = (health(port, timeout=5) or {}).get("sessions")
         finally:
             stop(proc)
         mem[kind] = (before, after, seconds, failures, sessions)
-        print(f"  {kind:<9} {args.sessions} session-creating requests in {seconds:.1f} s "
-              f"({args.sessions / seconds:.0f} req/s), {failures} failures", flush=True)
+        print(f"  {kind:<9} {count} session-creating requests in {seconds:.1f} s "
+              f"({count / seconds:.0f} req/s), {failures} failures", flush=True)
+    return mem
 
-    print()
-    print("cold start: spawn to first 200 from GET /health")
-    print(f"{'server':<19}{'runs':>6}{'median s':>10}{'min s':>8}{'max s':>8}")
-    print("-" * 51)
-    for kind, times in starts.items():
-        print(f"{kind:<19}{len(times):>6}{statistics.median(times):>10.2f}{min(times):>8.2f}{max(times):>8.2f}")
 
+def print_memory(mem, count):
     print()
-    print(f"resident memory (MB), after start and after {args.sessions} new sessions; "
+    print(f"resident memory (MB), after start and after {count} new sessions; "
           f"RSS = VmRSS, PSS = shared pages split between processes")
     print(f"{'server':<10}{'process':<9}{'RSS start':>10}{'RSS after':>10}{'growth':>8}{'KB/session':>11}"
           f"{'PSS start':>10}{'PSS after':>10}{'/health sessions':>17}")
@@ -221,9 +262,8 @@ def main() -> int:
         for name, (rss0, pss0) in before.items():
             rss1, pss1 = after.get(name, (0, None))
             growth = rss1 - rss0
-            print(f"{kind:<10}{name:<9}{mb(rss0):>10}{mb(rss1):>10}{mb(growth):>8}{growth / args.sessions:>11.2f}"
+            print(f"{kind:<10}{name:<9}{mb(rss0):>10}{mb(rss1):>10}{mb(growth):>8}{growth / count:>11.2f}"
                   f"{mb(pss0):>10}{mb(pss1):>10}{str(sessions):>17}")
-    return 0
 
 
 if __name__ == "__main__":
