@@ -604,17 +604,20 @@
   }
 
   // ------------------------------------------------------------------ opening, closing, keys, phones
-  function open() {
-    if (!panel.hidden) { input.focus(); return; }
-    panel.hidden = false;
-    host.setAttribute("data-open", "");
-    launcher.setAttribute("aria-expanded", "true");
-    state.open = true;
-    saveState();
-    fitViewport();
-    if (!socket) retryNow();
-    input.focus();
-    log.scrollTop = log.scrollHeight;
+  // `focus` is false when the panel reopens by itself (data-open, or open on the previous page):
+  // a page that just loaded keeps its own focus.
+  function open(focus) {
+    if (panel.hidden) {
+      panel.hidden = false;
+      host.setAttribute("data-open", "");
+      launcher.setAttribute("aria-expanded", "true");
+      state.open = true;
+      saveState();
+      fitViewport();
+      if (!socket) retryNow();
+      log.scrollTop = log.scrollHeight;
+    }
+    if (focus !== false) input.focus();
   }
   function close() {
     if (panel.hidden) return;
@@ -625,7 +628,7 @@
     saveState();
     launcher.focus();
   }
-  launcher.addEventListener("click", open);
+  launcher.addEventListener("click", function () { open(); });
   closeButton.addEventListener("click", close);
   panel.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && !event.isComposing) {
@@ -659,11 +662,11 @@
     document.body.appendChild(host);
     state.transcript.forEach(function (entry) { show(entry, false); });
     updateTyping();
-    if (state.open) open();
+    if (state.open) open(false);
     else if (state.outbox.length) connect();   // deliver what an earlier page left unsent
   }
   window.CourseAssistant = Object.freeze({
-    open: open,
+    open: function () { open(); },
     close: close,
     send: function (text) {
       open();
