@@ -185,7 +185,10 @@ def register_api(app: Flask):
             return json_error(429, "rate_limited", f"Too many messages: at most {limiter.limit} every "
                                                    f"{limiter.window:g} seconds. Try again in {math.ceil(wait)} s.",
                               headers={"Retry-After": str(math.ceil(wait))})
+        known = session_id
         session_id, reply = assistant.respond(session_id, message)
+        if session_id != known:                  # a new session: its first message counts too
+            limiter.allow(session_id)
         if reply.get("intent") == "out_of_scope":
             parts["unanswered"].add([message])
         return jsonify({"session_id": session_id, "reply": reply})
