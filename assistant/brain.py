@@ -22,6 +22,7 @@ GENERIC_ANCHOR_WORDS = frozenset("""engineering engineer learning science analys
     programming language languages model models computer systems system testing data""".split())
 FAQ_MIN_SCORE = 0.18
 FAQ_CLASSIFIER_SURE = 0.35
+RARE_ENGLISH = 5000    # pyspellchecker frequency under which a FAQ word is distinctive
 SECTION_MIN_SCORE = 0.15
 _FILTER_WORDS = """free cheap cheaper affordable budget beginner beginners intermediate advanced expert
     intro introductory basic basics scratch novice newbie certificate certification certified short quick
@@ -61,7 +62,6 @@ class Brain:
         for faq in knowledge.faqs:
             examples["faq"].extend((faq.question,) + faq.phrasings)
         self.classifier = IntentClassifier(examples)
-        self._build_vocabularies(knowledge, examples)
         self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
         self.clarify_margin = DEFAULT_CLARIFY_MARGIN if clarify_margin is None else clarify_margin
         vocabulary_texts = [c.title for c in courses] + [" ".join(c.skills) for c in courses]
@@ -74,6 +74,7 @@ class Brain:
         vocabulary_texts += [c.organization or "" for c in courses]
         self.spelling = SpellingCorrector(vocabulary_texts, extra_words=[s for t in knowledge.topics for s in t.synonyms])
         self.topic_words = frozenset(tokenize(" ".join(s for t in knowledge.topics for s in t.synonyms + (t.name,))))
+        self._build_vocabularies(knowledge, examples)
         self.filter_words = frozenset(tokenize(_FILTER_WORDS)) | frozenset(
             tokenize(" ".join(self.vocabulary.providers)))
 
@@ -91,6 +92,10 @@ class Brain:
         faq_topics = {t for f in knowledge.faqs for t in f.topics}
         self.anchor_words = {w for t in knowledge.topics if t.id in faq_topics for s in t.synonyms
                              for w in words(s)} - STOPWORDS - GENERIC_ANCHOR_WORDS
+        # ... and the FAQ's own uncommon words ("kaggle", "bootcamp", "mlflow").
+        english = self.spelling.english_
+        self.anchor_words |= {w for f in knowledge.faqs for text in (f.question, *f.phrasings) for w in words(text)
+                              if len(w) >= 3 and english.get(w, 0) < RARE_ENGLISH} - STOPWORDS - GENERIC_ANCHOR_WORDS
 
     def fits_vocabulary(self, intent: str, folded: str) -> bool:
         """Whether the message's words are ones this intent's examples use. Short messages pass;
@@ -114,21 +119,21 @@ class Brain:
                 "What math do I need?", "Do I need a degree?"]
 
     def best_answer(self, folded: str) -> tuple[FaqEntry | None, Section | None, float]:
-        """The FAQ entry that answers the question, else the roadmap section that does."""
-        faq_hits = self.faq_index.search(folded, k=1)
+        """The FAQ entry that answers the question, else the roadmap section that does. Two
+        views are added up: the FAQ classifier (character n-grams: typos and word forms) and
+        TF-IDF over each entry's question, phrasings and answer."""
+        probabilities = dict(self.faq_classifier.classify(folded).ranking)
+        combined = dict(probabilities)
+        for index, score in self.faq_index.search(folded, k=5):
+            faq_id = self.knowledge.faqs[index].id
+            combined[faq_id] = combined.get(faq_id, 0.0) + score
+        best_id = max(combined, key=combined.get)
+        best = combined[best_id]
         section_hits = self.section_index.search(folded, k=1)
-        # The FAQ classifier (character n-grams, so typos and word forms still match) decides
-        # when it is sure; otherwise the TF-IDF match over questions and answers does.
-        ranked = self.faq_classifier.classify(folded)
-        if ranked.confidence >= FAQ_CLASSIFIER_SURE:
-            return self.knowledge.faq_by_id[ranked.intent], None, ranked.confidence
-        faq_score = faq_hits[0][1] if faq_hits else 0.0
         section_score = section_hits[0][1] if section_hits else 0.0
-        if faq_hits and (faq_score >= FAQ_MIN_SCORE or faq_score >= section_score):
-            return self.knowledge.faqs[faq_hits[0][0]], None, faq_score
-        if section_hits and section_score >= SECTION_MIN_SCORE:
-            return None, self.knowledge.sections[section_hits[0][0]], section_score
-        return None, None, 0.0
+        if best >= FAQ_MIN_SCORE or best >= section_score or not section_hits:
+            return self.knowledge.faq_by_id[best_id], None, best
+        return None, self.knowledge.sections[section_hits[0][0]], section_score
 
     def related_faqs(self, faq_id: str) -> list[str]:
         faq = self.knowledge.faq_by_id[faq_id]

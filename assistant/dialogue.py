@@ -18,7 +18,8 @@ from assistant.sessions import Session
 from assistant.textnorm import fold, tokenize
 
 COURSE_INTENTS = ("recommend", "compare", "course_info", "faq")
-SURE = 0.8          # small talk this certain is answered whatever words come with it
+SURE = 0.7          # small talk this certain is answered whatever words come with it
+SMALL_TALK_THRESHOLD = 0.3   # small talk in its own words may be answered with less certainty
 PAGE_SIZE = 3
 
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
@@ -225,7 +226,10 @@ def decide_scope(brain: Brain, scores, evidence: bool, folded: str, threshold: f
     intent, confidence = scores.intent, scores.confidence
     course_side = [(i, p) for i, p in scores.ranking if i in COURSE_INTENTS]
     refused = "out_of_scope", max(confidence, scores.probability("out_of_scope"))
-    if intent == "out_of_scope" or confidence < threshold * (0.6 if evidence else 1.0):
+    bar = threshold * (0.6 if evidence else 1.0)
+    if intent in ("greet", "thanks", "goodbye", "help") and brain.fits_vocabulary(intent, folded):
+        bar = min(bar, SMALL_TALK_THRESHOLD)
+    if intent == "out_of_scope" or confidence < bar:
         if evidence and intent != "out_of_scope" and course_side:
             return course_side[0]
         return refused

@@ -122,6 +122,9 @@ class FilterVocabulary:
         self.organizations = {key: counts.most_common(1)[0][0] for key, counts in spellings.items()
                               if key not in provider_keys}
         full, cued = self._org_aliases(self.organizations)
+        # A short name that is also a topic ("git" for Georgia Institute of Technology) means the topic.
+        topic_words = {" ".join(re.findall(r"[a-z0-9]+", fold(s))) for t in tagger.topics for s in t.synonyms}
+        cued = {alias: key for alias, key in cued.items() if alias not in topic_words}
         self._full_phrases = {tuple(alias.split()): key for alias, key in full.items()}
         self._cued_phrases = {tuple(alias.split()): key for alias, key in cued.items()}
         self._longest_alias = max(map(len, list(self._full_phrases) + list(self._cued_phrases)), default=1)

@@ -16,7 +16,7 @@ from assistant.textnorm import fold
 
 # Tuned with `course-assistant eval` (threshold sweep on the CLINC150 dev negatives against the
 # in-scope evaluation set); the intents file can override both.
-DEFAULT_THRESHOLD = 0.45
+DEFAULT_THRESHOLD = 0.5
 DEFAULT_CLARIFY_MARGIN = 0.08
 
 
