@@ -6,9 +6,12 @@ a thread. Host, port, threads and every other setting come from the same setting
 COURSE_ASSISTANT_* environment variables, or a TOML file named by COURSE_ASSISTANT_CONFIG
 (docs/SETTINGS.md, docs/SERVING.md).
 """
-from assistant.settings import gunicorn_threads, load_settings
+from assistant.settings import SettingsError, gunicorn_threads, load_settings
 
-_settings = load_settings()
+try:
+    _settings = load_settings()
+except SettingsError as error:                  # one clear line, not a traceback
+    raise SystemExit(f"course-assistant: {error}") from None
 
 bind = f"{_settings['host']}:{_settings['port']}"
 workers = 1

@@ -122,6 +122,15 @@ def test_preflight_is_answered_for_allowed_origins_only(server):
     assert_json_error(status, body, 403, "origin_not_allowed")
 
 
+def test_a_config_file_configures_the_running_server(tmp_path):
+    config = tmp_path / "server.toml"
+    config.write_text('allowed_origins = ["http://from-the-file.example"]\nmax_message_chars = 10\n')
+    with running_server(args=["--config", str(config)]) as url:
+        status, _, headers = chat(url, "hi", headers={"Origin": "http://from-the-file.example"})
+        assert status == 200 and headers["Access-Control-Allow-Origin"] == "http://from-the-file.example"
+        assert_json_error(*chat(url, "a" * 11)[:2], 413, "text_too_long")
+
+
 def test_star_allows_any_origin():
     with running_server({"allowed_origins": ["*"]}) as url:
         status, _, headers = chat(url, "hi", headers={"Origin": "http://anywhere.example"})
