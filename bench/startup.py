@@ -202,7 +202,7 @@ def main() -> int:
     else:
         print("  (no cache_dir setting in this version: cache-off start not measured)")
 
-    starts, rebuilt = {}, {}
+    starts, rebuilt, hits = {}, {}, {}
     try:
         for kind in start_kinds:
             times = []
@@ -215,6 +215,8 @@ def main() -> int:
                 if kind != "run.py, cache off" and cache_files() != files:
                     rebuilt[kind] = rebuilt.get(kind, 0) + 1
                     note = "  (cache rebuilt: code or knowledge changed since the last start)"
+                elif kind != "run.py, cache off":
+                    hits.setdefault(kind, []).append(seconds)
                 print(f"  {kind:<18} start {i + 1}: {seconds:.2f} s to first /health 200{note}", flush=True)
             starts[kind] = times
         mem = measure_memory(kinds, args.sessions)
@@ -224,11 +226,14 @@ def main() -> int:
 
     print()
     print("cold start: spawn to first 200 from GET /health")
-    print(f"{'server':<19}{'runs':>6}{'median s':>10}{'min s':>8}{'max s':>8}{'cache rebuilt':>15}")
-    print("-" * 66)
+    print(f"{'server':<19}{'runs':>6}{'median s':>10}{'min s':>8}{'max s':>8}{'cache rebuilt':>15}"
+          f"{'median of cache hits s':>24}")
+    print("-" * 90)
     for kind, times in starts.items():
+        off = kind.endswith("cache off")
+        hit = "-" if off else (f"{statistics.median(hits[kind]):.2f}" if hits.get(kind) else "none")
         print(f"{kind:<19}{len(times):>6}{statistics.median(times):>10.2f}{min(times):>8.2f}{max(times):>8.2f}"
-              f"{('-' if kind.endswith('cache off') else str(rebuilt.get(kind, 0))):>15}")
+              f"{('-' if off else str(rebuilt.get(kind, 0))):>15}{hit:>24}")
     print_memory(mem, args.sessions)
     return 0
 
