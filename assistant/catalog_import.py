@@ -135,41 +135,62 @@ _LATIN_LETTER = re.compile(r"[A-Za-zÀ-ɏ]")
 _FUNCTION_WORDS = {
     "English": "the and of for to with in your you how from on learn beginners introduction guide complete "
                "course master what why is are english",
-    "Español": "de la el los las del para con y en tu tus una un al por sin sobre curso aprende aprender "
+    "Español": "de la el los las del para con y en tu tus una un al por sin sobre no curso aprende aprender "
                "aprendiendo cómo desde cero introducción principiantes básico básicos gestión análisis datos "
                "diseño negocios empresa dinero práctico fundamentos estrategias programar programación crear",
-    "Português": "de do da dos das para com e em na no seu sua um uma ao sem curso aprenda básico avançado "
-                 "gestão introdução análise dados iniciantes fundamentos ações financeira como",
-    "Français": "le la les des du de et pour en votre une un au aux avec sur dans cours apprendre débutants "
-                "gestion données réussir",
-    "Deutsch": "der die das und für mit ein eine zum zur im lernen einführung grundlagen mein dein wie",
-    "Italiano": "il lo la le di del della e per con un una corso impara basi",
+    "Português": "de do da dos das para com e em na no o os seu sua um uma ao sem você não curso aprenda básico "
+                 "avançado gestão introdução análise dados iniciante iniciantes fundamentos ações financeira como "
+                 "criar crie criando fazer sucesso quem jeito",
+    "Français": "le la les des du de et pour en votre une un au aux avec sur dans sans comment cours apprendre "
+                "débutants gestion données réussir projet fondamentaux découvrir devenez entreprise travail",
+    "Deutsch": "der die das und für mit ein eine zum zur im um von auf lernen einführung grundlagen mein dein "
+               "du dir deine wie alles rund spielen",
+    "Italiano": "il lo la le di del della e per con un una corso impara basi tutti tuo creare diventa",
     "Türkçe": "ile ve için eğitim seti başlangıç temelleri",
 }
+# Letters only some of these languages write: each word carrying one is a vote.
+_LETTER_VOTES = (("ñ", "Español"), ("ã", "Português"), ("õ", "Português"), ("ß", "Deutsch"),
+                 ("ä", "Deutsch"), ("ö", "Deutsch"), ("ğ", "Türkçe"), ("ş", "Türkçe"), ("ı", "Türkçe"))
 _LANGUAGE_WORDS = {language: {fold(w) for w in words.split()} for language, words in _FUNCTION_WORDS.items()}
 # "Google UX Design (DE)", "Negociación exitosa ... (en español)": the listing says it outright.
-_LANGUAGE_MARKS = {"de": "Deutsch", "deutsch": "Deutsch", "pt": "Português", "portugues": "Português",
-                   "es": "Español", "espanol": "Español", "en espanol": "Español", "fr": "Français",
-                   "francais": "Français", "en francais": "Français", "it": "Italiano", "italiano": "Italiano"}
+_LANGUAGE_MARKS = {"DE": "Deutsch", "deutsch": "Deutsch", "PT": "Português", "portugues": "Português",
+                   "ES": "Español", "espanol": "Español", "en espanol": "Español", "FR": "Français",
+                   "francais": "Français", "en francais": "Français", "italiano": "Italiano"}
 _MARK = re.compile(r"\(([^()]{2,12})\)\s*$")
+
+
+def _language_mark(title: str) -> str | None:
+    mark = _MARK.search(title)
+    if not mark:
+        return None
+    text = mark.group(1).strip()
+    # codes only in capitals: "(DE)" marks German, "(de)" could be anything
+    return _LANGUAGE_MARKS.get(text if len(text) == 2 else fold(text))
 
 
 def guess_language(title: str, url: str | None = None) -> str | None:
     """The language a course is taught in, as far as its title (and URL) give it away; None
     when they look English."""
-    mark = _MARK.search(title)
-    if mark and fold(mark.group(1)).strip() in _LANGUAGE_MARKS:
-        return _LANGUAGE_MARKS[fold(mark.group(1)).strip()]
+    marked = _language_mark(title)
+    if marked:
+        return marked
     latin = len(_LATIN_LETTER.findall(title))
+    first_letter = next((ch for ch in title if ch.isalpha()), "")
     for pattern, language in _SCRIPTS:
         script = len(pattern.findall(title))
-        # a bilingual "Introduction to Psychology | 心理学概论" is mostly Latin letters: read on
-        if script and script * 2 >= latin:
+        # Japanese kana anywhere, a title that opens in the script, or one written mostly in it;
+        # a bilingual "Introduction to Psychology | 心理学概论" opens in English and reads on
+        if script and (language == "日本語" or pattern.match(first_letter) or script * 2 >= latin):
             return language
     words = re.findall(r"[a-z]+", fold(title))
     slug = re.findall(r"[a-z]+", fold((url or "").rstrip("/").rsplit("/", 1)[-1]))
     scores = {language: sum(w in vocabulary for w in words) + sum(w in vocabulary for w in slug) / 2
               for language, vocabulary in _LANGUAGE_WORDS.items()}
+    for word in title.lower().split():
+        for letter, language in _LETTER_VOTES:
+            if letter in word:
+                scores[language] += 1
+                break
     english = scores.pop("English")
     best = max(scores, key=scores.get)
     if scores[best] >= 2 and scores[best] > english:
@@ -334,7 +355,6 @@ def detect_format(columns) -> ListingFormat | None:
 class SourceRow:
     line: int                 # where the record starts in the file
     values: list[str]
-    repaired: bool = False
 
 
 class _LineTap:
@@ -402,7 +422,7 @@ def read_rows(path: Path, listing: ListingFormat, notes: dict[str, list[str]]) -
                     notes["skipped"].append(f"{path.name}:{start + offset}: broken quoting, row skipped")
                 else:
                     notes["repaired"].append(f"{path.name}:{start + offset}: quoting ran into the next line; read on its own")
-                    yield header, SourceRow(start + offset, split, repaired=True)
+                    yield header, SourceRow(start + offset, split)
 
 
 # ---------------------------------------------------------------- topics and ids
@@ -422,8 +442,8 @@ def derive_topics(record: dict, prose: str, tagger: TopicTagger) -> list[str]:
 
 def _slug(text: str) -> str:
     # "C++" and "C#" would both slug to "c"
-    text = re.sub(r"\+\+", "pp", text)
-    text = re.sub(r"#", "sharp", text)
+    text = re.sub(r"\b([cC])\+\+", r"\1pp", text)
+    text = re.sub(r"\b([cCfF])#", r"\1sharp", text)
     return slugify(text)
 
 
@@ -435,10 +455,16 @@ def _cut(slug: str, limit: int = MAX_SLUG_LENGTH) -> str:
 
 
 def _base_id(record: dict) -> str:
-    title = _cut(_slug(record["title"]))
-    if not title:      # a title in another script: the URL's last part is usually ASCII
-        title = _cut(_slug((record.get("url") or "").rstrip("/").rsplit("/", 1)[-1])) or "course"
-    return f"{_slug(record['provider'])}-{title}"
+    title = record["title"]
+    name = _cut(_slug(title))
+    letters = [ch for ch in title if ch.isalpha()]
+    latin = sum(1 for ch in letters if _LATIN_LETTER.match(ch))
+    if latin * 2 < len(letters) or not name:
+        # a title mostly in another script slugs to little or nothing ("Google データ..." ->
+        # "google"): the URL's last part is ASCII and names the course
+        from_url = _cut(_slug((record.get("url") or "").rstrip("/").rsplit("/", 1)[-1]))
+        name = from_url or name or "course"
+    return f"{_slug(record['provider'])}-{name}"
 
 
 def assign_ids(records: list[dict]) -> None:
@@ -484,6 +510,8 @@ def _write_atomically(output: Path, lines: list[dict]) -> None:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             for line in lines:
                 out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        # mkstemp makes the file private; the catalog keeps the old file's mode (or a readable one)
+        os.chmod(temporary, output.stat().st_mode & 0o777 if output.exists() else 0o644)
         os.replace(temporary, output)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
