@@ -65,8 +65,10 @@ def load_assistant(settings: dict):
 
 
 def create_app(settings: dict | None = None, assistant=None) -> Flask:
-    """The app; `settings` default to load_settings() (environment and $COURSE_ASSISTANT_CONFIG)."""
-    settings = settings or load_settings()
+    """The app. Without `settings`, they come from load_settings() (environment, config file);
+    a dict given here (even a partial one) is checked and completed with the defaults alone.
+    The assistant is loaded here, once, unless one is passed in."""
+    settings = load_settings() if settings is None else load_settings(environ={}, overrides=settings)
     assistant = assistant or load_assistant(settings)
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = settings["max_frame_bytes"]

@@ -175,3 +175,47 @@ def test_gunicorn_serves_health_chat_and_the_widget(gunicorn_server):
     assert_json_error(status, refused, 403, "origin_not_allowed")
     status, _, headers = get(gunicorn_server + "/widget.js")
     assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"
+
+
+# ---------------------------------------------------------------- the factory, in process
+
+class StubAssistant:
+    """Only the interface transports may use (docs/ARCHITECTURE.md)."""
+
+    class knowledge:
+        sections = ["one section"]
+
+    def __init__(self):
+        self.sessions = {}
+
+    def has_session(self, session_id):
+        return session_id in self.sessions
+
+    def welcome(self, session_id):
+        session_id = session_id if self.has_session(session_id) else f"s{len(self.sessions) + 1}"
+        self.sessions.setdefault(session_id, [])
+        return session_id, {"intent": "greet", "text": "Hi"}
+
+    def respond(self, session_id, text):
+        session_id, _ = self.welcome(session_id)
+        self.sessions[session_id].append(text)
+        return session_id, {"intent": "faq", "text": f"turn {len(self.sessions[session_id])}"}
+
+
+def test_importing_the_app_module_loads_nothing():
+    import subprocess
+    import sys
+    code = "import sys, assistant.web_app; print('assistant.engine' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "False", result.stderr
+
+
+def test_the_factory_takes_partial_settings_and_any_assistant():
+    from assistant.web_app import create_app
+    client = create_app({"max_message_chars": 5}, assistant=StubAssistant()).test_client()
+    assert client.get("/health").get_json()["sections"] == 1
+    first = client.post("/api/chat", json={"message": "hi"}).get_json()
+    second = client.post("/api/chat", json={"message": "again", "session_id": first["session_id"]}).get_json()
+    assert second["session_id"] == first["session_id"] and second["reply"]["text"] == "turn 2"
+    response = client.post("/api/chat", json={"message": "too long"})
+    assert_json_error(response.status_code, response.get_json(), 413, "text_too_long")
