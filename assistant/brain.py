@@ -1,8 +1,9 @@
 """Everything the dialogue needs, built once from the knowledge: indexes and models."""
 from __future__ import annotations
 
-from assistant.filters import FilterVocabulary
+from assistant.filters import FilterVocabulary, Filters, extract_filters
 from assistant.intents import DEFAULT_CLARIFY_MARGIN, DEFAULT_THRESHOLD, IntentClassifier
+from assistant.memo import Memo
 from assistant.models import Course, FaqEntry, Knowledge, Section
 from assistant.ranking import CourseRanker
 from assistant.retriever import TfidfRetriever
@@ -73,6 +74,7 @@ class Brain:
         vocabulary_texts += [" ".join(w for w, n in example_words.items() if n >= 2)]
         vocabulary_texts += [c.organization or "" for c in courses]
         self.spelling = SpellingCorrector(vocabulary_texts, extra_words=[s for t in knowledge.topics for s in t.synonyms])
+        self.readings = Memo()
         self.topic_words = frozenset(tokenize(" ".join(s for t in knowledge.topics for s in t.synonyms + (t.name,))))
         self._build_vocabularies(knowledge, examples)
         self.filter_words = frozenset(tokenize(_FILTER_WORDS)) | frozenset(
@@ -110,6 +112,20 @@ class Brain:
             return not unknown or (len(unknown) == 1 and len(message) >= 3)
         # Small talk may carry a word of its own ("thanks a ton"), not a request of its own.
         return len(unknown) <= 1 or len(unknown) * 3 <= len(message)
+
+    def read(self, text: str) -> tuple[str, tuple[tuple[str, str], ...], Filters]:
+        """The message folded and spell-corrected, the corrections made (word, fix), and the
+        filters it states. Depends on the text alone, so recent readings are kept."""
+        return self.readings.get_or_compute(text, self._read)
+
+    def _read(self, text: str):
+        corrected, corrections = self.spelling.correct(text)
+        return corrected, tuple(corrections.items()), extract_filters(corrected, self.vocabulary)
+
+    def keep_recent(self, entries: int):
+        """How many recent readings and rankings to keep (0: none, every message computes all)."""
+        self.readings = Memo(entries)
+        self.ranker.memo = Memo(entries)
 
     def course(self, course_id: str) -> Course | None:
         return self.knowledge.course_by_id.get(course_id)

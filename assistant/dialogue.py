@@ -10,7 +10,7 @@ import re
 
 from assistant.brain import Brain
 from assistant.comparison import build_comparison
-from assistant.filters import Filters, extract_filters, find_level, wants_popular, wants_quality
+from assistant.filters import Filters, find_level, wants_popular, wants_quality
 from assistant.models import Course
 from assistant.ranking import estimated_hours, level_step
 from assistant.replies import Reply, course_card
@@ -70,10 +70,9 @@ def respond(brain: Brain, session: Session, message: str) -> Reply:
         reply = Reply("help", "Ask me about online courses, for example the questions below.", 1.0,
                       suggestions=brain.starter_suggestions())
         return reply
-    corrected, corrections = brain.spelling.correct(text)
-    filters = extract_filters(corrected, brain.vocabulary)
+    corrected, corrections, filters = brain.read(text)
     reply = _follow_up(brain, session, text, corrected, filters) or _classified(brain, session, text, corrected, filters)
-    reply.corrections = corrections
+    reply.corrections = dict(corrections)
     session.last_intent = reply.intent
     return reply
 
@@ -273,7 +272,7 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
             others = brain.ranker.rank(_topical_query(folded, brain) or mentions[0].course.title,
                                        Filters(topics=mentions[0].course.topics[:1]), lean_on_quality=True,
                                        exclude={mentions[0].course.id}, limit=1).courses
-            return _comparison_reply(brain, session, [mentions[0].course] + others, confidence)
+            return _comparison_reply(brain, session, [mentions[0].course, *others], confidence)
         query = _topical_query(folded, brain)
         if query or filters.topics:
             result = brain.ranker.rank(query, filters, lean_on_quality=True, limit=3)

@@ -17,8 +17,10 @@ __all__ = ["Assistant", "PROJECT_ROOT", "DEFAULT_KNOWLEDGE"]
 
 class Assistant:
     def __init__(self, knowledge: Knowledge | None = None, *, session_ttl: float = 1800,
-                 max_sessions: int = 10000, brain: Brain | None = None):
+                 max_sessions: int = 10000, brain: Brain | None = None, memo_entries: int | None = None):
         self.brain = brain or Brain(knowledge)
+        if memo_entries is not None:
+            self.brain.keep_recent(memo_entries)
         self.knowledge = self.brain.knowledge
         self.sessions = SessionStore(ttl=session_ttl, capacity=max_sessions)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 
 from assistant.textnorm import STOPWORDS, fold
 
@@ -83,25 +83,29 @@ class Filters:
     def as_dict(self) -> dict:
         """Only the filters that are set, JSON-ready."""
         out = {}
-        for name, value in asdict(self).items():
+        for name in _FILTER_NAMES:
+            value = getattr(self, name)
             if value is None or value == ():
                 continue
             out[name] = list(value) if isinstance(value, tuple) else value
         return out
 
     def is_empty(self) -> bool:
-        return not self.as_dict()
+        return all(getattr(self, name) in (None, ()) for name in _FILTER_NAMES)
 
     def merged_with(self, newer: "Filters") -> "Filters":
         """These filters with every filter set in `newer` taking its place."""
-        changes = {f.name: getattr(newer, f.name) for f in fields(newer)
-                   if getattr(newer, f.name) not in (None, ())}
+        changes = {name: getattr(newer, name) for name in _FILTER_NAMES
+                   if getattr(newer, name) not in (None, ())}
         if changes.get("free"):
             changes.setdefault("max_price", None)
         return replace(self, **changes)
 
     def without(self, name: str) -> "Filters":
         return replace(self, **{name: () if name == "topics" else None})
+
+
+_FILTER_NAMES = tuple(f.name for f in fields(Filters))
 
 
 def org_key(name: str) -> str:
@@ -129,6 +133,19 @@ class FilterVocabulary:
         self._cued_phrases = {tuple(alias.split()): key for alias, key in cued.items()}
         self._longest_alias = max(map(len, list(self._full_phrases) + list(self._cued_phrases)), default=1)
         self.languages = {c.language for c in courses}
+        self._compile_patterns()
+
+    def _compile_patterns(self):
+        """One pattern per provider and per language the catalog has, compiled once."""
+        self.provider_patterns = [(re.compile(rf"\b{re.escape(name)}\b"), provider)
+                                  for name, provider in self.providers.items()]
+        self.language_patterns = []
+        for language, names in LANGUAGES.items():
+            if language in self.languages:
+                alternatives = "|".join(names)
+                self.language_patterns.append((re.compile(
+                    rf"\b(?:in|taught in|en|language)\s+(?:{alternatives})\b"
+                    rf"|\b(?:{alternatives})[- ](?:speaking|language|taught)\b"), language))
 
     @staticmethod
     def _org_aliases(organizations):
@@ -211,8 +228,8 @@ def extract_filters(text: str, vocabulary: FilterVocabulary) -> Filters:
         # "python programming": the specific language says it all; the umbrella would only narrow.
         values["topics"] = tuple(t for t in values["topics"] if t != "programming")
     values["level"] = find_level(text)
-    for name, provider in vocabulary.providers.items():
-        if re.search(rf"\b{re.escape(name)}\b", text):
+    for pattern, provider in vocabulary.provider_patterns:
+        if pattern.search(text):
             values["provider"] = provider
     values["organization"] = organization
     if _FREE.search(text):
@@ -245,9 +262,8 @@ def extract_filters(text: str, vocabulary: FilterVocabulary) -> Filters:
         values["min_rating"] = 4.5
     if _CERTIFICATE.search(text):
         values["certificate"] = True
-    for language, names in LANGUAGES.items():
-        if language in vocabulary.languages and re.search(
-                rf"\b(?:in|taught in|en|language)\s+(?:{'|'.join(names)})\b|\b(?:{'|'.join(names)})[- ](?:speaking|language|taught)\b", text):
+    for pattern, language in vocabulary.language_patterns:
+        if pattern.search(text):
             values["language"] = language
     return Filters(**values)
 

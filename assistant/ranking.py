@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.filters import LEVEL_ORDER, Filters
+from assistant.memo import Memo
 from assistant.models import Course
 
 # Hours behind the duration bands some providers give instead of hours.
@@ -46,12 +47,13 @@ def compact_number(value: float | int) -> str:
     return str(int(value))
 
 
-@dataclass
+@dataclass(frozen=True)
 class RankResult:
-    courses: list[Course]
-    scores: list[float]
+    """Immutable, so that a memoised result can be handed to every conversation that asks."""
+    courses: tuple[Course, ...]
+    scores: tuple[float, ...]
     filters: Filters          # the filters finally applied
-    relaxed: list[str]        # names of the filters dropped to find anything
+    relaxed: tuple[str, ...]  # names of the filters dropped to find anything
     total: int                # how many courses matched the applied filters
 
 
@@ -64,8 +66,8 @@ class CourseRanker:
         self.quality_ = self._quality(courses)
         self._index = {c.id: i for i, c in enumerate(courses)}
         self._english = np.array([c.language == "English" for c in courses])
-        self._ids = np.array([c.id for c in courses])
         self._columns = self._filter_columns(courses)
+        self.memo = Memo()
 
     def _filter_columns(self, courses: list[Course]) -> dict:
         """Every filterable fact as a numpy column, so filters are masks, not Python loops."""
@@ -170,7 +172,8 @@ class CourseRanker:
         docs, scores = self.retriever.scores(query) if query.strip() else (np.empty(0, int), np.empty(0))
         return docs, scores
 
-    def _rank_with(self, docs, scores, filters: Filters, lean_on_quality: bool, exclude: set[str]):
+    def _rank_with(self, docs, scores, filters: Filters, lean_on_quality: bool, exclude: set[str], limit: int):
+        """The best `limit` courses that pass the filters, their scores, and how many pass."""
         if len(docs):
             top = float(scores.max())
             # Relevance saturates: every course close enough to the best match counts as fully on
@@ -198,20 +201,27 @@ class CourseRanker:
             keep |= on_topic
         keep &= self.filter_mask(docs, filters)
         if exclude:
-            keep &= ~np.isin(self._ids[docs], list(exclude))
+            shown = np.fromiter((self._index[i] for i in exclude if i in self._index), dtype=docs.dtype)
+            keep &= ~np.isin(docs, shown)
         chosen = np.flatnonzero(keep)
-        order = chosen[np.lexsort((docs[chosen], -combined[chosen]))]
-        ranked = [self.courses[docs[p]] for p in order]
-        return ranked, [float(combined[p]) for p in order]
+        order = chosen[np.lexsort((docs[chosen], -combined[chosen]))][:limit]
+        return [self.courses[docs[p]] for p in order], [float(combined[p]) for p in order], len(chosen)
 
     def rank(self, query: str, filters: Filters, *, lean_on_quality: bool = False,
              exclude: set[str] | frozenset = frozenset(), limit: int = 3) -> RankResult:
+        """The best `limit` courses for `query` under `filters`, leaving out the ids in `exclude`;
+        when none passes, filters are dropped in RELAXATION_ORDER until some do."""
+        key = (query, filters, lean_on_quality, frozenset(exclude), limit)
+        return self.memo.get_or_compute(key, self._rank, *key)
+
+    def _rank(self, query: str, filters: Filters, lean_on_quality: bool, exclude: frozenset,
+              limit: int) -> RankResult:
         docs, scores = self._candidates(query)
         relaxed: list[str] = []
         applied = filters
         if filters.topics and len(docs) == 0:
             docs, scores = self._candidates(" ".join(self.topic_names.get(t, t) for t in filters.topics))
-        ranked, ranked_scores = self._rank_with(docs, scores, applied, lean_on_quality, exclude)
+        ranked, ranked_scores, total = self._rank_with(docs, scores, applied, lean_on_quality, exclude, limit)
         for name in RELAXATION_ORDER:
             if ranked:
                 break
@@ -219,13 +229,16 @@ class CourseRanker:
                 continue
             applied = applied.without(name)
             relaxed.append(name)
-            ranked, ranked_scores = self._rank_with(docs, scores, applied, lean_on_quality, exclude)
-        return RankResult(ranked[:limit], ranked_scores[:limit], applied, relaxed, len(ranked))
+            ranked, ranked_scores, total = self._rank_with(docs, scores, applied, lean_on_quality, exclude, limit)
+        return RankResult(tuple(ranked), tuple(ranked_scores), applied, tuple(relaxed), total)
 
     # ------------------------------------------------------------ explaining
 
     def why(self, course: Course, filters: Filters) -> str:
         """A short reason built from the course's data: 'beginner level, Python, rated 4.8 by 267.9k learners'."""
+        return self.memo.get_or_compute(("why", course.id, filters), self._why, course, filters)
+
+    def _why(self, course: Course, filters: Filters) -> str:
         parts = []
         if course.level and course.level != "Mixed":
             parts.append(f"{course.level.lower()} level")

@@ -61,7 +61,8 @@ class UnansweredLog:
 def load_assistant(settings: dict):
     from assistant.engine import Assistant       # heavy: only when an app is built
     return Assistant.load(settings["knowledge_dir"] or None, cache_dir=settings["cache_dir"] or None,
-                          session_ttl=settings["session_ttl"], max_sessions=settings["max_sessions"])
+                          session_ttl=settings["session_ttl"], max_sessions=settings["max_sessions"],
+                          memo_entries=settings["memo_entries"])
 
 
 def create_app(settings: dict | None = None, assistant=None) -> Flask:

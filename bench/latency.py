@@ -119,7 +119,8 @@ def run_http(port: int, passes: int):
 
 def run_ws(port: int, passes: int):
     import websocket  # websocket-client
-    ws = websocket.create_connection(f"ws://127.0.0.1:{port}/ws", timeout=10)
+    # As in ws_throughput.py: websocket-client's pure-Python UTF-8 check would time the client.
+    ws = websocket.create_connection(f"ws://127.0.0.1:{port}/ws", timeout=10, skip_utf8_validation=True)
     ws.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     welcome = json.loads(ws.recv())
     assert welcome["type"] == "welcome", welcome
