@@ -137,7 +137,16 @@ def cmd_catalog_import(args) -> int:
     from assistant.catalog_import import import_files
     knowledge = Path(args.knowledge or DEFAULT_KNOWLEDGE_DIR)
     output = Path(args.output) if args.output else knowledge / "catalog" / "courses.jsonl"
-    summary = import_files([Path(p) for p in args.files], output=output, topics_path=knowledge / "topics.yaml")
+    missing = [p for p in args.files if not Path(p).is_file()]
+    if missing:
+        print(f"{PROG}: no such listing file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    try:
+        summary = import_files([Path(p) for p in args.files], output=output, topics_path=knowledge / "topics.yaml")
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        # The importer names the file and what is wrong; nothing was written.
+        print(f"{PROG}: catalog import failed: {exc}", file=sys.stderr)
+        return 2
     print(json.dumps(summary, ensure_ascii=False, indent=2))
     return 0
 

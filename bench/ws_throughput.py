@@ -6,6 +6,8 @@ Starts three servers as subprocesses on free 127.0.0.1 ports, all with the per-s
 disabled where it applies:
   - the assistant under `python run.py` (Flask's threaded development server),
   - bench/echo_server.py (same server, one flask-sock route echoing each frame),
+  - the same echo server answering every frame with a frame as big as the assistant's reply to the
+    question ("sized echo"): what the transport allows for replies of that size,
   - the assistant under `python run.py` with COURSE_ASSISTANT_MEMO_ENTRIES=0: every message is read
     and ranked afresh, as a question nobody asked before would be (unless --no-memo-off),
   - the assistant under gunicorn (gunicorn.conf.py: 1 worker, gthread), unless --no-gunicorn.
@@ -53,7 +55,19 @@ def wait_ready(proc: subprocess.Popen, port: int, what: str, timeout: float = 90
     raise RuntimeError(f"{what} did not become ready in {timeout:.0f} s")
 
 
-def spawn(kind: str, port: int) -> subprocess.Popen:
+def reply_size(port: int) -> int:
+    """Bytes of the assistant's reply frame to QUESTION."""
+    import websocket  # websocket-client
+
+    ws = websocket.create_connection(f"ws://127.0.0.1:{port}/ws", timeout=30)
+    ws.recv()
+    ws.send(json.dumps({"type": "message", "id": "c1", "text": QUESTION}))
+    size = len(ws.recv().encode())
+    ws.close()
+    return size
+
+
+def spawn(kind: str, port: int, reply_bytes: int = 0) -> subprocess.Popen:
     env = dict(os.environ, COURSE_ASSISTANT_RATE_LIMIT_MESSAGES="1000000")
     if kind == "assistant-no-memo":
         kind, env["COURSE_ASSISTANT_MEMO_ENTRIES"] = "assistant", "0"
@@ -61,6 +75,8 @@ def spawn(kind: str, port: int) -> subprocess.Popen:
         cmd = [sys.executable, "run.py", "--port", str(port)]
     elif kind == "echo":
         cmd = [sys.executable, str(ROOT / "bench" / "echo_server.py"), "--port", str(port)]
+        if reply_bytes:
+            cmd += ["--reply-bytes", str(reply_bytes)]
     elif kind == "gunicorn":
         env["COURSE_ASSISTANT_PORT"] = str(port)
         cmd = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "assistant.web_app:create_app()"]
@@ -148,7 +164,8 @@ def main() -> int:
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
 
-    servers = {"assistant (run.py)": ("assistant", True), "echo (flask-sock)": ("echo", False)}
+    servers = {"assistant (run.py)": ("assistant", True), "echo (flask-sock)": ("echo", False),
+               "sized echo": ("sized-echo", False)}
     if not args.no_memo_off:
         servers["run.py, memo off"] = ("assistant-no-memo", True)
     if not args.no_gunicorn:
@@ -156,10 +173,17 @@ def main() -> int:
 
     procs, ports = {}, {}
     try:
+        size = 0
         for name, (kind, _) in servers.items():
             ports[name] = free_port()
-            procs[name] = spawn(kind, ports[name])
+            if kind == "sized-echo":
+                procs[name] = spawn("echo", ports[name], reply_bytes=size)
+            else:
+                procs[name] = spawn(kind, ports[name])
+            if kind == "assistant":
+                size = reply_size(ports[name])
         print(f"message: {QUESTION!r}; {args.duration:g} s per level and server; client threads in one process")
+        print(f"the assistant's reply frame: {size} bytes; the sized echo answers with frames of that size")
         results = {}
         for clients in levels:
             for name, (_, welcome) in servers.items():
@@ -172,7 +196,7 @@ def main() -> int:
             stop(proc)
 
     names = list(servers)
-    others = [n for n in names if n != "echo (flask-sock)"]
+    others = [n for n in names if "echo" not in n]
     print()
     header = f"{'clients':>8}" + "".join(f"{n + ' msg/s':>28}" for n in names)
     header += "".join(f"{n.replace('assistant ', '') + '/echo':>24}" for n in others)
@@ -183,6 +207,10 @@ def main() -> int:
         echo = results[("echo (flask-sock)", clients)]["rate"]
         row += "".join(f"{results[(n, clients)]['rate'] / echo:>24.2f}" for n in others)
         print(row)
+    print("\nagainst the sized echo (same reply size, no work): " + "; ".join(
+        f"{clients} clients: " + ", ".join(
+            f"{n} {results[(n, clients)]['rate'] / results[('sized echo', clients)]['rate']:.2f}" for n in others)
+        for clients in levels))
     total_errors = sum(r["errors"] for r in results.values())
     print(f"\nerrors (wrong or missing answers, broken connections): {total_errors}")
     return 0

@@ -66,3 +66,15 @@ def bot():
 def test_courses_are_found_by_exact_and_partial_title(bot, asked, title):
     _, reply = bot.respond(None, asked)
     assert reply["courses"][0]["title"] == title
+
+
+def test_catalog_import_of_a_bad_file_says_what_is_wrong_and_writes_nothing(tmp_path):
+    output = tmp_path / "courses.jsonl"
+    unknown = tmp_path / "prices.csv"
+    unknown.write_text("sku,price\n1,9.99\n", encoding="utf-8")
+    result = cli("catalog", "import", str(unknown), "--output", str(output))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "prices.csv" in result.stderr and "unrecognised listing" in result.stderr
+    result = cli("catalog", "import", str(tmp_path / "missing.csv"), "--output", str(output))
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "missing.csv" in result.stderr
+    assert not output.exists()
