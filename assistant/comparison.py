@@ -14,6 +14,11 @@ def _rating(course: Course) -> str:
     return f"{course.rating:g}/5{reviews}"
 
 
+def _rating_in_words(course: Course) -> str:
+    reviews = f" from {compact_number(course.reviews)} reviews" if course.reviews else ""
+    return f"{course.rating:g}/5{reviews}"
+
+
 def _price(course: Course) -> str:
     if course.free is True:
         return "Free to audit" if course.provider == "edX" else "Free"
@@ -52,19 +57,23 @@ def verdict(courses: list[Course], quality) -> str:
         sentences.append(f"For a beginner, **{for_beginners[0].title}** is the gentler start "
                          f"({for_beginners[0].level.lower()} level).")
     elif len({c.level for c in courses}) == 1:
-        sentences.append(f"All are {courses[0].level.lower()} level.")
+        sentences.append(f"{'Both' if len(courses) == 2 else 'All'} are {courses[0].level.lower()} level.")
     order = {"Beginner": 0, "Mixed": 1, "Intermediate": 2, "Advanced": 3}
     depth = {c.id: (order.get(c.level, 1), estimated_hours(c) or 0) for c in courses}
     deepest = max(courses, key=lambda c: depth[c.id])
     # Claim "goes deeper" only when one course is strictly harder or longer than every other.
     if all(depth[deepest.id] > depth[c.id] for c in courses if c is not deepest):
         longer = estimated_hours(deepest)
-        detail = f"{deepest.level.lower()} level" + (f", about {longer:g} hours" if longer else "")
-        sentences.append(f"**{deepest.title}** goes deeper ({detail}).")
+        if all(depth[deepest.id][0] > depth[c.id][0] for c in courses if c is not deepest):
+            detail = f"{deepest.level.lower()} level" + (f", about {longer:g} hours" if longer else "")
+            sentences.append(f"**{deepest.title}** goes deeper ({detail}).")
+        else:
+            # Same level: only the length tells them apart, and length is not depth.
+            sentences.append(f"**{deepest.title}** is the longer course (about {longer:g} hours).")
     rated = [c for c in courses if c.rating is not None]
     if rated:
         best = max(rated, key=quality)
-        sentences.append(f"Best rated: **{best.title}** ({_rating(best)}).")
+        sentences.append(f"Best rated: **{best.title}** ({_rating_in_words(best)}).")
     if len(rated) < len(courses):
         missing = [c.title for c in courses if c.rating is None]
         sentences.append(f"No rating is listed for {', '.join(missing)}.")

@@ -512,7 +512,7 @@ def _summary(course: Course) -> str:
     if course.why_recommended:
         parts.append(f"Why it's on our roadmap: {course.why_recommended}")
     if course.rating is not None:
-        parts.append(f"Rated {course.rating:g}/5" + (f" by {course.reviews:,} learners." if course.reviews else "."))
+        parts.append(f"Rated {course.rating:g}/5" + (f" from {course.reviews:,} reviews." if course.reviews else "."))
     if course.enrolled:
         parts.append(f"{course.enrolled:,} enrolled.")
     if course.duration:

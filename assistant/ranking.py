@@ -235,7 +235,7 @@ class CourseRanker:
     # ------------------------------------------------------------ explaining
 
     def why(self, course: Course, filters: Filters) -> str:
-        """A short reason built from the course's data: 'beginner level, Python, rated 4.8 by 267.9k learners'."""
+        """A short reason built from the course's data: 'beginner level, Python, rated 4.8/5 from 267.9k reviews'."""
         return self.memo.get_or_compute(("why", course.id, filters), self._why, course, filters)
 
     def _why(self, course: Course, filters: Filters) -> str:
@@ -247,9 +247,9 @@ class CourseRanker:
         shown = [t for t in filters.topics if t in course.topics] or list(course.topics[:1])
         parts.extend(self.topic_names.get(t, t) for t in shown[:2])
         if course.rating is not None and course.reviews:
-            parts.append(f"rated {course.rating:g} by {compact_number(course.reviews)} learners")
+            parts.append(f"rated {course.rating:g}/5 from {compact_number(course.reviews)} reviews")
         elif course.rating is not None:
-            parts.append(f"rated {course.rating:g}")
+            parts.append(f"rated {course.rating:g}/5")
         elif course.enrolled:
             parts.append(f"{compact_number(course.enrolled)} enrolled")
         elif course.reviews:

@@ -153,6 +153,8 @@ def test_a_comparison_is_a_table(widget, server):
     labels = table.locator("tbody th").all_inner_texts()
     assert "Rating" in labels and len(labels) >= 3
     assert all(row.locator("td").count() == 2 for row in table.locator("tbody tr").all())
+    ratings = table.locator("tbody tr", has=widget.page.locator("th", has_text="Rating")).locator("td").all_inner_texts()
+    assert all(re.fullmatch(r"\d\.\d/10 \([\d.]+k reviews\)", r) for r in ratings), ratings   # as the site rates
     assert reply.locator(".card").count() == 0, "a comparison shows as a table, not as cards"
     widget.screenshot("desktop-1280x800-comparison")
 

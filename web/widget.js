@@ -261,8 +261,13 @@
     var body = el("tbody");
     (comparison.rows || []).forEach(function (row) {
       var tr = el("tr", null, [el("th", { scope: "row", text: String(row.label || "") })]);
-      courses.forEach(function (_, i) {
+      courses.forEach(function (course, i) {
         var value = row.values && row.values[i];
+        if (row.label === "Rating" && course && typeof course.rating === "number") {
+          // The site rates out of 10, as the cards do; the row's text is on the API's scale.
+          value = outOfTen(course.rating, course.rating_scale) +
+            (typeof course.reviews === "number" && course.reviews > 0 ? " (" + compact(course.reviews) + " reviews)" : "");
+        }
         tr.appendChild(el("td", { text: value == null ? "–" : String(value) }));
       });
       body.appendChild(tr);
