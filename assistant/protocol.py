@@ -39,7 +39,7 @@ class ProtocolError(Exception):
 
 
 def _dump(frame: dict) -> str:
-    return json.dumps(frame, ensure_ascii=False)
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
 
 
 def error_frame(code: str, message: str, in_reply_to=None, **extra) -> str:
