@@ -105,7 +105,10 @@ class IntentClassifier:
                                 lowercase=False)
         self.features_ = FeatureUnion([("words", words), ("chars", chars)])
         matrix = self.features_.fit_transform(texts)
-        model = LogisticRegression(C=C, max_iter=5000, class_weight="balanced", random_state=seed)
+        # newton-cg reaches the same optimum as lbfgs (the loss is convex) in a handful of
+        # iterations: 0.2 s instead of 8 s for the intents here (bench/startup.py, cache off).
+        model = LogisticRegression(C=C, solver="newton-cg", max_iter=5000, class_weight="balanced",
+                                   random_state=seed)
         model.fit(matrix, labels)
         self.model_ = model
         self.classes_ = [str(c) for c in model.classes_]
