@@ -7,6 +7,8 @@ warm-up pass, the mix is repeated --passes times per transport (10 passes = 500 
 HTTP uses urllib (one TCP connection per request, as urllib does); the websocket run uses a single
 connection and starts each conversation with a {"type": "hello"} frame (not timed). The server is
 `python run.py` on a free 127.0.0.1 port with the per-session rate limit disabled.
+Because the passes repeat the mix, recent readings and rankings come from the memo (setting
+memo_entries); the "memo off" rows time every message read and ranked afresh.
 """
 from __future__ import annotations
 
@@ -54,8 +56,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen:
+def start_server(port: int, memo_entries: int | None = None) -> subprocess.Popen:
     env = dict(os.environ, COURSE_ASSISTANT_RATE_LIMIT_MESSAGES="1000000")
+    if memo_entries is not None:
+        env["COURSE_ASSISTANT_MEMO_ENTRIES"] = str(memo_entries)
     proc = subprocess.Popen([sys.executable, "run.py", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 90
@@ -166,6 +170,11 @@ def main() -> int:
     run_inprocess(bot, 1)
     samples, by_intent = run_inprocess(bot, args.passes)
     results["in-process"] = summary(samples)
+    # The timed passes repeat the mix, so the memo (memo_entries) answers most readings and
+    # rankings; with it off, every message is read and ranked afresh like a new question.
+    bot.brain.keep_recent(0)
+    samples_cold, by_intent_cold = run_inprocess(bot, args.passes)
+    results["in-process, memo off"] = summary(samples_cold)
     del bot
 
     port = free_port()
@@ -177,6 +186,13 @@ def main() -> int:
         results["websocket /ws (1 conn)"] = summary(run_ws(port, args.passes))
     finally:
         stop(proc)
+    port = free_port()
+    proc = start_server(port, memo_entries=0)
+    try:
+        run_ws(port, 1)
+        results["websocket, memo off"] = summary(run_ws(port, args.passes))
+    finally:
+        stop(proc)
 
     print()
     print(f"{'transport':<26}{'n':>6}{'p50 ms':>10}{'p90 ms':>10}{'p99 ms':>10}{'mean ms':>10}")
@@ -184,14 +200,16 @@ def main() -> int:
     for name, (n, p50, p90, p99, mean) in results.items():
         print(f"{name:<26}{n:>6}{p50:>10.2f}{p90:>10.2f}{p99:>10.2f}{mean:>10.2f}")
 
-    print()
-    print("in-process latency by intent")
-    print(f"{'intent':<16}{'n':>6}{'p50 ms':>10}{'p90 ms':>10}{'max ms':>10}")
-    print("-" * 52)
-    for intent, values in sorted(by_intent.items(), key=lambda kv: -len(kv[1])):
-        a = np.asarray(values)
-        print(f"{intent:<16}{len(a):>6}{statistics.median(values):>10.2f}"
-              f"{np.percentile(a, 90):>10.2f}{a.max():>10.2f}")
+    for title, table in (("in-process latency by intent", by_intent),
+                         ("in-process latency by intent, memo off", by_intent_cold)):
+        print()
+        print(title)
+        print(f"{'intent':<16}{'n':>6}{'p50 ms':>10}{'p90 ms':>10}{'max ms':>10}")
+        print("-" * 52)
+        for intent, values in sorted(table.items(), key=lambda kv: -len(kv[1])):
+            a = np.asarray(values)
+            print(f"{intent:<16}{len(a):>6}{statistics.median(values):>10.2f}"
+                  f"{np.percentile(a, 90):>10.2f}{a.max():>10.2f}")
     return 0
 
 
