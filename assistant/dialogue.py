@@ -1,7 +1,8 @@
 """The dialogue: a plain, deterministic function of (session, message) -> reply.
 
 Follow-ups are read first when the session has something to follow ("only free ones", "compare
-the first two", "tell me more about the second one", "show me more", "any course for that?");
+the first two", "tell me more about the second one", "show me more", "any course for that?",
+"any level", "paid ones too", "remove the edX filter");
 everything else goes through the intent classifier.
 """
 from __future__ import annotations
@@ -50,6 +51,32 @@ _HARDER = re.compile(r"\b(?:more advanced|harder|more challenging|next level|dee
 _EASIER = re.compile(r"\b(?:easier|simpler|more basic|less advanced|gentler)\b")
 _REFINE_LEAD = re.compile(r"^(?:only|just|and|but|what about|how about|any|something|anything|ones?|same but|"
                           r"maybe|now|ok|okay|also|with|without|in|on|for|from|show me|make it|i want|i prefer)\b")
+# Dropping a filter of the current request: "any level", "paid ones too", "remove the free filter".
+_ANY_FILTER = {
+    "level": ("level", "levels", "difficulty"),
+    "price": ("price", "prices", "budget", "cost"),
+    "provider": ("provider", "providers", "platform", "platforms", "site", "website"),
+    "organization": ("organization", "organisation", "organizations", "organisations", "university",
+                     "universities", "school", "company", "institution"),
+    "max_hours": ("length", "duration", "time", "hours", "time limit"),
+    "min_rating": ("rating", "ratings", "stars"),
+    "language": ("language", "languages"),
+    "certificate": ("certificate", "certification"),
+}
+_FILTER_WORD = {word: name for name, words in _ANY_FILTER.items() for word in words}
+_ANY = re.compile(r"\b(?:any|whatever|all)\s+(" + "|".join(sorted(map(re.escape, _FILTER_WORD), key=len, reverse=True))
+                  + r")\b(?:\s+is\s+(?:fine|ok|okay))?")
+_REMOVE = re.compile(r"^(?:(?:please|ok|okay|now)\s+)?(?:remove|drop|clear|forget|ignore|undo|lose|get rid of|"
+                     r"no need for|forget about)\s+(?:the\s+|that\s+|my\s+)?(?P<what>.+?)"
+                     r"(?:\s+(?:filter|filters|limit|cap|requirement|condition|constraint))?(?:\s+please)?\s*[?!.]*$")
+_PAID_TOO = re.compile(r"\b(?:paid (?:ones|courses) (?:too|also|as well)|also paid|paid is (?:fine|ok|okay)|"
+                       r"(?:doesn'?t|does not|don'?t) (?:have|need) to be free|not (?:only|just) free)\b")
+_NO_CERTIFICATE = re.compile(r"\b(?:(?:no|without a?) certificate (?:needed|required)|certificate (?:is )?not "
+                             r"(?:needed|required|necessary)|(?:don'?t|do not) need a certificate)\b")
+FILTER_LABELS = {"level": "level", "free": "'free'", "max_price": "price cap", "provider": "provider",
+                 "organization": "organization", "max_hours": "time limit", "min_rating": "minimum rating",
+                 "language": "language", "certificate": "certificate", "topics": "topic"}
+
 _GENERIC = frozenset(tokenize("""course courses class classes tutorial tutorials training program programs best top
     good great recommend recommendation suggest suggestion find show give want need looking look learn learning
     study studying online teach taught get take start started something anything some any please me one ones
@@ -152,6 +179,9 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
         if reply:
             return reply
     if session.query or not session.filters.is_empty():
+        dropped = _dropped_filters(brain, session, folded)
+        if dropped is not None:
+            return _without_filters(brain, session, dropped)
         refined = _refinement(brain, session, folded, filters)
         if refined is not None:
             query = _topical_query(folded, brain) if set(filters.topics) - set(session.filters.topics) else session.query
@@ -171,6 +201,52 @@ def _about_referenced(brain: Brain, session: Session, folded: str, refs: list[Co
             return _comparison_reply(brain, session, refs, 0.9)
         return _course_info(brain, session, refs[0], folded, 0.95)
     return None
+
+
+def _dropped_filters(brain: Brain, session: Session, folded: str) -> list[str] | None:
+    """The filters a message asks to drop from the current request ("any level", "paid ones too",
+    "remove the Beginner filter"), or None when it asks no such thing."""
+    names: list[str] = []
+    if _PAID_TOO.search(folded):
+        names += ["free", "max_price"]
+    if _NO_CERTIFICATE.search(folded):
+        names.append("certificate")
+    for match in _ANY.finditer(folded):
+        name = _FILTER_WORD[match.group(1)]
+        names += ["free", "max_price"] if name == "price" else [name]
+    removal = _REMOVE.match(folded)
+    if removal:
+        what = removal.group("what")
+        named = _FILTER_WORD.get(what)
+        if named:
+            names += ["free", "max_price"] if named == "price" else [named]
+        else:
+            # A filter named by its value: "the beginner filter", "the edx one", "free".
+            stated = brain.read(what)[2]
+            names += [name for name, value in stated.as_dict().items() if name != "topics"]
+            if not names and stated.topics and len(session.filters.topics) > 1:
+                names.append("topics")
+    if not names:
+        return None
+    return list(dict.fromkeys(names))
+
+
+def _without_filters(brain: Brain, session: Session, names: list[str]) -> Reply:
+    """The current request again without the named filters (those that were set)."""
+    current = session.filters
+    active = [n for n in names if getattr(current, n) not in (None, ())]
+    if not active:
+        asked = " or ".join(dict.fromkeys(FILTER_LABELS.get(n, n) for n in names if n != "max_price" or "free" not in names))
+        reply = _recommendation(brain, session, session.query, current, session.lean_on_quality, confidence=0.9)
+        reply.text = f"There was no {asked} filter on this search. " + reply.text
+        return reply
+    relaxed = current
+    for name in active:
+        relaxed = relaxed.without(name)
+    reply = _recommendation(brain, session, session.query, relaxed, session.lean_on_quality, confidence=1.0)
+    labels = [FILTER_LABELS.get(n, n) for n in active if not (n == "max_price" and "free" in active)]
+    reply.text = f"Without the {' and '.join(labels)} filter{'s' if len(labels) > 1 else ''}: " + reply.text
+    return reply
 
 
 def _refinement(brain: Brain, session: Session, folded: str, filters: Filters) -> Filters | None:

@@ -159,6 +159,24 @@ def test_a_comparison_is_a_table(widget, server):
     widget.screenshot("desktop-1280x800-comparison")
 
 
+def test_a_filter_chip_removes_its_filter_and_keeps_the_rest(widget, server):
+    widget.open(server + "/")
+    reply = widget.ask("free python courses for beginners")
+    assert reply.locator(".filters .filter").all_inner_texts() == ["Python", "Beginner", "Free"]
+    remove = reply.get_by_role("button", name="Remove filter: Beginner")
+    expect(remove).to_be_visible()
+    before = widget(".message.bot").count()
+    remove.click()
+    expect(widget(".message.user").last).to_have_text("Any level")
+    expect(widget(".message.bot")).to_have_count(before + 1)
+    answer = widget(".message.bot").last
+    expect(answer.locator(".card").first).to_be_visible()
+    assert answer.locator(".filters .filter").all_inner_texts() == ["Python", "Free"]
+    assert answer.locator(".filters button").count() == 1, "the topic is the request itself, not a removable filter"
+    assert "Without the level filter" in answer.locator(".text").inner_text()
+    widget.screenshot("desktop-1280x800-filter-removed")
+
+
 def test_sources_link_to_the_roadmap_sections(widget, server):
     widget.open(server + "/")
     reply = widget.ask("do I need a degree?")

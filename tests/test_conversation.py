@@ -97,6 +97,30 @@ def test_refinements_keep_the_rest_of_the_request(chat, bot):
     assert all(c["provider"] == "edX" for c in edx["courses"])
 
 
+def test_a_filter_can_be_dropped_and_the_rest_of_the_request_stays(chat, bot):
+    first = chat.say("free beginner python courses on edx")
+    assert first["filters"] == {"topics": ["python"], "level": "Beginner", "provider": "edX", "free": True}
+    any_level = chat.say("any level")
+    assert any_level["intent"] == "recommend" and any_level["text"].startswith("Without the level filter")
+    assert any_level["filters"] == {"topics": ["python"], "provider": "edX", "free": True}
+    assert any_level["courses"] and all(c["provider"] == "edX" and c["free"] for c in any_level["courses"])
+    assert {c["level"] for c in any_level["courses"]} != {"Beginner"}, "other levels come in"
+    paid = chat.say("paid ones too")
+    assert paid["filters"] == {"topics": ["python"], "provider": "edX"}
+    anywhere = chat.say("remove the edX filter")
+    assert anywhere["filters"] == {"topics": ["python"]} and "provider" in anywhere["text"]
+    assert any(c["provider"] != "edX" for c in anywhere["courses"]), "other providers come in"
+    nothing = chat.say("any language")
+    assert nothing["text"].startswith("There was no language filter") and nothing["filters"] == {"topics": ["python"]}
+
+
+def test_dropping_a_price_cap_and_a_time_limit(chat):
+    chat.say("sql courses under $20 that take under 5 hours")
+    assert set(chat.replies[-1]["filters"]) == {"topics", "max_price", "max_hours"}
+    assert chat.say("any price")["filters"] == {"topics": ["sql"], "max_hours": 5}
+    assert chat.say("drop the time limit")["filters"] == {"topics": ["sql"]}
+
+
 def test_more_advanced_and_certificate_and_shorter(chat, bot):
     chat.say("sql courses for beginners")
     harder = chat.say("something more advanced")

@@ -279,22 +279,33 @@
     var words = String(id).replace(/[-_]+/g, " ");
     return words.length <= 3 ? words.toUpperCase() : words.charAt(0).toUpperCase() + words.slice(1);
   }
+  // What the assistant understood, as chips; a constraint's chip removes it (sends "Any level"...).
   function filterChips(filters) {
     if (!filters || typeof filters !== "object") return null;
-    var labels = [];
-    (Array.isArray(filters.topics) ? filters.topics : []).forEach(function (t) { labels.push(topicName(t)); });
-    if (filters.level) labels.push(String(filters.level));
-    if (filters.free === true) labels.push("Free");
-    if (typeof filters.max_price === "number") labels.push("Under $" + filters.max_price);
-    if (filters.provider) labels.push("On " + filters.provider);
-    if (filters.organization) labels.push("From " + filters.organization);
-    if (typeof filters.max_hours === "number") labels.push("Up to " + filters.max_hours + " h");
-    if (typeof filters.min_rating === "number") labels.push("Rated " + outOfTen(filters.min_rating, 5).replace("/10", "+/10"));
-    if (filters.certificate === true) labels.push("Certificate");
-    if (filters.language) labels.push("In " + filters.language);
-    if (!labels.length) return null;
+    var items = [];
+    function add(label, remove) { items.push({ label: label, remove: remove }); }
+    (Array.isArray(filters.topics) ? filters.topics : []).forEach(function (t) { add(topicName(t), null); });
+    if (filters.level) add(String(filters.level), "Any level");
+    if (filters.free === true) add("Free", "Paid ones too");
+    if (typeof filters.max_price === "number") add("Under $" + filters.max_price, "Any price");
+    if (filters.provider) add("On " + filters.provider, "Any provider");
+    if (filters.organization) add("From " + filters.organization, "Any organization");
+    if (typeof filters.max_hours === "number") add("Up to " + filters.max_hours + " h", "Any length");
+    if (typeof filters.min_rating === "number") add("Rated " + outOfTen(filters.min_rating, 5).replace("/10", "+/10"), "Any rating");
+    if (filters.certificate === true) add("Certificate", "No certificate needed");
+    if (filters.language) add("In " + filters.language, "Any language");
+    if (!items.length) return null;
     var row = el("ul", { className: "filters", part: "filters", "aria-label": "What I looked for" });
-    labels.forEach(function (label) { row.appendChild(el("li", { className: "filter", text: label })); });
+    items.forEach(function (item) {
+      if (!item.remove) {
+        row.appendChild(el("li", { className: "filter", text: item.label }));
+        return;
+      }
+      var button = el("button", { type: "button", className: "filter removable", part: "filter-remove",
+                                  "aria-label": "Remove filter: " + item.label, title: item.remove, text: item.label });
+      button.addEventListener("click", function () { send(item.remove); });
+      row.appendChild(el("li", null, [button]));
+    });
     return row;
   }
   function correctionsLine(corrections) {
