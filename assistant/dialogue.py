@@ -213,8 +213,10 @@ def _topical_query(folded: str, brain: Brain) -> str:
 
 def read_scope(brain: Brain, folded: str, filters: Filters):
     """The classifier's scores, the titles mentioned, and whether the message names course things."""
-    scores = brain.classifier.classify(folded)
-    mentions = brain.titles.find(folded, limit=3) if scores.intent not in ("greet", "thanks", "goodbye") else []
+    mentions = brain.titles.find(folded, limit=3)
+    scores = brain.classify(folded, mentions)
+    if scores.intent in ("greet", "thanks", "goodbye"):
+        mentions = []
     return scores, mentions, bool(filters.topics or mentions)
 
 
