@@ -20,6 +20,11 @@ SCOPED_INTENTS = ("faq", "greet", "thanks", "goodbye", "help")
 # Words too general to tie a question to the roadmap's subject ("naval engineering").
 GENERIC_ANCHOR_WORDS = frozenset("""engineering engineer learning science analysis management design development
     programming language languages model models computer systems system testing data""".split())
+# Words that ask about learning: a course request that names no subject, course or filter
+# still has one of these ("what should I study next?"); "are there any travel alerts" has none.
+LEARNING_WORDS = frozenset("""course courses class classes lesson lessons learn learning study studying teach
+    teaching tutorial tutorials training program programs programme certificate certification certificates
+    specialization specializations skill skills mooc moocs bootcamp degree educational curriculum syllabus""".split())
 FAQ_MIN_SCORE = 0.18
 FAQ_CLASSIFIER_SURE = 0.35
 RARE_ENGLISH = 5000    # pyspellchecker frequency under which a FAQ word is distinctive
@@ -139,6 +144,11 @@ class Brain:
         """The intent classifier's scores for a (spelling-corrected, folded) message."""
         return self.classifier.classify(self.intent_text(folded, mentions))
 
+    def unknown_words(self, intent: str, folded: str) -> int:
+        """How many of the message's words this intent's examples never use."""
+        vocabulary = self.intent_words.get(intent, ())
+        return sum(1 for w in words(folded) if w not in STOPWORDS and w not in vocabulary and not w.isdigit())
+
     def fits_vocabulary(self, intent: str, folded: str) -> bool:
         """Whether the message's words are ones this intent's examples use. Short messages pass;
         a FAQ question passes when it names the roadmap's subject ("ml", "python", "docker")."""
@@ -152,6 +162,10 @@ class Brain:
             return not unknown or (len(unknown) == 1 and len(message) >= 3)
         # Small talk may carry a word of its own ("thanks a ton"), not a request of its own.
         return len(unknown) <= 1 or len(unknown) * 3 <= len(message)
+
+    def names_learning(self, folded: str) -> bool:
+        """Whether the message says anything about learning or courses: a learning word or a filter."""
+        return any(w in LEARNING_WORDS or w in self.filter_words for w in words(folded))
 
     def course(self, course_id: str) -> Course | None:
         return self.knowledge.course_by_id.get(course_id)
