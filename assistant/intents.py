@@ -36,6 +36,15 @@ class IntentScores:
         return dict(self.ranking).get(intent, 0.0)
 
 
+_APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
+
+
+def normalize(text: str) -> str:
+    """Folded text without apostrophes inside words: learners write "whats", "dont" and
+    "masters" as often as "what's", "don't" and "master's"."""
+    return _APOSTROPHE.sub("", fold(text))
+
+
 def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
     """Character n-grams inside word boundaries, padded with a space on each side
     (the same features as scikit-learn's analyzer="char_wb")."""
@@ -97,7 +106,7 @@ class IntentClassifier:
         texts, labels = [], []
         for intent, items in examples.items():
             for text in items:
-                texts.append(fold(text))
+                texts.append(normalize(text))
                 labels.append(intent)
         words = TfidfVectorizer(analyzer="word", ngram_range=WORD_NGRAMS, sublinear_tf=True,
                                 token_pattern=_WORD_TOKEN.pattern, lowercase=False)
@@ -126,7 +135,7 @@ class IntentClassifier:
         return state
 
     def classify(self, text: str) -> IntentScores:
-        folded = fold(text)
+        folded = normalize(text)
         logits = self.intercept_.copy()
         for block in self._blocks:
             logits += block.logits(folded)
