@@ -6,7 +6,7 @@ from assistant.intents import DEFAULT_CLARIFY_MARGIN, DEFAULT_THRESHOLD, IntentC
 from assistant.models import Course, FaqEntry, Knowledge, Section
 from assistant.ranking import CourseRanker
 from assistant.retriever import TfidfRetriever
-from assistant.spelling import SpellingCorrector
+from assistant.spelling import ENGLISH_KNOWN_FREQUENCY, SpellingCorrector, english_words
 from collections import Counter
 
 from assistant.textnorm import _TOKEN, STOPWORDS, fold, tokenize, words
@@ -80,13 +80,16 @@ class Brain:
         self.clarify_margin = DEFAULT_CLARIFY_MARGIN if clarify_margin is None else clarify_margin
         vocabulary_texts = [c.title for c in courses] + [" ".join(c.skills) for c in courses]
         # Learners' example phrasings contain typos on purpose: only words used in two or more
-        # examples count as known.
+        # examples count as known, and the English words they use ("doctorate") are corrections.
         vocabulary_texts += [f.question + " " + f.answer for f in knowledge.faqs]
         vocabulary_texts += [s.title + " " + s.text for s in knowledge.sections]
+        english = english_words(ENGLISH_KNOWN_FREQUENCY)
         example_words = Counter(w for items in examples.values() for text in items for w in set(words(text)))
         vocabulary_texts += [" ".join(w for w, n in example_words.items() if n >= 2)]
         vocabulary_texts += [c.organization or "" for c in courses]
-        self.spelling = SpellingCorrector(vocabulary_texts, extra_words=[s for t in knowledge.topics for s in t.synonyms])
+        english_examples = sorted(w for w in example_words if w in english and len(w) >= 4)
+        self.spelling = SpellingCorrector(vocabulary_texts, extra_words=[s for t in knowledge.topics for s in t.synonyms]
+                                          + english_examples, english=english)
         self._build_vocabularies(knowledge, examples)
 
     def _build_vocabularies(self, knowledge: Knowledge, examples: dict[str, list[str]]):
