@@ -1,6 +1,8 @@
 """Everything the dialogue needs, built once from the knowledge: indexes and models."""
 from __future__ import annotations
 
+import re
+
 from assistant.filters import FilterVocabulary
 from assistant.intents import DEFAULT_CLARIFY_MARGIN, DEFAULT_THRESHOLD, IntentClassifier
 from assistant.models import Course, FaqEntry, Knowledge, Section
@@ -40,6 +42,12 @@ _FILTER_WORDS = """free cheap cheaper affordable budget beginner beginners inter
     highly cost paying pay"""
 
 
+def _sentences(text: str) -> list[str]:
+    """The sentences of a text (answers: plain text, may use **bold**), of four words or more."""
+    plain = " ".join(text.replace("**", "").split())
+    return [s for s in re.split(r"(?<=[.:;!?])\s+", plain) if len(s.split()) >= 4]
+
+
 class Brain:
     def __init__(self, knowledge: Knowledge, *, threshold: float | None = None,
                  clarify_margin: float | None = None):
@@ -61,7 +69,10 @@ class Brain:
             "questions": [" ".join((f.question,) + f.phrasings) for f in knowledge.faqs],
             "answer": [f.answer for f in knowledge.faqs],
         }, {"questions": 1.0, "answer": 0.35})
-        self.faq_classifier = IntentClassifier({f.id: [f.question, *f.phrasings] for f in knowledge.faqs})
+        # The FAQ classifier also learns from the answer's sentences: a learner often asks about
+        # something the answer covers in words no phrasing uses ("a master's", "GitHub history").
+        self.faq_classifier = IntentClassifier({f.id: [f.question, *f.phrasings, *_sentences(f.answer)]
+                                                for f in knowledge.faqs})
         self.section_index = TfidfRetriever({
             "title": [s.title for s in knowledge.sections],
             "text": [s.text for s in knowledge.sections],
