@@ -171,9 +171,7 @@ class Brain:
         message = [w for w in words(folded) if w not in STOPWORDS]
         unknown = [w for w in message if w not in self.intent_words.get(intent, ()) and not w.isdigit()]
         if intent == "faq":
-            # A long question may carry one word the roadmap never uses ("... serves real traffic").
-            return (not unknown or any(w in self.anchor_words for w in message)
-                    or (len(unknown) == 1 and len(message) >= 5))
+            return not unknown or any(w in self.anchor_words for w in message)
         if intent == "help":
             return not unknown or (len(unknown) == 1 and len(message) >= 3)
         # Small talk may carry a word of its own ("thanks a ton"), not a request of its own.
