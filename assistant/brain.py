@@ -1,17 +1,19 @@
 """Everything the dialogue needs, built once from the knowledge: indexes and models."""
 from __future__ import annotations
 
+import re
+
 from assistant.filters import FilterVocabulary, Filters, extract_filters
 from assistant.intents import DEFAULT_CLARIFY_MARGIN, DEFAULT_THRESHOLD, IntentClassifier
 from assistant.memo import Memo
 from assistant.models import Course, FaqEntry, Knowledge, Section
 from assistant.ranking import CourseRanker
 from assistant.retriever import TfidfRetriever
-from assistant.spelling import SpellingCorrector
+from assistant.spelling import ENGLISH_KNOWN_FREQUENCY, SpellingCorrector, english_words
 from collections import Counter
 
-from assistant.textnorm import STOPWORDS, tokenize, words
-from assistant.titles import TitleMatcher
+from assistant.textnorm import _TOKEN, STOPWORDS, fold, tokenize, words
+from assistant.titles import TitleMatcher, TitleMention
 from assistant.topics import TopicTagger
 
 # Field weights of the course index: the title says most about a course, then its skills/topics.
@@ -21,15 +23,30 @@ SCOPED_INTENTS = ("faq", "greet", "thanks", "goodbye", "help")
 # Words too general to tie a question to the roadmap's subject ("naval engineering").
 GENERIC_ANCHOR_WORDS = frozenset("""engineering engineer learning science analysis management design development
     programming language languages model models computer systems system testing data""".split())
+# Words that ask about learning: a course request that names no subject, course or filter
+# still has one of these ("what should I study next?"); "are there any travel alerts" has none.
+LEARNING_WORDS = frozenset("""course courses class classes lesson lessons learn learning study studying teach
+    teaching tutorial tutorials training program programs programme certificate certification certificates
+    specialization specializations skill skills mooc moocs bootcamp degree educational curriculum syllabus""".split())
 FAQ_MIN_SCORE = 0.18
 FAQ_CLASSIFIER_SURE = 0.35
 RARE_ENGLISH = 5000    # pyspellchecker frequency under which a FAQ word is distinctive
 SECTION_MIN_SCORE = 0.15
+# A course title named in a message stands in the intent classifier's input as this one word, so
+# that the words of the title ("... Machine Learning Projects") don't read as a topic or a question.
+TITLE_TOKEN = "coursetitle"
+_ARTICLES = frozenset(("a", "an", "the"))
 _FILTER_WORDS = """free cheap cheaper affordable budget beginner beginners intermediate advanced expert
     intro introductory basic basics scratch novice newbie certificate certification certified short quick
     hour hours week weeks day days rated rating stars star dollar dollars usd price cost under less than
     below max level levels easy simple spanish english french language coursera edx udemy popular top best
     highly cost paying pay"""
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of a text (answers: plain text, may use **bold**), of four words or more."""
+    plain = " ".join(text.replace("**", "").split())
+    return [s for s in re.split(r"(?<=[.:;!?])\s+", plain) if len(s.split()) >= 4]
 
 
 class Brain:
@@ -53,7 +70,10 @@ class Brain:
             "questions": [" ".join((f.question,) + f.phrasings) for f in knowledge.faqs],
             "answer": [f.answer for f in knowledge.faqs],
         }, {"questions": 1.0, "answer": 0.35})
-        self.faq_classifier = IntentClassifier({f.id: [f.question, *f.phrasings] for f in knowledge.faqs})
+        # The FAQ classifier also learns from the answer's sentences: a learner often asks about
+        # something the answer covers in words no phrasing uses ("a master's", "GitHub history").
+        self.faq_classifier = IntentClassifier({f.id: [f.question, *f.phrasings, *_sentences(f.answer)]
+                                                for f in knowledge.faqs})
         self.section_index = TfidfRetriever({
             "title": [s.title for s in knowledge.sections],
             "text": [s.text for s in knowledge.sections],
@@ -62,23 +82,28 @@ class Brain:
         examples.setdefault("faq", [])
         for faq in knowledge.faqs:
             examples["faq"].extend((faq.question,) + faq.phrasings)
-        self.classifier = IntentClassifier(examples)
+        self.topic_words = frozenset(tokenize(" ".join(s for t in knowledge.topics for s in t.synonyms + (t.name,))))
+        self.filter_words = frozenset(tokenize(_FILTER_WORDS)) | frozenset(
+            tokenize(" ".join(self.vocabulary.providers)))
+        self.topic_phrases = frozenset(" ".join(words(s)) for t in knowledge.topics for s in t.synonyms + (t.name,))
+        self.classifier = IntentClassifier({intent: [self.intent_text(fold(text)) for text in items]
+                                            for intent, items in examples.items()})
         self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
         self.clarify_margin = DEFAULT_CLARIFY_MARGIN if clarify_margin is None else clarify_margin
         vocabulary_texts = [c.title for c in courses] + [" ".join(c.skills) for c in courses]
         # Learners' example phrasings contain typos on purpose: only words used in two or more
-        # examples count as known.
+        # examples count as known, and the English words they use ("doctorate") are corrections.
         vocabulary_texts += [f.question + " " + f.answer for f in knowledge.faqs]
         vocabulary_texts += [s.title + " " + s.text for s in knowledge.sections]
+        english = english_words(ENGLISH_KNOWN_FREQUENCY)
         example_words = Counter(w for items in examples.values() for text in items for w in set(words(text)))
         vocabulary_texts += [" ".join(w for w, n in example_words.items() if n >= 2)]
         vocabulary_texts += [c.organization or "" for c in courses]
-        self.spelling = SpellingCorrector(vocabulary_texts, extra_words=[s for t in knowledge.topics for s in t.synonyms])
+        english_examples = sorted(w for w in example_words if w in english and len(w) >= 4)
+        self.spelling = SpellingCorrector(vocabulary_texts, extra_words=[s for t in knowledge.topics for s in t.synonyms]
+                                          + english_examples, english=english)
         self.readings = Memo()
-        self.topic_words = frozenset(tokenize(" ".join(s for t in knowledge.topics for s in t.synonyms + (t.name,))))
         self._build_vocabularies(knowledge, examples)
-        self.filter_words = frozenset(tokenize(_FILTER_WORDS)) | frozenset(
-            tokenize(" ".join(self.vocabulary.providers)))
 
     def _build_vocabularies(self, knowledge: Knowledge, examples: dict[str, list[str]]):
         """The words each intent's examples use, and the words that anchor a question in the
@@ -98,6 +123,47 @@ class Brain:
         english = self.spelling.english_
         self.anchor_words |= {w for f in knowledge.faqs for text in (f.question, *f.phrasings) for w in words(text)
                               if len(w) >= 3 and english.get(w, 0) < RARE_ENGLISH} - STOPWORDS - GENERIC_ANCHOR_WORDS
+
+    def intent_text(self, folded: str, mentions: list[TitleMention] | None = None) -> str:
+        """The message as the intent classifier reads it: course titles of three words or more named
+        in it, with other words around them, become TITLE_TOKEN. Shorter titles ("Machine Learning",
+        "Star Trek") and subjects ("natural language processing") stay as they are: they may just
+        as well ask for courses on a subject, or be about something else altogether."""
+        if mentions is None:
+            mentions = self.titles.find(folded, limit=3)
+        if not mentions:
+            return folded
+        tokens = list(_TOKEN.finditer(folded))
+        starts = [0]            # where each word starts in " ".join(words(folded)), the mentions' text
+        for token in tokens[:-1]:
+            starts.append(starts[-1] + len(token.group(0)) + 1)
+        spans = []
+        for mention in mentions:
+            covered = [i for i, start in enumerate(starts)
+                       if start < mention.end and start + len(tokens[i].group(0)) > mention.start]
+            if not covered:
+                continue
+            named = [tokens[i].group(0) for i in covered]
+            content = [w for w in named if w not in STOPWORDS]
+            rest = [t.group(0) for i, t in enumerate(tokens) if i not in covered and t.group(0) not in _ARTICLES]
+            if not rest:
+                continue        # the message is only the title: a name or a subject, the classifier decides
+            if " ".join(named) in self.topic_phrases:
+                continue        # "natural language processing": a subject
+            if len(content) >= 3:
+                spans.append((tokens[covered[0]].start(), tokens[covered[-1]].end()))
+        for start, end in sorted(spans, reverse=True):
+            folded = folded[:start] + TITLE_TOKEN + folded[end:]
+        return folded
+
+    def classify(self, folded: str, mentions: list[TitleMention] | None = None):
+        """The intent classifier's scores for a (spelling-corrected, folded) message."""
+        return self.classifier.classify(self.intent_text(folded, mentions))
+
+    def unknown_words(self, intent: str, folded: str) -> int:
+        """How many of the message's words this intent's examples never use."""
+        vocabulary = self.intent_words.get(intent, ())
+        return sum(1 for w in words(folded) if w not in STOPWORDS and w not in vocabulary and not w.isdigit())
 
     def fits_vocabulary(self, intent: str, folded: str) -> bool:
         """Whether the message's words are ones this intent's examples use. Short messages pass;
@@ -126,6 +192,10 @@ class Brain:
         """How many recent readings and rankings to keep (0: none, every message computes all)."""
         self.readings = Memo(entries)
         self.ranker.memo = Memo(entries)
+
+    def names_learning(self, folded: str) -> bool:
+        """Whether the message says anything about learning or courses: a learning word or a filter."""
+        return any(w in LEARNING_WORDS or w in self.filter_words for w in words(folded))
 
     def course(self, course_id: str) -> Course | None:
         return self.knowledge.course_by_id.get(course_id)

@@ -288,8 +288,10 @@ def _topical_query(folded: str, brain: Brain) -> str:
 
 def read_scope(brain: Brain, folded: str, filters: Filters):
     """The classifier's scores, the titles mentioned, and whether the message names course things."""
-    scores = brain.classifier.classify(folded)
-    mentions = brain.titles.find(folded, limit=3) if scores.intent not in ("greet", "thanks", "goodbye") else []
+    mentions = brain.titles.find(folded, limit=3)
+    scores = brain.classify(folded, mentions)
+    if scores.intent in ("greet", "thanks", "goodbye"):
+        mentions = []
     return scores, mentions, bool(filters.topics or mentions)
 
 
@@ -308,7 +310,13 @@ def decide_scope(brain: Brain, scores, evidence: bool, folded: str, threshold: f
         if evidence and intent != "out_of_scope" and course_side:
             return course_side[0]
         return refused
+    if intent in ("recommend", "compare", "course_info") and not evidence and not brain.names_learning(folded):
+        return refused      # no subject, course, filter or learning word: not a course request
+    # Small talk this certain is answered whatever words come with it; help only with one word of
+    # its own at most: "can you help me plan my wedding" asks for something else.
     sure = confidence >= SURE and intent != "faq"
+    if sure and intent == "help":
+        sure = brain.unknown_words(intent, folded) <= 1
     if not sure and not brain.fits_vocabulary(intent, folded):
         fitting = [(i, p) for i, p in course_side if i != intent and brain.fits_vocabulary(i, folded)]
         if evidence and fitting and fitting[0][1] >= 0.15:

@@ -36,6 +36,13 @@ _UNDER = r"(?:under|below|less than|no more than|at most|max(?:imum)?|up to|with
 _PRICE_CAP = re.compile(rf"{_UNDER}\s*{_MONEY}|{_MONEY}\s*(?:or less|max|or under|or cheaper|tops)")
 _HOURS_CAP = re.compile(rf"{_UNDER}\s*(\d+(?:\.\d+)?)\s*(hours?|hrs?|h|weeks?|days?)\b|"
                         rf"(\d+(?:\.\d+)?)\s*(hours?|hrs?|weeks?|days?)\s*(?:or less|max|or under|tops)\b")
+# The time a learner says they have is a cap too: "I have about 10 hours", "something I can
+# finish in 3 hours" (not a weekly rhythm: "I have 5 hours a week").
+_HOURS_BUDGET = re.compile(r"\b(?:i(?:'ve| have)?|we(?:'ve| have)?)\s+(?:only\s+|just\s+)?(?:have|got|can spare|"
+                           r"can put in|can give it)\s+(?:about\s+|around\s+|roughly\s+|maybe\s+|only\s+|just\s+|"
+                           r"like\s+)?(\d+(?:\.\d+)?)\s*(hours?|hrs?|days?)\b(?!\s*(?:a|per|each|every)\s+(?:week|day))|"
+                           r"\b(?:finish|complete|get through|do)\s+(?:it\s+)?in\s+(?:about\s+|around\s+|under\s+)?"
+                           r"(\d+(?:\.\d+)?)\s*(hours?|hrs?|days?)\b")
 _RATING = re.compile(r"(?:rated|rating|ratings|stars?|score)\s*(?:of\s*)?(?:at least|above|over|more than|"
                      r">=?|of)?\s*(\d(?:\.\d+)?|10)\s*(?:\+|stars?|/\s*(?:5|10)|or (?:more|higher|above|better))?"
                      r"|(\d(?:\.\d+)?|10)\s*(?:\+\s*)?(?:stars?|/\s*(?:5|10))\s*(?:or (?:more|higher|above|better)|\+|rated|rating)?"
@@ -242,7 +249,7 @@ def extract_filters(text: str, vocabulary: FilterVocabulary) -> Filters:
             values["free"], values["max_price"] = True, None
     elif _CHEAP.search(text) and not values.get("free"):
         values["max_price"] = 30
-    hours = _HOURS_CAP.search(text)
+    hours = _HOURS_CAP.search(text) or _HOURS_BUDGET.search(text)
     if hours:
         groups = [g for g in hours.groups() if g]
         amount, unit = float(groups[0]), groups[1]
