@@ -78,3 +78,10 @@ def test_catalog_import_of_a_bad_file_says_what_is_wrong_and_writes_nothing(tmp_
     result = cli("catalog", "import", str(tmp_path / "missing.csv"), "--output", str(output))
     assert result.returncode == 2 and "Traceback" not in result.stderr and "missing.csv" in result.stderr
     assert not output.exists()
+
+
+def test_ask_names_each_cited_section_once():
+    result = cli("ask", "do I need a degree?")
+    assert result.returncode == 0, result.stderr
+    sources = [line for line in result.stdout.splitlines() if line.startswith("Sources: ")]
+    assert len(sources) == 1 and sources[0].count("#faq-degree") == 1, sources
