@@ -31,7 +31,7 @@ def _price(course: Course) -> str:
 
 def _duration(course: Course) -> str:
     hours = course.hours
-    if course.duration and hours:
+    if course.duration and hours and "hour" not in course.duration.lower():
         return f"{course.duration} (~{hours:g} h)"
     return course.duration or (f"~{hours:g} h" if hours else UNKNOWN)
 
@@ -74,11 +74,17 @@ def verdict(courses: list[Course], quality) -> str:
     if rated:
         best = max(rated, key=quality)
         sentences.append(f"Best rated: **{best.title}** ({_rating_in_words(best)}).")
-    if len(rated) < len(courses):
+    everyone = "Both" if len(courses) == 2 else "All"
+    if not rated:
+        sentences.append(f"{'Neither' if len(courses) == 2 else 'None of them'} has a rating listed.")
+    elif len(rated) < len(courses):
         missing = [c.title for c in courses if c.rating is None]
         sentences.append(f"No rating is listed for {', '.join(missing)}.")
     free = [c for c in courses if c.free is True]
-    if free:
+    if free and len(free) == len(courses):
+        audit = " to audit" if all(c.provider == "edX" for c in courses) else ""
+        sentences.append(f"{everyone} are free{audit}.")
+    elif free:
         sentences.append("Free: " + ", ".join(f"**{c.title}**" for c in free) + ".")
     elif all(c.free is None for c in courses):
         sentences.append("Prices are not listed for these.")

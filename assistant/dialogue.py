@@ -45,6 +45,9 @@ _INFO = re.compile(r"\b(?:tell me (?:more )?about|more about|details?|info(?:rma
                    r"how many hours|is (?:it|that|this|the \w+ one) free|cost|price|how much|who (?:teaches|made|runs|offers)|"
                    r"instructor|teacher|what level|difficulty|rating|rated|certificate|language|skills|"
                    r"what (?:will|do) i learn|worth it|link|url|describe|explain)\b")
+_ABOUT_IT = re.compile(r"^(?:and\s+|so\s+)?(?:is|does|how (?:long|much|hard)(?: is| does)?|who (?:teaches|made|runs)|"
+                       r"what (?:level|language) is)\s+(?:it|that|this)(?:\s+(?:one|course))?\b"
+                       r"(?:\s+(?:free|cost|take|paid|hard|easy|in english|have a certificate|come with a certificate))?\s*[?!.]*$")
 _CHEAPER = re.compile(r"\b(?:cheaper|less expensive|lower price|cheapest)\b")
 _SHORTER = re.compile(r"\b(?:shorter|quicker|less time|faster)\b")
 _HARDER = re.compile(r"\b(?:more advanced|harder|more challenging|next level|deeper|tougher|something advanced)\b")
@@ -175,6 +178,9 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
         return _recommendation(brain, session, query, wanted, True, confidence=0.9)
     if has_results:
         refs = _referenced(session, folded, brain, fragments=False)
+        if not refs and _ABOUT_IT.search(folded):
+            # "is it free?", "how long is that one?": a question about the course just shown.
+            refs = [brain.course(session.results[0])]
         reply = _about_referenced(brain, session, folded, refs)
         if reply:
             return reply
@@ -442,7 +448,9 @@ def _describe_request(brain: Brain, filters: Filters, query: str) -> str:
         tail.append("with a certificate")
     if filters.language:
         tail.append(f"in {filters.language}")
-    return " ".join(w for w in words + tail if w)
+    if len(tail) > 1:
+        tail = tail[:-2] + [f"{tail[-2]} and {tail[-1]}"]
+    return " ".join(w for w in words + [", ".join(tail)] if w)
 
 
 def _recommendation(brain: Brain, session: Session, query: str, filters: Filters, lean: bool, *,
@@ -588,9 +596,14 @@ def _answer_about(course: Course, folded: str) -> str:
 def _summary(course: Course) -> str:
     level = course.level.lower() if course.level != "Mixed" else "all-levels"
     article = "an" if level[0] in "aeiou" else "a"
-    parts = [f"**{course.title}** is {article} {level} "
-             f"{(course.kind or 'course').lower()} on {course.provider}"
+    kind, pacing = (course.kind or "course"), None
+    if re.search(r"paced|instructor-led", kind, re.I):
+        # edX lists the pacing where others list the kind of course.
+        kind, pacing = "course", kind
+    parts = [f"**{course.title}** is {article} {level} {kind.lower()} on {course.provider}"
              + (f" from {course.organization}" if course.organization else "") + "."]
+    if pacing:
+        parts.append(f"{pacing[0].upper()}{pacing[1:].lower()}.")
     if course.blurb:
         parts.append(course.blurb)
     if course.why_recommended:

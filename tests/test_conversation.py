@@ -225,6 +225,28 @@ def test_details_answer_the_question_asked(chat):
     assert level["courses"][0]["level"].lower() in level["text"].lower()
 
 
+def test_questions_about_it_after_a_comparison_and_details(chat):
+    chat.say("compare data science courses")
+    first = chat.say("tell me more about the first one")
+    title = first["courses"][0]["title"]
+    for question, intent in (("is it free?", "course_info"), ("how long is it?", "course_info"),
+                             ("who teaches that one?", "course_info")):
+        reply = chat.say(question)
+        assert reply["intent"] == intent and reply["courses"][0]["title"] == title, (question, reply["text"])
+        assert title in reply["text"]
+    assert chat.say("only free ones")["filters"]["free"] is True, "a refinement is still a refinement"
+
+
+def test_a_comparison_verdict_speaks_of_both(chat):
+    chat.say("free python courses for beginners on edx")
+    reply = chat.say("compare the first two")
+    assert reply["intent"] == "compare" and len(reply["comparison"]["courses"]) == 2
+    verdict = reply["comparison"]["verdict"]
+    assert "Both are beginner level." in verdict and "Both are free to audit." in verdict
+    detail = chat.say("tell me more about the second one")
+    assert "self-paced" in detail["text"].lower() and " self-paced on your time on edx" not in detail["text"].lower()
+
+
 def test_every_reply_offers_next_steps(chat):
     for text in ("hi", "best sql course", "compare the first two", "do I need a degree?", "thanks"):
         reply = chat.say(text)
