@@ -16,7 +16,8 @@ from assistant.models import Course
 from assistant.ranking import estimated_hours, level_step
 from assistant.replies import Reply, course_card
 from assistant.sessions import Session
-from assistant.textnorm import fold, tokenize
+from assistant.textnorm import STOPWORDS, fold, normalize_word, tokenize
+from assistant.textnorm import words as word_list
 
 COURSE_INTENTS = ("recommend", "compare", "course_info", "faq")
 SURE = 0.7          # small talk this certain is answered whatever words come with it
@@ -288,8 +289,14 @@ def _refinement(brain: Brain, session: Session, folded: str, filters: Filters) -
 # ---------------------------------------------------------------- classified messages
 
 def _topical_query(folded: str, brain: Brain) -> str:
-    """The words that say what to learn, without filter and request words."""
-    return " ".join(w for w in tokenize(folded) if w not in _GENERIC and w not in brain.filter_words)
+    """The words that say what to learn, without filter and request words, as the learner wrote
+    them ("time series", not the index's "time sery")."""
+    kept = []
+    for word in word_list(folded):
+        token = normalize_word(word)
+        if word not in STOPWORDS and token not in _GENERIC and token not in brain.filter_words:
+            kept.append(word)
+    return " ".join(kept)
 
 
 def read_scope(brain: Brain, folded: str, filters: Filters):
@@ -424,7 +431,7 @@ def _cards(brain: Brain, courses: list[Course], filters: Filters) -> list[dict]:
     return [course_card(c, brain.ranker.why(c, filters)) for c in courses]
 
 
-def _describe_request(brain: Brain, filters: Filters, query: str) -> str:
+def _describe_request(brain: Brain, filters: Filters, query: str, count: int = 2) -> str:
     words = []
     if filters.free:
         words.append("free")
@@ -432,7 +439,7 @@ def _describe_request(brain: Brain, filters: Filters, query: str) -> str:
         words.append(filters.level.lower())
     subject = ", ".join(brain.topic_names.get(t, t) for t in filters.topics)
     words.append(subject or (query if query else "") )
-    words.append("courses")
+    words.append("course" if count == 1 else "courses")
     tail = []
     if filters.provider:
         tail.append(f"on {filters.provider}")
@@ -477,6 +484,7 @@ def _recommendation(brain: Brain, session: Session, query: str, filters: Filters
     else:
         order = "best rated first" if lean else "best match first"
         count = len(result.courses)
+        wanted = _describe_request(brain, filters, query, count)
         text = f"Here {'is' if count == 1 else 'are'} {count} {wanted} ({order})."
     if result.total > len(result.courses) and not page:
         text += f" {result.total} match in all."

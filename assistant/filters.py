@@ -211,6 +211,11 @@ _NOT_WANTED = re.compile(r"\b(?:i'?m|i am|as|work(?:ing)? as|job as) an? [a-z ]{
                          r"|\b(?:no|without|zero|little|not much) [a-z]{2,20} (?:background|experience|knowledge|skills)")
 
 
+# "learn the spanish language" is about learning Spanish, not about courses taught in it.
+_LEARN_BEFORE = re.compile(r"\b(?:learn|learning|study|studying|speak|speaking|practi[cs]e|improve|master)\s+"
+                           r"(?:my\s+|the\s+|some\s+)?$")
+
+
 def _topical_part(text: str, organization: str | None) -> str:
     if organization:
         words = org_key(organization).split()
@@ -230,7 +235,14 @@ def extract_filters(text: str, vocabulary: FilterVocabulary) -> Filters:
     """Filters stated in `text` (already folded and spell-corrected)."""
     values: dict = {}
     organization = vocabulary.find_organization(text)
-    values["topics"] = tuple(vocabulary.tagger.tag(_topical_part(text, organization)))
+    topical = text
+    for pattern, language in vocabulary.language_patterns:
+        match = pattern.search(text)
+        if match and not _LEARN_BEFORE.search(text[:match.start()]):
+            values["language"] = language
+            # "a spanish-language course": the language asked for, not the topic "languages".
+            topical = topical.replace(match.group(0), " ")
+    values["topics"] = tuple(vocabulary.tagger.tag(_topical_part(topical, organization)))
     if len(values["topics"]) > 1 and "programming" in values["topics"]:
         # "python programming": the specific language says it all; the umbrella would only narrow.
         values["topics"] = tuple(t for t in values["topics"] if t != "programming")
@@ -269,9 +281,6 @@ def extract_filters(text: str, vocabulary: FilterVocabulary) -> Filters:
         values["min_rating"] = 4.5
     if _CERTIFICATE.search(text):
         values["certificate"] = True
-    for pattern, language in vocabulary.language_patterns:
-        if pattern.search(text):
-            values["language"] = language
     return Filters(**values)
 
 

@@ -247,6 +247,23 @@ def test_a_comparison_verdict_speaks_of_both(chat):
     assert "self-paced" in detail["text"].lower() and " self-paced on your time on edx" not in detail["text"].lower()
 
 
+def test_a_course_taught_in_a_language_is_not_a_course_about_languages(chat, bot):
+    reply = chat.say("recommend me a spanish-language python course")
+    assert reply["filters"] == {"topics": ["python"], "language": "Español"}, reply["text"]
+    assert reply["courses"] and all(c["language"] == "Español" for c in reply["courses"])
+    learn = chat.say("I want to learn the Spanish language")
+    assert "language" not in learn["filters"] and learn["filters"].get("topics") == ["languages"]
+
+
+def test_replies_name_the_subject_as_the_learner_wrote_it(chat):
+    reply = chat.say("is there a good course on time series forecasting")
+    assert reply["intent"] == "recommend" and "time series forecasting courses" in reply["text"]
+    few = chat.say("any free statistics courses from Stanford?")
+    count = len(few["courses"])
+    assert count >= 1 and few["text"].startswith(
+        "Here is 1 free Statistics course " if count == 1 else f"Here are {count} free Statistics courses ")
+
+
 def test_every_reply_offers_next_steps(chat):
     for text in ("hi", "best sql course", "compare the first two", "do I need a degree?", "thanks"):
         reply = chat.say(text)
