@@ -532,9 +532,15 @@ def _comparison_reply(brain: Brain, session: Session, courses: list[Course], con
     names = " and ".join(f"**{c.title}**" for c in courses) if len(courses) == 2 else \
         ", ".join(f"**{c.title}**" for c in courses[:-1]) + f" and **{courses[-1].title}**"
     text = f"Comparing {names}. {comparison['verdict']}"
-    return Reply("compare", text, confidence, courses=cards, comparison=comparison,
-                 suggestions=["Tell me more about the first one", "Tell me more about the second one",
-                              "Only free ones", "Show me more"][:4])
+    suggestions = ["Tell me more about the first one", "Tell me more about the second one"]
+    if session.query or not session.filters.is_empty():
+        # Refinements of the request these came from.
+        if not all(c.free is True for c in courses) and not session.filters.free:
+            suggestions.append("Only free ones")
+        suggestions.append("Show me more")
+    else:
+        suggestions.append("What math do I need?")
+    return Reply("compare", text, confidence, courses=cards, comparison=comparison, suggestions=suggestions)
 
 
 def _course_info(brain: Brain, session: Session, course: Course, folded: str, confidence: float) -> Reply:
