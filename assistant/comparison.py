@@ -58,18 +58,18 @@ def verdict(courses: list[Course], quality) -> str:
                          f"({for_beginners[0].level.lower()} level).")
     elif len({c.level for c in courses}) == 1:
         sentences.append(f"{'Both' if len(courses) == 2 else 'All'} are {courses[0].level.lower()} level.")
-    order = {"Beginner": 0, "Mixed": 1, "Intermediate": 2, "Advanced": 3}
-    depth = {c.id: (order.get(c.level, 1), estimated_hours(c) or 0) for c in courses}
-    deepest = max(courses, key=lambda c: depth[c.id])
-    # Claim "goes deeper" only when one course is strictly harder or longer than every other.
-    if all(depth[deepest.id] > depth[c.id] for c in courses if c is not deepest):
-        longer = estimated_hours(deepest)
-        if all(depth[deepest.id][0] > depth[c.id][0] for c in courses if c is not deepest):
-            detail = f"{deepest.level.lower()} level" + (f", about {longer:g} hours" if longer else "")
-            sentences.append(f"**{deepest.title}** goes deeper ({detail}).")
-        else:
-            # Same level: only the length tells them apart, and length is not depth.
-            sentences.append(f"**{deepest.title}** is the longer course (about {longer:g} hours).")
+    # Mixed ("all levels") says nothing about depth: a course "goes deeper" only when its stated
+    # level is above every other's; otherwise only length can tell them apart (length is not depth).
+    order = {"Beginner": 0, "Intermediate": 1, "Advanced": 2}
+    hours = {c.id: estimated_hours(c) for c in courses}
+    hardest = max(courses, key=lambda c: order.get(c.level, -1))
+    longest = max(courses, key=lambda c: hours[c.id] or 0)
+    if all(c.level in order for c in courses) and all(
+            order[hardest.level] > order[c.level] for c in courses if c is not hardest):
+        detail = f"{hardest.level.lower()} level" + (f", about {hours[hardest.id]:g} hours" if hours[hardest.id] else "")
+        sentences.append(f"**{hardest.title}** goes deeper ({detail}).")
+    elif all(hours.values()) and all(hours[longest.id] > hours[c.id] for c in courses if c is not longest):
+        sentences.append(f"**{longest.title}** is the longer course (about {hours[longest.id]:g} hours).")
     rated = [c for c in courses if c.rating is not None]
     if rated:
         best = max(rated, key=quality)

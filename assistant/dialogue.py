@@ -84,7 +84,8 @@ FILTER_LABELS = {"level": "level", "free": "'free'", "max_price": "price cap", "
 _GENERIC = frozenset(tokenize("""course courses class classes tutorial tutorials training program programs best top
     good great recommend recommendation suggest suggestion find show give want need looking look learn learning
     study studying online teach taught get take start started something anything some any please me one ones
-    which what help option options thing things know way ways i'd i'm im like would could should really""")) - {"learning"}
+    which what help option options thing things know way ways i'd i'm im like would could should really
+    better worse compare comparison versus vs difference differences between prefer""")) - {"learning"}
 
 
 def _respond_small_talk(brain: Brain, session: Session, intent: str, confidence: float) -> Reply:
@@ -155,6 +156,9 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
         mentions = brain.titles.find(folded, limit=3)
         if len(mentions) >= 2:
             return None
+        platforms = _platform_comparison(brain, session, folded, filters)
+        if platforms:
+            return platforms
         refs = _referenced(session, folded, brain) if has_results else []
         if len(refs) >= 2:
             return _comparison_reply(brain, session, refs, 1.0)
@@ -196,6 +200,31 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
     if has_results and not re.search(r"\b(?:courses|classes)\b", folded):
         return _about_referenced(brain, session, folded, _referenced(session, folded, brain), explicit=False)
     return None
+
+
+def _platform_comparison(brain: Brain, session: Session, folded: str, filters: Filters) -> Reply | None:
+    """"Coursera vs Udemy", "which is better for python, coursera or udemy?": platforms are not
+    courses; with a subject, the best match on each platform is compared, without one, ask for it."""
+    providers = [p for pattern, p in brain.vocabulary.provider_patterns if pattern.search(folded)]
+    if len(providers) < 2:
+        return None
+    query = _topical_query(folded, brain)
+    if not query and not filters.topics:
+        return _clarify(brain, f"I compare courses rather than whole platforms: {' and '.join(providers)} each have "
+                               "strong and weak courses. Tell me a subject and I'll compare the best of each.",
+                        [f"Compare Python courses on {providers[0]} and {providers[1]}",
+                         "Compare data science courses"], 0.9)
+    wanted = Filters(**{**filters.__dict__, "provider": None})
+    picks = [c for p in providers
+             for c in brain.ranker.rank(query, Filters(**{**wanted.__dict__, "provider": p}),
+                                        lean_on_quality=True, limit=1).courses]
+    if len(picks) < 2:
+        return None
+    session.query, session.filters, session.lean_on_quality = query, wanted, True
+    reply = _comparison_reply(brain, session, picks, 0.9)
+    on = " and ".join(f"**{c.title}** on {c.provider}" for c in picks)
+    reply.text = f"The best match on each platform: {on}. {reply.comparison['verdict']}"
+    return reply
 
 
 def _about_referenced(brain: Brain, session: Session, folded: str, refs: list[Course], explicit: bool = True) -> Reply | None:
@@ -320,7 +349,10 @@ def decide_scope(brain: Brain, scores, evidence: bool, folded: str, threshold: f
     if intent in ("greet", "thanks", "goodbye", "help") and brain.fits_vocabulary(intent, folded):
         bar = min(bar, SMALL_TALK_THRESHOLD)
     if intent == "out_of_scope" or confidence < bar:
-        if evidence and intent != "out_of_scope" and course_side:
+        # A bare subject ("web dev", "sql for beginners") is a course request unless the classifier
+        # is sure it is not: it must not be refused on a weak out-of-scope guess.
+        if evidence and course_side and (intent != "out_of_scope" or (
+                _only_names_topics(folded, brain) and (confidence < threshold or len(word_list(folded)) <= 2))):
             return course_side[0]
         return refused
     if intent in ("recommend", "compare", "course_info") and not evidence and not brain.names_learning(folded):
@@ -405,8 +437,7 @@ _FILLER = frozenset("a an the for in on with and to of me some any about please"
 def _only_names_topics(folded: str, brain: Brain) -> bool:
     """True for messages like "machine learning" or "free sql courses": topics and filters only,
     no question."""
-    from assistant.textnorm import normalize_word, words
-    rest = [normalize_word(w) for w in words(folded) if w not in _FILLER]
+    rest = [normalize_word(w) for w in word_list(folded) if w not in _FILLER]
     return all(w in _GENERIC or w in brain.filter_words or w in brain.topic_words for w in rest)
 
 
@@ -438,6 +469,10 @@ def _describe_request(brain: Brain, filters: Filters, query: str, count: int = 2
     if filters.level:
         words.append(filters.level.lower())
     subject = ", ".join(brain.topic_names.get(t, t) for t in filters.topics)
+    if query and not subject and (filters.organization or filters.provider):
+        # "courses by Google": the organization says it, once ("Google courses", not "google courses from Google").
+        named = set(tokenize(f"{filters.organization or ''} {filters.provider or ''}"))
+        query = " ".join(w for w in query.split() if normalize_word(w) not in named)
     words.append(subject or (query if query else "") )
     words.append("course" if count == 1 else "courses")
     tail = []

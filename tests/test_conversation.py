@@ -264,6 +264,23 @@ def test_replies_name_the_subject_as_the_learner_wrote_it(chat):
         "Here is 1 free Statistics course " if count == 1 else f"Here are {count} free Statistics courses ")
 
 
+def test_platforms_are_compared_through_their_best_courses(chat):
+    ask_back = chat.say("is coursera better than udemy")
+    assert ask_back["intent"] == "clarify" and not ask_back["courses"], ask_back["text"]
+    assert any("Coursera" in s and "Udemy" in s for s in ask_back["suggestions"])
+    reply = chat.say("which is better for python, coursera or udemy?")
+    assert reply["intent"] == "compare", reply["text"]
+    assert [c["provider"] for c in reply["comparison"]["courses"]] == ["Coursera", "Udemy"]
+    assert all("python" in c["topics"] for c in reply["comparison"]["courses"])
+    assert reply["text"].startswith("The best match on each platform:")
+
+
+def test_a_bare_subject_is_a_course_request(chat):
+    for subject, topic in (("web dev", "web-dev"), ("sql", "sql")):
+        reply = chat.say(subject)
+        assert reply["intent"] == "recommend" and reply["filters"]["topics"] == [topic], (subject, reply["text"])
+
+
 def test_every_reply_offers_next_steps(chat):
     for text in ("hi", "best sql course", "compare the first two", "do I need a degree?", "thanks"):
         reply = chat.say(text)
