@@ -11,7 +11,7 @@ import re
 
 from assistant.brain import Brain
 from assistant.comparison import build_comparison
-from assistant.filters import Filters, find_level, wants_popular, wants_quality
+from assistant.filters import LANGUAGES, Filters, find_level, wants_popular, wants_quality
 from assistant.models import Course
 from assistant.ranking import estimated_hours, level_step
 from assistant.replies import Reply, course_card
@@ -195,7 +195,7 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
             return _without_filters(brain, session, dropped)
         refined = _refinement(brain, session, folded, filters)
         if refined is not None:
-            query = _topical_query(folded, brain) if set(filters.topics) - set(session.filters.topics) else session.query
+            query = _topical_query(folded, brain, filters) if set(filters.topics) - set(session.filters.topics) else session.query
             return _recommendation(brain, session, query, refined, session.lean_on_quality, confidence=0.95)
     if has_results and not re.search(r"\b(?:courses|classes)\b", folded):
         return _about_referenced(brain, session, folded, _referenced(session, folded, brain), explicit=False)
@@ -208,7 +208,7 @@ def _platform_comparison(brain: Brain, session: Session, folded: str, filters: F
     providers = [p for pattern, p in brain.vocabulary.provider_patterns if pattern.search(folded)]
     if len(providers) < 2:
         return None
-    query = _topical_query(folded, brain)
+    query = _topical_query(folded, brain, filters)
     if not query and not filters.topics:
         return _clarify(brain, f"I compare courses rather than whole platforms: {' and '.join(providers)} each have "
                                "strong and weak courses. Tell me a subject and I'll compare the best of each.",
@@ -317,13 +317,15 @@ def _refinement(brain: Brain, session: Session, folded: str, filters: Filters) -
 
 # ---------------------------------------------------------------- classified messages
 
-def _topical_query(folded: str, brain: Brain) -> str:
+def _topical_query(folded: str, brain: Brain, filters: Filters | None = None) -> str:
     """The words that say what to learn, without filter and request words, as the learner wrote
-    them ("time series", not the index's "time sery")."""
+    them ("time series", not the index's "time sery"). The language asked for is a filter, not a
+    subject: "courses in german" looks for courses taught in German, not about it."""
+    language = set(LANGUAGES.get(filters.language, ())) if filters and filters.language else set()
     kept = []
     for word in word_list(folded):
         token = normalize_word(word)
-        if word not in STOPWORDS and token not in _GENERIC and token not in brain.filter_words:
+        if word not in STOPWORDS and token not in _GENERIC and token not in brain.filter_words and word not in language:
             kept.append(word)
     return " ".join(kept)
 
@@ -385,8 +387,11 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
         if p1 - p2 < brain.clarify_margin:
             if not evidence and p1 < 0.6:
                 return _out_of_scope(brain, scores.probability("out_of_scope"))
-            # Asking back is worth it when a topic could mean courses or the roadmap's advice.
-            if {first, second} == {"faq", "recommend"}:
+            # Asking back is worth it when a topic could mean courses or the roadmap's advice;
+            # a stated filter ("free", "for beginners", "on edX") means courses.
+            if {first, second} == {"faq", "recommend"} and not filters.without("topics").is_empty():
+                intent = "recommend"
+            elif {first, second} == {"faq", "recommend"}:
                 return _clarify(brain, "I can read that two ways. Which did you mean?",
                                 [_intent_option(first, text), _intent_option(second, text)], p1)
     if intent == "faq" and filters.topics and _only_names_topics(folded, brain):
@@ -402,7 +407,7 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
                                        Filters(topics=mentions[0].course.topics[:1]), lean_on_quality=True,
                                        exclude={mentions[0].course.id}, limit=1).courses
             return _comparison_reply(brain, session, [mentions[0].course, *others], confidence)
-        query = _topical_query(folded, brain)
+        query = _topical_query(folded, brain, filters)
         if query or filters.topics:
             result = brain.ranker.rank(query, filters, lean_on_quality=True, limit=3)
             if len(result.courses) >= 2:
@@ -423,7 +428,7 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
         return _clarify(brain, "Which course would you like to know about? Tell me its title.",
                         ["Tell me about Python for Everybody", "Best Python course for beginners"], confidence)
     # recommend
-    query = _topical_query(folded, brain)
+    query = _topical_query(folded, brain, filters)
     if not query and filters.is_empty():
         return _clarify(brain, "Happy to find you a course. What would you like to learn?",
                         ["Python for beginners", "Machine learning", "Data science", "SQL"], confidence)

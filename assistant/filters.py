@@ -64,6 +64,11 @@ LANGUAGES = {
     "中文": ["chinese", "mandarin"],
     "日本語": ["japanese"],
     "اللغة العربية": ["arabic"],
+    "Deutsch": ["german", "deutsch"],
+    "Русский": ["russian"],
+    "Türkçe": ["turkish"],
+    "ไทย": ["thai"],
+    "한국어": ["korean"],
 }
 
 _ORG_CUES_BEFORE = {"from", "by", "at", "with", "of"}

@@ -281,6 +281,18 @@ def test_a_bare_subject_is_a_course_request(chat):
         assert reply["intent"] == "recommend" and reply["filters"]["topics"] == [topic], (subject, reply["text"])
 
 
+def test_a_stated_filter_means_courses_not_advice(chat):
+    reply = chat.say("what's the best free course for deep learning?")
+    assert reply["intent"] == "recommend" and reply["filters"]["free"] is True, reply["text"]
+    assert reply["courses"] and all(c["free"] for c in reply["courses"])
+
+
+def test_courses_taught_in_a_language_the_catalog_has(chat):
+    reply = chat.say("courses in german")
+    assert reply["filters"].get("language") == "Deutsch", reply["text"]
+    assert reply["courses"] and all(c["language"] == "Deutsch" for c in reply["courses"])
+
+
 def test_every_reply_offers_next_steps(chat):
     for text in ("hi", "best sql course", "compare the first two", "do I need a degree?", "thanks"):
         reply = chat.say(text)
