@@ -47,13 +47,27 @@ def load_brain(knowledge_dir: str | Path | None = None, cache_dir: str | Path | 
         pass
     brain = Brain(load_knowledge(knowledge_dir))
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        for old in cache.glob("brain-*.pickle"):
-            old.unlink(missing_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=cache, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump(brain, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
+        save_brain(brain, knowledge_dir, cache)
     except OSError:
         pass                                              # a read-only install still runs
     return brain
+
+
+def save_brain(brain: Brain, knowledge_dir: str | Path | None = None, cache_dir: str | Path | None = None) -> Path:
+    """Write `brain` as the cache for this knowledge and code (replacing older caches); its path.
+    Raises OSError when the folder cannot be written."""
+    knowledge_dir = Path(knowledge_dir) if knowledge_dir else DEFAULT_KNOWLEDGE_DIR
+    cache = Path(cache_dir) if cache_dir else DEFAULT_CACHE_DIR
+    path = cache / f"brain-{fingerprint(knowledge_dir)}.pickle"
+    cache.mkdir(parents=True, exist_ok=True)
+    for old in cache.glob("brain-*.pickle"):
+        old.unlink(missing_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=cache, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(brain, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return path

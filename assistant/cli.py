@@ -103,11 +103,15 @@ def cmd_check(args) -> int:
     started = time.perf_counter()
     knowledge = load_knowledge(args.knowledge)
     loaded = time.perf_counter()
-    Brain(knowledge)
+    brain = Brain(knowledge)
     indexed = time.perf_counter()
     counts = knowledge.counts()
     counts["load_seconds"] = round(loaded - started, 3)
     counts["index_seconds"] = round(indexed - loaded, 3)
+    if args.cache is not None:
+        from assistant.brain_cache import save_brain
+        # Built now, so that the next server start only loads it (see docs/SERVING.md).
+        counts["cache_file"] = str(save_brain(brain, args.knowledge, args.cache or None))
     if args.json:
         print(json.dumps(counts, ensure_ascii=False, indent=2))
     else:
@@ -168,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate the knowledge and print counts")
     check.add_argument("--json", action="store_true")
+    check.add_argument("--cache", nargs="?", const="", metavar="DIR",
+                       help="also write the start-up cache of the built indexes and models "
+                            "(default folder: the project's .cache/, as the server's cache_dir setting)")
     check.set_defaults(run=cmd_check)
 
     evaluate = commands.add_parser("eval", help="evaluate understanding on a labelled set")

@@ -85,3 +85,17 @@ def test_ask_names_each_cited_section_once():
     assert result.returncode == 0, result.stderr
     sources = [line for line in result.stdout.splitlines() if line.startswith("Sources: ")]
     assert len(sources) == 1 and sources[0].count("#faq-degree") == 1, sources
+
+
+def test_check_can_write_the_start_up_cache_that_the_server_then_loads(tmp_path, monkeypatch):
+    result = cli("check", "--json", "--cache", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    written = Path(json.loads(result.stdout)["cache_file"])
+    assert written.parent == tmp_path and written.is_file()
+    import assistant.brain_cache as brain_cache
+
+    def must_not_build(*args, **kwargs):
+        raise AssertionError("the cache written by check was not used")
+    monkeypatch.setattr(brain_cache, "Brain", must_not_build)
+    bot = Assistant.load(cache_dir=tmp_path)
+    assert bot.respond(None, "best python course for beginners")[1]["courses"]
