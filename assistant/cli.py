@@ -52,7 +52,7 @@ def format_reply(reply: dict, tty: bool = False) -> str:
             lines.append("")
     if reply.get("sources"):
         # A FAQ entry and the roadmap section it cites can share an anchor: name each once.
-        cited = {s.get("section", s["id"]) if s.get("kind") != "section" else s["id"]: s["title"] for s in reply["sources"]}
+        cited = {s.get("section", s["id"]): s["title"] for s in reply["sources"]}
         lines.append("Sources: " + "; ".join(f"{title} (#{anchor})" for anchor, title in cited.items()))
     if reply.get("suggestions"):
         lines.append("Try: " + " | ".join(reply["suggestions"]))

@@ -57,17 +57,17 @@ _REFINE_LEAD = re.compile(r"^(?:only|just|and|but|what about|how about|any|somet
                           r"maybe|now|ok|okay|also|with|without|in|on|for|from|show me|make it|i want|i prefer)\b")
 # Dropping a filter of the current request: "any level", "paid ones too", "remove the free filter".
 _ANY_FILTER = {
-    "level": ("level", "levels", "difficulty"),
-    "price": ("price", "prices", "budget", "cost"),
-    "provider": ("provider", "providers", "platform", "platforms", "site", "website"),
-    "organization": ("organization", "organisation", "organizations", "organisations", "university",
-                     "universities", "school", "company", "institution"),
-    "max_hours": ("length", "duration", "time", "hours", "time limit"),
-    "min_rating": ("rating", "ratings", "stars"),
-    "language": ("language", "languages"),
-    "certificate": ("certificate", "certification"),
+    ("level",): ("level", "levels", "difficulty"),
+    ("free", "max_price"): ("price", "prices", "budget", "cost"),
+    ("provider",): ("provider", "providers", "platform", "platforms", "site", "website"),
+    ("organization",): ("organization", "organisation", "organizations", "organisations", "university",
+                        "universities", "school", "company", "institution"),
+    ("max_hours",): ("length", "duration", "time", "hours", "time limit"),
+    ("min_rating",): ("rating", "ratings", "stars"),
+    ("language",): ("language", "languages"),
+    ("certificate",): ("certificate", "certification"),
 }
-_FILTER_WORD = {word: name for name, words in _ANY_FILTER.items() for word in words}
+_FILTER_WORD = {word: names for names, words in _ANY_FILTER.items() for word in words}
 _ANY = re.compile(r"\b(?:any|whatever|all)\s+(" + "|".join(sorted(map(re.escape, _FILTER_WORD), key=len, reverse=True))
                   + r")\b(?:\s+is\s+(?:fine|ok|okay))?")
 _REMOVE = re.compile(r"^(?:(?:please|ok|okay|now)\s+)?(?:remove|drop|clear|forget|ignore|undo|lose|get rid of|"
@@ -214,10 +214,10 @@ def _platform_comparison(brain: Brain, session: Session, folded: str, filters: F
                                "strong and weak courses. Tell me a subject and I'll compare the best of each.",
                         [f"Compare Python courses on {providers[0]} and {providers[1]}",
                          "Compare data science courses"], 0.9)
-    wanted = Filters(**{**filters.__dict__, "provider": None})
+    wanted = filters.without("provider")
     picks = [c for p in providers
-             for c in brain.ranker.rank(query, Filters(**{**wanted.__dict__, "provider": p}),
-                                        lean_on_quality=True, limit=1).courses]
+             for c in brain.ranker.rank(query, wanted.merged_with(Filters(provider=p)), lean_on_quality=True,
+                                        limit=1).courses]
     if len(picks) < 2:
         return None
     session.query, session.filters, session.lean_on_quality = query, wanted, True
@@ -248,14 +248,12 @@ def _dropped_filters(brain: Brain, session: Session, folded: str) -> list[str] |
     if _NO_CERTIFICATE.search(folded):
         names.append("certificate")
     for match in _ANY.finditer(folded):
-        name = _FILTER_WORD[match.group(1)]
-        names += ["free", "max_price"] if name == "price" else [name]
+        names += _FILTER_WORD[match.group(1)]
     removal = _REMOVE.match(folded)
     if removal:
         what = removal.group("what")
-        named = _FILTER_WORD.get(what)
-        if named:
-            names += ["free", "max_price"] if named == "price" else [named]
+        if what in _FILTER_WORD:
+            names += _FILTER_WORD[what]
         else:
             # A filter named by its value: "the beginner filter", "the edx one", "free".
             stated = brain.read(what)[2]
@@ -272,17 +270,21 @@ def _without_filters(brain: Brain, session: Session, names: list[str]) -> Reply:
     current = session.filters
     active = [n for n in names if getattr(current, n) not in (None, ())]
     if not active:
-        asked = " or ".join(dict.fromkeys(FILTER_LABELS.get(n, n) for n in names if n != "max_price" or "free" not in names))
         reply = _recommendation(brain, session, session.query, current, session.lean_on_quality, confidence=0.9)
-        reply.text = f"There was no {asked} filter on this search. " + reply.text
+        reply.text = f"There was no {' or '.join(_filter_labels(names))} filter on this search. " + reply.text
         return reply
     relaxed = current
     for name in active:
         relaxed = relaxed.without(name)
     reply = _recommendation(brain, session, session.query, relaxed, session.lean_on_quality, confidence=1.0)
-    labels = [FILTER_LABELS.get(n, n) for n in active if not (n == "max_price" and "free" in active)]
+    labels = _filter_labels(active)
     reply.text = f"Without the {' and '.join(labels)} filter{'s' if len(labels) > 1 else ''}: " + reply.text
     return reply
+
+
+def _filter_labels(names: list[str]) -> list[str]:
+    """How a reply names these filters; 'free' with its price cap is one filter to the learner."""
+    return list(dict.fromkeys(FILTER_LABELS[n] for n in names if not (n == "max_price" and "free" in names)))
 
 
 def _refinement(brain: Brain, session: Session, folded: str, filters: Filters) -> Filters | None:
@@ -505,7 +507,9 @@ def _recommendation(brain: Brain, session: Session, query: str, filters: Filters
     exclude = set(session.shown) if page else set()
     result = brain.ranker.rank(query, filters, lean_on_quality=lean, exclude=exclude, limit=PAGE_SIZE)
     session.query, session.filters, session.lean_on_quality = query, filters, lean
-    wanted = _describe_request(brain, filters, query)
+    count = len(result.courses)
+    # "Here is 1 ... course" only when the one course is all the reply shows of the request.
+    wanted = _describe_request(brain, filters, query, count if not (page or result.relaxed) else 2)
     if not result.courses:
         session.results = []
         text = (f"That's all I have for {wanted}." if page else f"I couldn't find {wanted}.")
@@ -523,8 +527,6 @@ def _recommendation(brain: Brain, session: Session, query: str, filters: Filters
         text = f"Here are more {wanted}."
     else:
         order = "best rated first" if lean else "best match first"
-        count = len(result.courses)
-        wanted = _describe_request(brain, filters, query, count)
         text = f"Here {'is' if count == 1 else 'are'} {count} {wanted} ({order})."
     if result.total > len(result.courses) and not page:
         text += f" {result.total} match in all."

@@ -21,10 +21,6 @@ DURATION_BAND_HOURS = {
 # When nothing matches, filters are dropped in this order: the least important first.
 RELAXATION_ORDER = ("min_rating", "certificate", "max_hours", "organization", "provider",
                     "max_price", "free", "language", "level", "topics")
-FILTER_NAMES = {"min_rating": "the minimum rating", "certificate": "the certificate",
-                "max_hours": "the time limit", "organization": "the organization",
-                "provider": "the provider", "max_price": "the price cap", "free": "free",
-                "language": "the language", "level": "the level", "topics": "the topic"}
 RELEVANCE_SATURATION = 0.85       # share of the top score that counts as fully relevant
 RELEVANCE_SATURATION_BEST = 0.7   # ... when the learner asks for the best / most popular
 PRIOR_REVIEWS = 500  # reviews that count as much as the catalog's mean rating in the Bayesian average

@@ -17,16 +17,13 @@ same few both each there here s t don
 """.split())
 
 
-# Every combining mark (accents and the like) maps to nothing; marks live in the first two planes.
-_COMBINING = dict.fromkeys(cp for cp in range(0x20000) if unicodedata.combining(chr(cp)))
-
-
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lowercase and strip accents: 'Introducción' -> 'introduccion'."""
     if text.isascii():
         return text.lower()
-    return unicodedata.normalize("NFKD", text.lower()).translate(_COMBINING)
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=65536)

@@ -82,6 +82,14 @@ class Widget:
         self.expect(self(".message.bot")).to_have_count(before + 1, timeout=timeout)
         return self(".message.bot").last
 
+    def click_and_wait(self, button, sends: str):
+        """Click a button that sends `sends` as the learner's message; the reply's locator."""
+        before = self(".message.bot").count()
+        button.click()
+        self.expect(self(".message.user").last).to_have_text(sends)
+        self.expect(self(".message.bot")).to_have_count(before + 1)
+        return self(".message.bot").last
+
     def shadow(self, expression: str):
         """Evaluate `expression` with `root` bound to the widget's shadow root."""
         return self.page.evaluate(f"(() => {{ const root = document.querySelector('#course-assistant').shadowRoot;"

@@ -132,11 +132,7 @@ def test_a_suggestion_chip_sends_its_text_and_gets_an_answer(widget, server):
     reply = widget.ask("best Python course for beginners")
     chip = reply.locator("button.chip", has_text="Only free ones")
     expect(chip).to_be_visible()
-    before = widget(".message.bot").count()
-    chip.click()
-    expect(widget(".message.user").last).to_have_text("Only free ones")
-    expect(widget(".message.bot")).to_have_count(before + 1)
-    answer = widget(".message.bot").last
+    answer = widget.click_and_wait(chip, sends="Only free ones")
     expect(answer.locator(".card").first).to_be_visible()
     assert answer.locator(".badge.free").count() == answer.locator(".card").count()
     assert "Free" in answer.locator(".filters .filter").all_inner_texts()
@@ -165,11 +161,7 @@ def test_a_filter_chip_removes_its_filter_and_keeps_the_rest(widget, server):
     assert reply.locator(".filters .filter").all_inner_texts() == ["Python", "Beginner", "Free"]
     remove = reply.get_by_role("button", name="Remove filter: Beginner")
     expect(remove).to_be_visible()
-    before = widget(".message.bot").count()
-    remove.click()
-    expect(widget(".message.user").last).to_have_text("Any level")
-    expect(widget(".message.bot")).to_have_count(before + 1)
-    answer = widget(".message.bot").last
+    answer = widget.click_and_wait(remove, sends="Any level")
     expect(answer.locator(".card").first).to_be_visible()
     assert answer.locator(".filters .filter").all_inner_texts() == ["Python", "Free"]
     assert answer.locator(".filters button").count() == 1, "the topic is the request itself, not a removable filter"
