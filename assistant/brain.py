@@ -29,6 +29,8 @@ LEARNING_WORDS = frozenset("""course courses class classes lesson lessons learn 
     teaching tutorial tutorials training program programs programme certificate certification certificates
     specialization specializations skill skills mooc moocs bootcamp degree educational curriculum syllabus""".split())
 FAQ_MIN_SCORE = 0.18
+# Concept tokens are letters only ("conceptpay"), so every tokenizer keeps them whole.
+CONCEPT_PREFIX = "concept"
 FAQ_CLASSIFIER_SURE = 0.35
 RARE_ENGLISH = 5000    # pyspellchecker frequency under which a FAQ word is distinctive
 SECTION_MIN_SCORE = 0.15
@@ -66,14 +68,19 @@ class Brain:
         }, COURSE_FIELD_WEIGHTS)
         self.ranker = CourseRanker(courses, self.course_index, self.vocabulary, self.topic_names)
         self.titles = TitleMatcher(courses, self.ranker.quality)
+        # FAQ texts and questions carry the concept groups they mention (concepts.yaml), so that
+        # "paycheck" meets an entry that says "salary" and "diploma" one that says "degree".
+        self.concepts = TopicTagger(knowledge.concepts)
+        with_concepts = self.with_concepts
         self.faq_index = TfidfRetriever({
-            "questions": [" ".join((f.question,) + f.phrasings) for f in knowledge.faqs],
-            "answer": [f.answer for f in knowledge.faqs],
+            "questions": [with_concepts(" ".join((f.question,) + f.phrasings)) for f in knowledge.faqs],
+            "answer": [with_concepts(f.answer) for f in knowledge.faqs],
         }, {"questions": 1.0, "answer": 0.35})
         # The FAQ classifier also learns from the answer's sentences: a learner often asks about
         # something the answer covers in words no phrasing uses ("a master's", "GitHub history").
-        self.faq_classifier = IntentClassifier({f.id: [f.question, *f.phrasings, *_sentences(f.answer)]
-                                                for f in knowledge.faqs})
+        self.faq_classifier = IntentClassifier({
+            f.id: [with_concepts(text) for text in (f.question, *f.phrasings, *_sentences(f.answer))]
+            for f in knowledge.faqs})
         self.section_index = TfidfRetriever({
             "title": [s.title for s in knowledge.sections],
             "text": [s.text for s in knowledge.sections],
@@ -100,8 +107,9 @@ class Brain:
         vocabulary_texts += [" ".join(w for w, n in example_words.items() if n >= 2)]
         vocabulary_texts += [c.organization or "" for c in courses]
         english_examples = sorted(w for w in example_words if w in english and len(w) >= 4)
+        concept_words = [w for c in knowledge.concepts for w in c.synonyms]
         self.spelling = SpellingCorrector(vocabulary_texts, extra_words=[s for t in knowledge.topics for s in t.synonyms]
-                                          + english_examples, english=english)
+                                          + concept_words + english_examples, english=english)
         self.readings = Memo()
         self._build_vocabularies(knowledge, examples)
 
@@ -122,6 +130,10 @@ class Brain:
         # ... and the FAQ's own uncommon words ("kaggle", "bootcamp", "mlflow").
         english = self.spelling.english_
         self.anchor_words |= {w for f in knowledge.faqs for text in (f.question, *f.phrasings) for w in words(text)
+                              if len(w) >= 3 and english.get(w, 0) < RARE_ENGLISH} - STOPWORDS - GENERIC_ANCHOR_WORDS
+        # ... and the uncommon words of the concept groups, which say the same things in other
+        # words ("productionizing", "paycheck").
+        self.anchor_words |= {w for c in knowledge.concepts for phrase in c.synonyms for w in words(phrase)
                               if len(w) >= 3 and english.get(w, 0) < RARE_ENGLISH} - STOPWORDS - GENERIC_ANCHOR_WORDS
 
     def intent_text(self, folded: str, mentions: list[TitleMention] | None = None) -> str:
@@ -204,13 +216,29 @@ class Brain:
         return ["Best Python course for beginners", "Compare data science courses",
                 "What math do I need?", "Do I need a degree?"]
 
+    def with_concepts(self, text: str) -> str:
+        """`text` followed by a token for each concept group it mentions.
+
+        >>> from assistant.models import Concept
+        >>> brain = Brain.__new__(Brain)
+        >>> brain.concepts = TopicTagger([Concept("pay", ("salary", "paycheck", "earn"))])
+        >>> brain.with_concepts("a typical paycheck?")
+        'a typical paycheck? conceptpay'
+        """
+        found = self.concepts.tag(text)
+        if not found:
+            return text
+        return text + " " + " ".join(CONCEPT_PREFIX + c.replace("-", "") for c in found)
+
     def best_answer(self, folded: str) -> tuple[FaqEntry | None, Section | None, float]:
         """The FAQ entry that answers the question, else the roadmap section that does. Two
         views are added up: the FAQ classifier (character n-grams: typos and word forms) and
-        TF-IDF over each entry's question, phrasings and answer."""
-        probabilities = dict(self.faq_classifier.classify(folded).ranking)
+        TF-IDF over each entry's question, phrasings and answer; both also see the question's
+        concept groups."""
+        expanded = self.with_concepts(folded)
+        probabilities = dict(self.faq_classifier.classify(expanded).ranking)
         combined = dict(probabilities)
-        for index, score in self.faq_index.search(folded, k=5):
+        for index, score in self.faq_index.search(expanded, k=5):
             faq_id = self.knowledge.faqs[index].id
             combined[faq_id] = combined.get(faq_id, 0.0) + score
         best_id = max(combined, key=combined.get)
@@ -223,7 +251,7 @@ class Brain:
 
     def related_faqs(self, faq_id: str) -> list[str]:
         faq = self.knowledge.faq_by_id[faq_id]
-        hits = self.faq_index.search(faq.question + " " + faq.answer, k=4)
+        hits = self.faq_index.search(self.with_concepts(faq.question + " " + faq.answer), k=4)
         return [self.knowledge.faqs[i].id for i, _ in hits if self.knowledge.faqs[i].id != faq_id][:3]
 
     def section_excerpt(self, section: Section, limit: int = 600) -> str:

@@ -34,6 +34,7 @@ _REF_ALL = re.compile(r"\b(?:them|these|those|both|all (?:of )?(?:them|three|the
 _REF_THAT = re.compile(r"\b(?:that|this|it)(?:\s+(?:one|course))?\b")
 _COMPARE = re.compile(r"\b(?:compare|comparison|versus|vs\.?|which (?:is|one is|would be|'s) (?:better|best)|"
                       r"which (?:one )?should i (?:take|pick|choose)|difference between|differences|better)\b")
+_VERSUS = re.compile(r"\b(?:vs\.?|versus|or)\b")
 _MORE = re.compile(r"^(?:(?:please\s+)?(?:show|give|list|find)(?:\s+me)?\s+(?:some\s+)?more(?:\s+(?:courses|options|of them|results|please))?|"
                    r"more(?:\s+(?:courses|options|results|please))?|next(?:\s+(?:ones|page|results))?|"
                    r"(?:any|some)\s*(?:thing|one)?\s*(?:others?|else)|other (?:ones|options|courses)|"
@@ -396,8 +397,10 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
             elif {first, second} == {"faq", "recommend"}:
                 return _clarify(brain, "I can read that two ways. Which did you mean?",
                                 [_intent_option(first, text), _intent_option(second, text)], p1)
-    if intent == "faq" and filters.topics and _only_names_topics(folded, brain):
-        intent = "recommend"       # "machine learning" alone asks for courses, not the roadmap
+    if intent == "faq" and filters.topics and _only_names_topics(folded, brain) and not (
+            _VERSUS.search(folded) and (len(filters.topics) >= 2 or confidence >= SURE)):
+        intent = "recommend"       # "machine learning" alone asks for courses, not the roadmap;
+        # "pytorch vs tensorflow" or "research scientist or ml engineer" asks which, and the FAQ may say
     if intent == "faq":
         return _faq_reply(brain, session, folded, confidence)
     if intent == "compare":

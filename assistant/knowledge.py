@@ -7,7 +7,7 @@ import unicodedata
 from pathlib import Path
 
 from assistant.errors import KnowledgeError
-from assistant.models import (LEVELS, Course, FaqEntry, IntentExamples, Knowledge, Resource,
+from assistant.models import (LEVELS, Concept, Course, FaqEntry, IntentExamples, Knowledge, Resource,
                               Section, Topic)
 from assistant.yaml_lines import LineDict, load_yaml
 
@@ -178,6 +178,29 @@ def load_topics(path: Path) -> list[Topic]:
         synonyms = tuple(s.lower() for s in record.texts("synonyms", minimum=1))
         topics.append(Topic(topic_id, record.text("name"), synonyms))
     return topics
+
+
+# ---------------------------------------------------------------- concepts.yaml
+
+def load_concepts(path: Path) -> list[Concept]:
+    """Optional: a knowledge folder without concepts.yaml has no concept groups."""
+    if not path.exists():
+        return []
+    concepts, seen, owner = [], {}, {}
+    for entry in _top_list(path, load_yaml(path)):
+        record = _Record(path, entry, "concept")
+        concept_id = record.ident()
+        record.what = f"concept {concept_id!r}"
+        if concept_id in seen:
+            record.fail("id", f"duplicate id (first on line {seen[concept_id]})")
+        seen[concept_id] = record.line
+        words = tuple(w.lower() for w in record.texts("words", minimum=2))
+        for word in words:
+            if owner.get(word) == concept_id:
+                record.fail("words", f"{word!r} is listed twice")
+            owner[word] = concept_id
+        concepts.append(Concept(concept_id, words))
+    return concepts
 
 
 # ---------------------------------------------------------------- faq.yaml
@@ -380,5 +403,6 @@ def load_knowledge(folder: str | Path | None = None) -> Knowledge:
     intents = load_intents(folder / "intents.yaml")
     courses = load_catalog(folder / "catalog", topic_ids)
     courses, resources = load_featured(folder / "featured.yaml", courses, section_ids, topic_ids)
+    concepts = load_concepts(folder / "concepts.yaml")
     return Knowledge(sections=sections, faqs=faqs, topics=topics, courses=courses,
-                     intents=intents, resources=resources)
+                     intents=intents, resources=resources, concepts=concepts)

@@ -63,6 +63,14 @@ class Topic:
 
 
 @dataclass(frozen=True, slots=True)
+class Concept:
+    """Words and phrases that mean one thing in learners' questions ("paycheck", "salary",
+    "earn"), so that a question can match an FAQ entry worded differently."""
+    id: str
+    synonyms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Resource:
     """A learning resource the article names that is not a catalog course (a book, a course elsewhere)."""
 
@@ -91,6 +99,7 @@ class Knowledge:
     courses: list[Course]
     intents: dict[str, IntentExamples]
     resources: list[Resource] = field(default_factory=list)
+    concepts: list[Concept] = field(default_factory=list)
 
     def __post_init__(self):
         self.course_by_id = {c.id: c for c in self.courses}
@@ -108,6 +117,7 @@ class Knowledge:
             "sections": len(self.sections),
             "topics": len(self.topics),
             "intents": len(self.intents),
+            "concepts": len(self.concepts),
             "intent_examples": sum(len(i.examples) for i in self.intents.values()),
             "resources": len(self.resources),
             "courses_per_provider": dict(sorted(per_provider.items())),

@@ -82,6 +82,25 @@ def test_faq_answer_keeps_the_articles_figures_and_cites_its_section(chat):
     assert kinds["faq"] == "how-long" and kinds["section"] == "how-long"
 
 
+def test_a_question_in_other_words_finds_the_faq_entry_that_means_the_same(chat):
+    # None of these words is in the entry's question or phrasings; concepts.yaml groups them
+    # with words that are ("income" with "salary", "university" with "degree").
+    for text, entry in (("what's the usual income for someone in ML engineering?", "salary"),
+                        ("do recruiters care if I never finished university?", "degree"),
+                        ("how do I productionise a model?", "production-side"),
+                        ("is there still demand for ML people in five years?", "career-outlook")):
+        reply = chat.say(text)
+        assert reply["intent"] == "faq", (text, reply["text"])
+        assert [s["id"] for s in reply["sources"] if s["kind"] == "faq"] == [entry], (text, reply["text"])
+
+
+def test_which_of_two_is_a_question_not_a_course_search(chat):
+    for text, entry in (("tensorflow vs pytorch", "pytorch-or-tensorflow"),
+                        ("ML engineer vs research scientist", "ml-vs-research-scientist")):
+        reply = chat.say(text)
+        assert [s["id"] for s in reply["sources"] if s["kind"] == "faq"] == [entry], (text, reply["text"])
+
+
 # ---------------------------------------------------------------- follow-ups
 
 def test_refinements_keep_the_rest_of_the_request(chat, bot):

@@ -138,10 +138,20 @@ def featured_unknown_section(k):
     return "featured.yaml", line, "unknown roadmap section 'course-iott'"
 
 
+def concept_word_listed_twice(k):
+    line = _append(k / "concepts.yaml", "- id: gardening\n  words: [garden, gardening, garden]\n")
+    return "concepts.yaml", line + 1, "'garden' is listed twice"
+
+
+def concept_with_one_word(k):
+    line = _append(k / "concepts.yaml", "- id: origami\n  words: [origami]\n")
+    return "concepts.yaml", line + 1, "'words' needs at least 2 items"
+
+
 BREAKAGES = [broken_yaml, missing_field, wrong_type, duplicate_faq, unknown_section, heading_without_id,
              duplicate_section, unknown_level, duplicate_course, broken_json, rating_out_of_range,
              unknown_topic, bad_url, unknown_intent, duplicate_key, too_few_examples, topic_without_synonyms, missing_file,
-             featured_unknown_section]
+             featured_unknown_section, concept_word_listed_twice, concept_with_one_word]
 
 
 @pytest.mark.parametrize("breakage", BREAKAGES, ids=[b.__name__ for b in BREAKAGES])
@@ -175,5 +185,11 @@ def test_shipped_knowledge_is_valid_and_complete():
     assert {"Coursera", "edX", "Udemy"} <= set(counts["courses_per_provider"])
     assert all(len(f.phrasings) >= 2 for f in knowledge.faqs)
     assert all(len(i.examples) >= 15 for i in knowledge.intents.values())
+    assert counts["concepts"] >= 20
     ids = {s.id for s in knowledge.sections}
     assert {"what-ml-engineers-do", "skills-math", "step-4-production", "how-long", "faq", "bottom-line"} <= ids
+
+
+def test_a_folder_without_concepts_still_loads(knowledge_copy):
+    (knowledge_copy / "concepts.yaml").unlink()
+    assert load_knowledge(knowledge_copy).concepts == []
