@@ -185,7 +185,7 @@ class Brain:
         message = [w for w in words(folded) if w not in STOPWORDS]
         unknown = [w for w in message if w not in self.intent_words.get(intent, ()) and not w.isdigit()]
         if intent == "faq":
-            return not unknown or any(w in self.anchor_words for w in message)
+            return not unknown or self.names_roadmap_subject(folded)
         if intent == "help":
             return not unknown or (len(unknown) == 1 and len(message) >= 3)
         # Small talk may carry a word of its own ("thanks a ton"), not a request of its own.
@@ -204,6 +204,11 @@ class Brain:
         """How many recent readings and rankings to keep (0: none, every message computes all)."""
         self.readings = Memo(entries)
         self.ranker.memo = Memo(entries)
+
+    def names_roadmap_subject(self, folded: str) -> bool:
+        """Whether the message uses a word only the roadmap's subject uses ("kaggle", "mlops",
+        "recommender")."""
+        return any(w in self.anchor_words for w in words(folded))
 
     def names_learning(self, folded: str) -> bool:
         """Whether the message says anything about learning or courses: a learning word or a filter."""

@@ -388,7 +388,8 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
     if intent in COURSE_INTENTS and len(course_side) > 1:
         (first, p1), (second, p2) = course_side[0], course_side[1]
         if p1 - p2 < brain.clarify_margin:
-            if not evidence and p1 < 0.6:
+            if not evidence and p1 < 0.6 and not ({first, second} == {"faq", "recommend"}
+                                                  and brain.names_roadmap_subject(folded)):
                 return _out_of_scope(brain, scores.probability("out_of_scope"))
             # Asking back is worth it when a topic could mean courses or the roadmap's advice;
             # a stated filter ("free", "for beginners", "on edX") means courses.

@@ -9,6 +9,7 @@ from assistant.knowledge import PROJECT_ROOT
 
 FRESH = PROJECT_ROOT / "tests" / "data" / "eval_fresh.yaml"
 FAQ_UNSEEN = PROJECT_ROOT / "tests" / "data" / "eval_faq_unseen.yaml"
+FAQ_AFTER = PROJECT_ROOT / "tests" / "data" / "eval_faq_after.yaml"
 NO_NEGATIVES = Path("/nonexistent/negatives.json")
 
 
@@ -66,3 +67,10 @@ def test_the_third_held_out_set_of_faq_questions(faq_unseen):
     assert faq_unseen["faq_top1"] >= 0.89
     assert faq_unseen["intent_accuracy"] >= 0.91
     assert faq_unseen["in_scope_refusal_rate"] <= 0.03
+
+
+def test_the_fourth_held_out_set_written_after_the_faq_work():
+    after = run_evaluation(data_path=FAQ_AFTER, negatives_path=NO_NEGATIVES)
+    assert after["items"] >= 41
+    assert after["faq_top1"] >= 0.95
+    assert after["in_scope_refusal_rate"] <= 0.03
