@@ -218,14 +218,28 @@ class CourseRanker:
         if filters.topics and len(docs) == 0:
             docs, scores = self._candidates(" ".join(self.topic_names.get(t, t) for t in filters.topics))
         ranked, ranked_scores, total = self._rank_with(docs, scores, applied, lean_on_quality, exclude, limit)
+        # Without a topic to hold results on subject, courses that pass the filters but miss the
+        # query's most distinctive word ("free recommender systems" answered with free courses on
+        # "systems") count as no match: the filters are relaxed, and the reply says so.
+        key_docs = None if filters.topics else self.retriever.key_term_documents(query)
+        fallback = (ranked, ranked_scores, applied, list(relaxed), total)
+
+        def misses(courses) -> bool:
+            return bool(courses) and key_docs is not None and len(key_docs) > 0 and not np.isin(
+                [self._index[c.id] for c in courses], key_docs).any()
+
         for name in RELAXATION_ORDER:
-            if ranked:
+            if ranked and not misses(ranked):
                 break
             if getattr(applied, name) in (None, ()):
                 continue
             applied = applied.without(name)
             relaxed.append(name)
             ranked, ranked_scores, total = self._rank_with(docs, scores, applied, lean_on_quality, exclude, limit)
+            if ranked and not fallback[0]:
+                fallback = (ranked, ranked_scores, applied, list(relaxed), total)
+        if misses(ranked) or not ranked:
+            ranked, ranked_scores, applied, relaxed, total = fallback   # the first courses found
         return RankResult(tuple(ranked), tuple(ranked_scores), applied, tuple(relaxed), total)
 
     # ------------------------------------------------------------ explaining

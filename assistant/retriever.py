@@ -77,6 +77,15 @@ class TfidfRetriever:
         summed = np.bincount(inverse, weights=np.concatenate(score_parts)).astype(np.float32)
         return unique_docs, summed
 
+    def key_term_documents(self, query: str) -> np.ndarray | None:
+        """The documents holding the query's most distinctive known term (highest IDF), when the
+        query has two known terms or more; else None."""
+        terms = self.query_terms(query)
+        if len(terms) < 2:
+            return None
+        term = max(terms, key=lambda t: (float(self.idf_[t[0]]), -t[0]))[0]
+        return self._indices[self._indptr[term]:self._indptr[term + 1]]
+
     def search(self, query: str, k: int = 10) -> list[tuple[int, float]]:
         """The k best (document index, score) pairs, best first."""
         docs, scores = self.scores(query)

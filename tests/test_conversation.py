@@ -294,6 +294,14 @@ def test_platforms_are_compared_through_their_best_courses(chat):
     assert reply["text"].startswith("The best match on each platform:")
 
 
+def test_filters_give_way_before_the_subject_does(chat):
+    # No free course is about recommender systems; free courses that merely say "systems" are
+    # not an answer. The filter is relaxed, and the reply says so.
+    reply = chat.say("free course on recommender systems")
+    assert "no free" in reply["text"].lower(), reply["text"]
+    assert "recommender" in reply["courses"][0]["title"].lower(), titles(reply)
+
+
 def test_a_bare_subject_is_a_course_request(chat):
     for subject, topic in (("web dev", "web-dev"), ("sql", "sql")):
         reply = chat.say(subject)
