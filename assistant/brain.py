@@ -135,6 +135,25 @@ class Brain:
         # words ("productionizing", "paycheck").
         self.anchor_words |= {w for c in knowledge.concepts for phrase in c.synonyms for w in words(phrase)
                               if len(w) >= 3 and english.get(w, 0) < RARE_ENGLISH} - STOPWORDS - GENERIC_ANCHOR_WORDS
+        # Subjects the catalog teaches but the roadmap and its FAQ never mention ("git", "matlab"):
+        # a career question about one is answered from the closest advice, and says so.
+        written = roadmap | {w for f in knowledge.faqs for text in (f.question, *f.phrasings, f.answer)
+                             for w in words(text)} | {w for c in knowledge.concepts for s in c.synonyms for w in words(s)}
+        names: dict[str, Counter] = {}
+        for course in knowledge.courses:
+            for skill in course.skills:
+                found = words(skill)
+                if len(found) == 1 and fold(skill.strip()) == found[0]:
+                    names.setdefault(found[0], Counter())[skill.strip()] += 1
+        for topic in knowledge.topics:
+            for synonym in topic.synonyms:
+                found = words(synonym)
+                if len(found) == 1 and found[0] not in names and fold(topic.name) == found[0]:
+                    names[found[0]] = Counter({topic.name: 1})
+        self.unmentioned_subjects = {
+            word: counts.most_common(1)[0][0] for word, counts in names.items()
+            if len(word) >= 2 and word not in written and word not in STOPWORDS and not word.isdigit()
+            and english.get(word, 0) < RARE_ENGLISH}
 
     def intent_text(self, folded: str, mentions: list[TitleMention] | None = None) -> str:
         """The message as the intent classifier reads it: course titles of three words or more named
@@ -209,6 +228,16 @@ class Brain:
         """Whether the message uses a word only the roadmap's subject uses ("kaggle", "mlops",
         "recommender")."""
         return any(w in self.anchor_words for w in words(folded))
+
+    def subjects_not_in_roadmap(self, folded: str) -> list[str]:
+        """Names of the subjects in the message that the catalog teaches and the roadmap never
+        mentions: ["Git"] for "do I need git for ml jobs"."""
+        found = []
+        for word in words(folded):
+            name = self.unmentioned_subjects.get(word)
+            if name and name not in found:
+                found.append(name)
+        return found
 
     def names_learning(self, folded: str) -> bool:
         """Whether the message says anything about learning or courses: a learning word or a filter."""

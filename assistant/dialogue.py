@@ -23,6 +23,7 @@ COURSE_INTENTS = ("recommend", "compare", "course_info", "faq")
 SURE = 0.7          # small talk this certain is answered whatever words come with it
 SMALL_TALK_THRESHOLD = 0.3   # small talk in its own words may be answered with less certainty
 PAGE_SIZE = 3
+FAQ_CLOSE = 0.45    # a best FAQ match weaker than this does not answer a question about another subject
 
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
              "fifth": 4, "5th": 4, "one": 0, "two": 1, "three": 2}
@@ -687,6 +688,14 @@ def _faq_reply(brain: Brain, session: Session, folded: str, confidence: float) -
     faq, section, score = brain.best_answer(folded)
     if faq is None and section is None:
         return _out_of_scope(brain, confidence)
+    unmentioned = brain.subjects_not_in_roadmap(folded)
+    named = " or ".join(unmentioned[:2])
+    if unmentioned and score < FAQ_CLOSE:
+        # "do I need linux for ml engineering": the roadmap says nothing about Linux, and its
+        # closest answer is about something else. Say so, and offer what the catalog has.
+        reply = _recommendation(brain, session, " ".join(unmentioned[:2]), Filters(), True, confidence=confidence)
+        reply.text = f"The roadmap doesn't cover {named}, so I have no advice from it on that. {reply.text}"
+        return reply
     courses: list[dict] = []
     if faq is not None:
         session.last_faq = faq.id
@@ -712,4 +721,8 @@ def _faq_reply(brain: Brain, session: Session, folded: str, confidence: float) -
         text = brain.section_excerpt(section)
         suggestions = ["What math do I need?", "How long does it take?"]
         session.last_faq = None
+    if unmentioned:
+        # Honest about the limits of the article: the answer is the closest advice it has.
+        text = f"The roadmap doesn't mention {named}, but here is what it says.\n\n{text}"
+        suggestions = [f"{name} courses" for name in unmentioned[:2]] + suggestions
     return Reply("faq", text, confidence, courses=courses, sources=sources, suggestions=suggestions[:4])

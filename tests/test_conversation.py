@@ -94,6 +94,19 @@ def test_a_question_in_other_words_finds_the_faq_entry_that_means_the_same(chat)
         assert [s["id"] for s in reply["sources"] if s["kind"] == "faq"] == [entry], (text, reply["text"])
 
 
+def test_a_subject_the_roadmap_never_mentions_is_named_honestly(chat):
+    # The catalog teaches MATLAB; the article never mentions it. A career question about it
+    # gets no borrowed advice about something else, and the courses the catalog has.
+    reply = chat.say("is matlab useful for ml engineers")
+    assert reply["text"].startswith("The roadmap doesn't cover Matlab"), reply["text"]
+    assert reply["courses"] and all("matlab" in c["title"].lower() for c in reply["courses"]), titles(reply)
+    # Where the roadmap does answer the question, the answer stays, with the same caveat.
+    reply = chat.say("should I master matlab and every other tool before applying for ml jobs")
+    assert [s["id"] for s in reply["sources"] if s["kind"] == "faq"] == ["tools-before-applying"]
+    assert reply["text"].startswith("The roadmap doesn't mention Matlab, but here is what it says.")
+    assert "Matlab courses" in reply["suggestions"]
+
+
 def test_which_of_two_is_a_question_not_a_course_search(chat):
     for text, entry in (("tensorflow vs pytorch", "pytorch-or-tensorflow"),
                         ("ML engineer vs research scientist", "ml-vs-research-scientist")):
