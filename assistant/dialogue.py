@@ -36,6 +36,7 @@ _REF_THAT = re.compile(r"\b(?:that|this|it)(?:\s+(?:one|course))?\b")
 _COMPARE = re.compile(r"\b(?:compare|comparison|versus|vs\.?|which (?:is|one is|would be|'s) (?:better|best)|"
                       r"which (?:one )?should i (?:take|pick|choose)|difference between|differences|better)\b")
 _VERSUS = re.compile(r"\b(?:vs\.?|versus|or)\b")
+_PLATFORM_CUE = re.compile(r"\b(?:differ|differs|different|difference|or)\b")
 _MORE = re.compile(r"^(?:(?:please\s+)?(?:show|give|list|find)(?:\s+me)?\s+(?:some\s+)?more(?:\s+(?:courses|options|of them|results|please))?|"
                    r"more(?:\s+(?:courses|options|results|please))?|next(?:\s+(?:ones|page|results))?|"
                    r"(?:any|some)\s*(?:thing|one)?\s*(?:others?|else)|other (?:ones|options|courses)|"
@@ -87,7 +88,7 @@ _GENERIC = frozenset(tokenize("""course courses class classes tutorial tutorials
     good great recommend recommendation suggest suggestion find show give want need looking look learn learning
     study studying online teach taught get take start started something anything some any please me one ones
     which what help option options thing things know way ways i'd i'm im like would could should really
-    better worse compare comparison versus vs difference differences between prefer""")) - {"learning"}
+    better worse compare comparison versus vs difference differences different differ between prefer""")) - {"learning"}
 
 
 def _respond_small_talk(brain: Brain, session: Session, intent: str, confidence: float) -> Reply:
@@ -154,6 +155,11 @@ def _referenced(session: Session, folded: str, brain: Brain, *, fragments: bool 
 
 def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: Filters) -> Reply | None:
     has_results = bool(session.results)
+    if _PLATFORM_CUE.search(folded) and not _COMPARE.search(folded):
+        # "how is coursera different from edx", "coursera or edx for sql?"
+        platforms = _platform_comparison(brain, session, folded, filters)
+        if platforms:
+            return platforms
     if _COMPARE.search(folded):
         mentions = brain.titles.find(folded, limit=3)
         if len(mentions) >= 2:
@@ -217,9 +223,10 @@ def _platform_comparison(brain: Brain, session: Session, folded: str, filters: F
                         [f"Compare Python courses on {providers[0]} and {providers[1]}",
                          "Compare data science courses"], 0.9)
     wanted = filters.without("provider")
+    # Only a course on that platform speaks for it (the ranker may relax the platform away).
     picks = [c for p in providers
              for c in brain.ranker.rank(query, wanted.merged_with(Filters(provider=p)), lean_on_quality=True,
-                                        limit=1).courses]
+                                        limit=1).courses if c.provider == p]
     if len(picks) < 2:
         return None
     session.query, session.filters, session.lean_on_quality = query, wanted, True

@@ -305,6 +305,11 @@ def test_platforms_are_compared_through_their_best_courses(chat):
     assert [c["provider"] for c in reply["comparison"]["courses"]] == ["Coursera", "Udemy"]
     assert all("python" in c["topics"] for c in reply["comparison"]["courses"])
     assert reply["text"].startswith("The best match on each platform:")
+    # "different from" asks the same; a platform is only ever spoken for by its own course.
+    ask_back = chat.say("how is coursera different from edx")
+    assert ask_back["intent"] == "clarify" and not ask_back["courses"], ask_back["text"]
+    reply = chat.say("coursera or edx for sql?")
+    assert [c["provider"] for c in reply["comparison"]["courses"]] == ["Coursera", "edX"], reply["text"]
 
 
 def test_filters_give_way_before_the_subject_does(chat):
