@@ -150,6 +150,14 @@ class Brain:
                 found = words(synonym)
                 if len(found) == 1 and found[0] not in names and fold(topic.name) == found[0]:
                     names[found[0]] = Counter({topic.name: 1})
+        # How the catalog writes a subject ("React", "Reinforcement Learning"), for naming the
+        # subject of a request in the learner's own words.
+        spelled: dict[str, Counter] = {}
+        for course in knowledge.courses:
+            for skill in course.skills:
+                spelled.setdefault(" ".join(words(skill)), Counter())[skill.strip()] += 1
+        self.display_names = {phrase: counts.most_common(1)[0][0] for phrase, counts in spelled.items()
+                              if phrase and len(phrase) == len(counts.most_common(1)[0][0])}
         self.unmentioned_subjects = {
             word: counts.most_common(1)[0][0] for word, counts in names.items()
             if len(word) >= 2 and word not in written and word not in STOPWORDS and not word.isdigit()
@@ -228,6 +236,22 @@ class Brain:
         """Whether the message uses a word only the roadmap's subject uses ("kaggle", "mlops",
         "recommender")."""
         return any(w in self.anchor_words for w in words(folded))
+
+    def subject_name(self, topic_id: str, query: str, shown: tuple[Course, ...] | list[Course] = ()) -> str:
+        """What to call a topic in a reply: the learner's more specific words when they named it
+        by one of its narrower synonyms ("reinforcement learning", "React") and most of the
+        courses shown are about that (title or skills), else the topic's name."""
+        name = self.topic_names.get(topic_id, topic_id)
+        phrase = self.tagger.named(query).get(topic_id) if query and shown else None
+        if not phrase or len(phrase) <= 3 or phrase == fold(name) or not phrase.isascii():
+            return name
+        pattern = re.compile(rf"\b{re.escape(phrase)}\b")
+        about = sum(1 for c in shown if pattern.search(" ".join(words(c.title + " " + " ".join(c.skills)))))
+        if about * 2 < len(shown):
+            return name
+        if " " not in phrase:
+            return self.display_names.get(phrase, name)     # "llms": no spelling to go by
+        return self.display_names.get(phrase, phrase)
 
     def subjects_not_in_roadmap(self, folded: str) -> list[str]:
         """Names of the subjects in the message that the catalog teaches and the roadmap never

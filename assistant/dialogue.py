@@ -481,13 +481,14 @@ def _cards(brain: Brain, courses: list[Course], filters: Filters) -> list[dict]:
     return [course_card(c, brain.ranker.why(c, filters)) for c in courses]
 
 
-def _describe_request(brain: Brain, filters: Filters, query: str, count: int = 2) -> str:
+def _describe_request(brain: Brain, filters: Filters, query: str, count: int = 2,
+                      shown: tuple[Course, ...] = ()) -> str:
     words = []
     if filters.free:
         words.append("free")
     if filters.level:
         words.append(filters.level.lower())
-    subject = ", ".join(brain.topic_names.get(t, t) for t in filters.topics)
+    subject = ", ".join(brain.subject_name(t, query, shown) for t in filters.topics)
     if query and not subject and (filters.organization or filters.provider):
         # "courses by Google": the organization says it, once ("Google courses", not "google courses from Google").
         named = set(tokenize(f"{filters.organization or ''} {filters.provider or ''}"))
@@ -521,7 +522,7 @@ def _recommendation(brain: Brain, session: Session, query: str, filters: Filters
     session.query, session.filters, session.lean_on_quality = query, filters, lean
     count = len(result.courses)
     # "Here is 1 ... course" only when the one course is all the reply shows of the request.
-    wanted = _describe_request(brain, filters, query, count if not (page or result.relaxed) else 2)
+    wanted = _describe_request(brain, filters, query, count if not (page or result.relaxed) else 2, result.courses)
     if not result.courses:
         session.results = []
         text = (f"That's all I have for {wanted}." if page else f"I couldn't find {wanted}.")
@@ -533,7 +534,7 @@ def _recommendation(brain: Brain, session: Session, query: str, filters: Filters
     session.last_faq = None
     if result.relaxed:
         dropped = " and ".join(_relaxed_name(name, filters) for name in result.relaxed)
-        found = _describe_request(brain, result.filters, query)
+        found = _describe_request(brain, result.filters, query, shown=result.courses)
         text = f"I found no {wanted}. Here are the closest, without {dropped}: {found}."
     elif page:
         text = f"Here are more {wanted}."
@@ -541,7 +542,13 @@ def _recommendation(brain: Brain, session: Session, query: str, filters: Filters
         order = "best rated first" if lean else "best match first"
         text = f"Here {'is' if count == 1 else 'are'} {count} {wanted} ({order})."
     if result.total > len(result.courses) and not page:
-        text += f" {result.total} match in all."
+        broader = [brain.topic_names.get(t, t) for t in result.filters.topics
+                   if brain.subject_name(t, query, result.courses) != brain.topic_names.get(t, t)]
+        if broader:
+            # "Here are 3 React courses ... 358 JavaScript courses match in all": the count is the topic's.
+            text += f" {result.total} {_describe_request(brain, result.filters, '')} match in all."
+        else:
+            text += f" {result.total} match in all."
     return Reply("recommend", text, confidence, courses=_cards(brain, result.courses, result.filters),
                  suggestions=_recommend_suggestions(result.filters, len(result.courses)),
                  filters=result.filters.as_dict())

@@ -78,9 +78,11 @@ class TopicTagger:
             for n in range(min(self._longest, len(tokens) - i), 0, -1):
                 if n == 1 and i in glued:
                     continue
-                topic_ids = self._phrases.get(tuple(tokens[i:i + n]))
+                phrase = tuple(tokens[i:i + n])
+                topic_ids = self._phrases.get(phrase)
                 if topic_ids is not None:
-                    yield from topic_ids
+                    for topic_id in topic_ids:
+                        yield topic_id, phrase
                     i += n
                     break
             else:
@@ -88,11 +90,24 @@ class TopicTagger:
 
     def tag(self, text: str) -> list[str]:
         """Topic ids named in `text`, in order of first appearance, each once."""
-        return list(dict.fromkeys(self._matches(text)))
+        return list(dict.fromkeys(topic for topic, _ in self._matches(text)))
+
+    def named(self, text: str) -> dict[str, str]:
+        """Each topic named in `text`, with the words that first named it.
+
+        >>> from assistant.models import Topic
+        >>> TopicTagger([Topic("ai", "Artificial intelligence", ("ai", "reinforcement learning"))]).named(
+        ...     "a course on Reinforcement Learning")
+        {'ai': 'reinforcement learning'}
+        """
+        found: dict[str, str] = {}
+        for topic, phrase in self._matches(text):
+            found.setdefault(topic, " ".join(phrase))
+        return found
 
     def count(self, text: str) -> dict[str, int]:
         """How often each topic is named in `text`."""
         counts: dict[str, int] = {}
-        for topic in self._matches(text):
+        for topic, _ in self._matches(text):
             counts[topic] = counts.get(topic, 0) + 1
         return counts

@@ -320,6 +320,14 @@ def test_filters_give_way_before_the_subject_does(chat):
     assert "recommender" in reply["courses"][0]["title"].lower(), titles(reply)
 
 
+def test_a_narrower_subject_is_named_as_asked_and_counted_honestly(chat):
+    reply = chat.say("a good react course")
+    assert reply["text"].startswith("Here are 3 React courses"), reply["text"]
+    assert all("react" in (c["title"] + " ".join(c["skills"])).lower() for c in reply["courses"]), titles(reply)
+    # the count is the topic's, and says so
+    assert "JavaScript courses match in all" in reply["text"], reply["text"]
+
+
 def test_a_bare_subject_is_a_course_request(chat):
     for subject, topic in (("web dev", "web-dev"), ("sql", "sql")):
         reply = chat.say(subject)
