@@ -13,7 +13,7 @@ from assistant.brain import Brain
 from assistant.comparison import build_comparison
 from assistant.filters import LANGUAGES, Filters, find_level, wants_popular, wants_quality
 from assistant.models import Course
-from assistant.ranking import estimated_hours, level_step
+from assistant.ranking import compact_number, estimated_hours, level_step
 from assistant.replies import Reply, course_card
 from assistant.sessions import Session
 from assistant.textnorm import STOPWORDS, fold, normalize_word, tokenize
@@ -51,8 +51,16 @@ _INFO = re.compile(r"\b(?:tell me (?:more )?about|more about|details?|info(?:rma
                    r"what (?:will|do) i learn|worth it|link|url|describe|explain)\b")
 _ABOUT_IT = re.compile(r"^(?:and\s+|so\s+)?(?:is|does|how (?:long|much|hard)(?: is| does)?|who (?:teaches|made|runs)|"
                        r"what (?:level|language) is)\s+(?:it|that|this)(?:\s+(?:one|course))?\b"
-                       r"(?:\s+(?:free|cost|take|paid|hard|easy|in english|have a certificate|come with a certificate))?\s*[?!.]*$")
+                       r"(?:\s+(?:free|cost|take|paid|hard|easy|in english|have a certificate|come with a certificate|"
+                       r"self[- ]paced|(?:on|from) (?:coursera|edx|udemy)))?\s*[?!.]*$")
 _CHEAPER = re.compile(r"\b(?:cheaper|less expensive|lower price|cheapest)\b")
+# "which one has the best rating?", "which of these is cheapest": a question about the courses shown.
+_WHICH_SHOWN = re.compile(r"^(?:so\s+|and\s+|ok\s+)?(?:which|what)(?:\s+one|\s+course|\s+of\s+(?:them|these|those|the\s+\w+))?"
+                          r"(?:\s+(?:is|has|was|'s|s|are))?(?:\s+the)?\s+"
+                          r"(best rated|highest rated|top rated|best (?:rating|reviews)|highest rating|most reviews|"
+                          r"cheapest|least expensive|free|shortest|quickest|longest|most popular|most enrolled|"
+                          r"easiest|hardest|most advanced)\b")
+_SWITCH_TOPIC = re.compile(r"^(?:and\s+|ok\s+|okay\s+)?(?:what about|how about|and for|same for|same but for|now for|now)\b")
 _SHORTER = re.compile(r"\b(?:shorter|quicker|less time|faster)\b")
 _HARDER = re.compile(r"\b(?:more advanced|harder|more challenging|next level|deeper|tougher|something advanced)\b")
 _EASIER = re.compile(r"\b(?:easier|simpler|more basic|less advanced|gentler)\b")
@@ -189,6 +197,8 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
         query = " ".join(brain.topic_names.get(t, t) for t in topics) or faq.question
         wanted = Filters(topics=topics[:1]).merged_with(filters.without("topics"))
         return _recommendation(brain, session, query, wanted, True, confidence=0.9)
+    if has_results and _WHICH_SHOWN.match(folded):
+        return _which_of_shown(brain, session, _WHICH_SHOWN.match(folded).group(1))
     if has_results:
         refs = _referenced(session, folded, brain, fragments=False)
         if not refs and _ABOUT_IT.search(folded):
@@ -302,8 +312,9 @@ def _refinement(brain: Brain, session: Session, folded: str, filters: Filters) -
     new_topic = bool(filters.topics) and set(filters.topics) != set(session.filters.topics)
     relative = _CHEAPER.search(folded) or _SHORTER.search(folded) or _HARDER.search(folded) or _EASIER.search(folded)
     stated = filters.without("topics")
-    if not relative and stated.is_empty():
-        return None
+    switched = new_topic and _SWITCH_TOPIC.match(folded) and len(words) <= 6
+    if not relative and stated.is_empty() and not switched:
+        return None     # ("what about deep learning" switches the subject and keeps the rest)
     if len(words) > 8 and not _REFINE_LEAD.match(folded):
         return None
     if new_topic and not _REFINE_LEAD.match(folded):
@@ -604,6 +615,56 @@ def _comparison_reply(brain: Brain, session: Session, courses: list[Course], con
     return Reply("compare", text, confidence, courses=cards, comparison=comparison, suggestions=suggestions)
 
 
+def _which_of_shown(brain: Brain, session: Session, asked: str) -> Reply:
+    """The course among those just shown that is best by what was asked, and why; the others stay
+    listed after it, so "the second one" still points at a card on screen."""
+    shown = [c for c in (brain.course(i) for i in session.results) if c]
+    label = {"cheapest": "cheapest", "least expensive": "cheapest", "free": "free", "shortest": "shortest",
+             "quickest": "shortest", "longest": "longest", "most popular": "most popular",
+             "most enrolled": "most popular", "most reviews": "most popular", "easiest": "easiest",
+             "hardest": "most advanced", "most advanced": "most advanced"}.get(asked, "best rated")
+    asked = label
+    level_rank = {"Beginner": 0, "Mixed": 1, "Intermediate": 2, "Advanced": 3}
+    if asked in ("cheapest", "free"):
+        def price(c):
+            return 0.0 if c.free else c.price
+        known = [c for c in shown if price(c) is not None]
+        if asked == "free":
+            known = [c for c in shown if c.free]
+        pick, missing = (min(known, key=price) if known else None), "a price"
+        explain = lambda c: "free" + (" to audit" if c.provider == "edX" else "") if c.free else f"${c.price:g}"
+    elif asked in ("shortest", "longest"):
+        known = [c for c in shown if estimated_hours(c)]
+        chooser = max if asked == "longest" else min
+        pick, missing = (chooser(known, key=estimated_hours) if known else None), "a duration"
+        explain = lambda c: f"about {estimated_hours(c):g} hours"
+    elif asked == "most popular":
+        known = [c for c in shown if c.enrolled or c.reviews]
+        pick, missing = (max(known, key=lambda c: (c.enrolled or 0, c.reviews or 0)) if known else None), "enrolment figures"
+        explain = lambda c: f"{c.enrolled:,} enrolled" if c.enrolled else f"{c.reviews:,} reviews"
+    elif asked in ("easiest", "most advanced"):
+        known = [c for c in shown if c.level in level_rank]
+        chooser = min if asked == "easiest" else max
+        pick, missing = (chooser(known, key=lambda c: level_rank[c.level]) if known else None), "a level"
+        explain = lambda c: f"{c.level.lower()} level" if c.level != "Mixed" else "all levels"
+    else:
+        known = [c for c in shown if c.rating is not None]
+        pick, missing = (max(known, key=lambda c: (c.rating, brain.ranker.quality(c))) if known else None), "a rating"
+        explain = lambda c: f"rated {c.rating:g}/5" + (f" from {compact_number(c.reviews)} reviews" if c.reviews else "")
+    if pick is None:
+        what = "is free" if asked == "free" else f"lists {missing}"
+        return Reply("course_info", f"None of the courses shown {what}.", 0.9,
+                     courses=_cards(brain, shown, session.filters), suggestions=_recommend_suggestions(session.filters, len(shown)))
+    ordered = [pick] + [c for c in shown if c.id != pick.id]
+    session.results = [c.id for c in ordered]
+    note = "" if len(known) == len(shown) else f" ({len(shown) - len(known)} of them list no {missing.split()[-1]})"
+    text = f"Of these, **{pick.title}** is the {asked}: {explain(pick)}{note}." if asked != "free" else (
+        f"Of these, **{pick.title}** is free{' to audit' if pick.provider == 'edX' else ''}."
+        + (f" So are {len(known) - 1} more of them." if len(known) > 1 else ""))
+    return Reply("course_info", text, 0.9, courses=_cards(brain, ordered, session.filters),
+                 suggestions=[f"Tell me more about {pick.title}", "Compare the first two", "Show me more"])
+
+
 def _course_info(brain: Brain, session: Session, course: Course, folded: str, confidence: float) -> Reply:
     answer = _answer_about(course, folded)
     about = " ".join((course.title,) + course.skills[:5])
@@ -626,10 +687,16 @@ def _course_info(brain: Brain, session: Session, course: Course, folded: str, co
 def _answer_about(course: Course, folded: str) -> str:
     name = f"**{course.title}**"
     by = f" by {course.organization}" if course.organization else ""
+    platform = re.search(r"\b(?:on|from) (coursera|edx|udemy)\b|\bwhich (?:platform|site|website)\b", folded)
+    if platform:
+        asked = platform.group(1)
+        if asked and fold(course.provider) != asked:
+            return f"No, {name} is on {course.provider}, not {asked.capitalize() if asked != 'edx' else 'edX'}."
+        return f"{'Yes, ' if asked else ''}{name} is on {course.provider}{by}."
     if re.search(r"\bhow long|duration|how many (?:hours|weeks)|time\b", folded):
         hours = estimated_hours(course)
         if course.duration:
-            extra = f" (about {hours:g} hours)" if course.hours else ""
+            extra = f" (about {hours:g} hours)" if course.hours and "hour" not in course.duration.lower() else ""
             return f"{name} takes {course.duration}{extra} on {course.provider}."
         if hours:
             return f"{name} is about {hours:g} hours of content on {course.provider}."

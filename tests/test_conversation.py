@@ -328,6 +328,30 @@ def test_a_narrower_subject_is_named_as_asked_and_counted_honestly(chat):
     assert "JavaScript courses match in all" in reply["text"], reply["text"]
 
 
+def test_which_of_the_courses_shown_is_best_by_what_was_asked(chat):
+    shown = chat.say("sql courses under $20")["courses"]
+    reply = chat.say("which one is the shortest")
+    assert reply["text"].startswith(f"Of these, **{reply['courses'][0]['title']}** is the shortest: about")
+    assert {c["id"] for c in reply["courses"]} == {c["id"] for c in shown}
+    reply = chat.say("which of them has the best rating")
+    rated = [c for c in shown if c["rating"] is not None]
+    if rated:
+        assert reply["courses"][0]["rating"] == max(c["rating"] for c in rated)
+    else:
+        assert reply["text"] == "None of the courses shown lists a rating.", reply["text"]
+    # "it" is now the course picked
+    reply = chat.say("is it on coursera?")
+    picked = reply["courses"][0]
+    assert reply["text"].startswith("Yes," if picked["provider"] == "Coursera" else "No,"), reply["text"]
+
+
+def test_what_about_another_subject_keeps_the_rest_of_the_request(chat):
+    chat.say("free machine learning courses")
+    reply = chat.say("what about deep learning")
+    assert reply["intent"] == "recommend" and reply["filters"]["topics"] == ["dl"], reply["text"]
+    assert reply["filters"].get("free") is True and all(c["free"] for c in reply["courses"])
+
+
 def test_a_bare_subject_is_a_course_request(chat):
     for subject, topic in (("web dev", "web-dev"), ("sql", "sql")):
         reply = chat.say(subject)
