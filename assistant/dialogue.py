@@ -60,8 +60,15 @@ _WHICH_SHOWN = re.compile(r"^(?:so\s+|and\s+|ok\s+)?(?:which|what)(?:\s+one|\s+c
                           r"(best rated|highest rated|top rated|best (?:rating|reviews)|highest rating|most reviews|"
                           r"cheapest|least expensive|free|shortest|quickest|longest|most popular|most enrolled|"
                           r"easiest|hardest|most advanced)\b")
+# A short question about the course just described: "any reviews?", "how many people took it?"
+_ATTRIBUTE_QUESTION = re.compile(r"\b(?:reviews?|rating|rated|enrol+ed|enrol+ments?|how many (?:people|learners|students)|"
+                                 r"took it|certificate|how long|how much|price|cost|free|level|language|"
+                                 r"who teaches|instructor|skills|self[- ]paced)\b")
 _SWITCH_TOPIC = re.compile(r"^(?:and\s+|ok\s+|okay\s+)?(?:what about|how about|and for|same for|same but for|now for|now)\b")
 _SHORTER = re.compile(r"\b(?:shorter|quicker|less time|faster)\b")
+# "I only have a few hours a week": a pace, not a length.
+_WEEKLY_TIME = re.compile(r"\b(?:hours?|hrs?|evenings?|minutes?) (?:a|per|each|every) (?:week|day|night)\b|"
+                          r"\b(?:i'?m|i am) (?:busy|short on time)\b|\bnot much time\b|\blittle time\b")
 _HARDER = re.compile(r"\b(?:more advanced|harder|more challenging|next level|deeper|tougher|something advanced)\b")
 _EASIER = re.compile(r"\b(?:easier|simpler|more basic|less advanced|gentler)\b")
 _REFINE_LEAD = re.compile(r"^(?:only|just|and|but|what about|how about|any|something|anything|ones?|same but|"
@@ -191,18 +198,30 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
                                    page=True, confidence=1.0)
         return _clarify(brain, "More of what? Tell me a topic and I'll find courses.",
                         brain.starter_suggestions())
+    if not session.last_faq and _FOR_THAT.search(folded) and (session.query or session.filters.topics):
+        # "recommend a course for that" after courses: the best of the current request
+        return _recommendation(brain, session, session.query, session.filters, True, confidence=0.9)
     if session.last_faq and _FOR_THAT.search(folded):
         faq = brain.knowledge.faq_by_id[session.last_faq]
         topics = faq.topics or ()
         query = " ".join(brain.topic_names.get(t, t) for t in topics) or faq.question
         wanted = Filters(topics=topics[:1]).merged_with(filters.without("topics"))
         return _recommendation(brain, session, query, wanted, True, confidence=0.9)
+    if has_results and _WEEKLY_TIME.search(folded) and filters.without("topics").is_empty() and not filters.topics:
+        shown = [c for c in (brain.course(i) for i in session.results) if c]
+        return Reply("recommend", "That works: online courses are mostly self-paced, so a course listed as a few "
+                     "weeks or months simply takes longer at a few hours a week. If you'd rather finish "
+                     "sooner, ask for shorter ones.", 0.9, courses=_cards(brain, shown, session.filters),
+                     suggestions=["Shorter ones", "Under 10 hours", "Only free ones"], filters=session.filters.as_dict())
     if has_results and _WHICH_SHOWN.match(folded):
         return _which_of_shown(brain, session, _WHICH_SHOWN.match(folded).group(1))
     if has_results:
         refs = _referenced(session, folded, brain, fragments=False)
-        if not refs and _ABOUT_IT.search(folded):
-            # "is it free?", "how long is that one?": a question about the course just shown.
+        if not refs and (_ABOUT_IT.search(folded) or (
+                session.last_intent == "course_info" and _ATTRIBUTE_QUESTION.search(folded)
+                and len(tokenize(folded)) <= 5 and filters.is_empty())):
+            # "is it free?", "how long is that one?", and after details "any reviews?": a
+            # question about the course just shown.
             refs = [brain.course(session.results[0])]
         reply = _about_referenced(brain, session, folded, refs)
         if reply:
@@ -710,6 +729,12 @@ def _answer_about(course: Course, folded: str) -> str:
         if course.free is False:
             return f"{name} is paid; the listing gives no price."
         return f"The listing doesn't say whether {name} is free; {course.provider} often lets you audit courses."
+    if re.search(r"\bhow many (?:people|learners|students)|enrol+ed|enrol+ments?|took it|taken it\b", folded):
+        if course.enrolled:
+            return f"{course.enrolled:,} learners have enrolled in {name} on {course.provider}."
+        if course.reviews:
+            return f"{course.provider} gives no enrolment figure for {name}; it has {course.reviews:,} reviews."
+        return f"{course.provider}'s listing gives no enrolment figure for {name}."
     if re.search(r"\bwho|teach|teaches|instructor|teacher|taught|professor|made|offers?\b", folded):
         if course.instructors:
             return f"{name} is taught by {', '.join(course.instructors)}{by}."

@@ -352,6 +352,28 @@ def test_what_about_another_subject_keeps_the_rest_of_the_request(chat):
     assert reply["filters"].get("free") is True and all(c["free"] for c in reply["courses"])
 
 
+def test_short_questions_after_details_are_about_that_course(chat):
+    chat.say("python for data analysis")
+    before = chat.say("I only have a few hours a week")
+    assert before["intent"] == "recommend" and "self-paced" in before["text"] and before["courses"]
+    assert "Shorter ones" in before["suggestions"]
+    detail = chat.say("tell me about the first one")
+    course = detail["courses"][0]
+    reply = chat.say("how many people took it?")
+    assert reply["intent"] == "course_info" and course["title"] in reply["text"], reply["text"]
+    if course["enrolled"]:
+        assert f"{course['enrolled']:,}" in reply["text"]
+    reply = chat.say("any reviews?")
+    assert reply["intent"] == "course_info" and course["title"] in reply["text"], reply["text"]
+
+
+def test_a_course_for_that_after_courses_gives_the_best_of_them(chat):
+    chat.say("statistics courses for beginners")
+    reply = chat.say("recommend a course for that")
+    assert reply["intent"] == "recommend" and reply["filters"]["topics"] == ["stats"], reply["text"]
+    assert "best rated first" in reply["text"]
+
+
 def test_a_bare_subject_is_a_course_request(chat):
     for subject, topic in (("web dev", "web-dev"), ("sql", "sql")):
         reply = chat.say(subject)
