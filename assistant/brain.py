@@ -12,7 +12,7 @@ from assistant.retriever import TfidfRetriever
 from assistant.spelling import ENGLISH_KNOWN_FREQUENCY, SpellingCorrector, english_words
 from collections import Counter
 
-from assistant.textnorm import _TOKEN, STOPWORDS, fold, tokenize, words
+from assistant.textnorm import _TOKEN, STOPWORDS, fold, normalize_word, tokenize, words
 from assistant.titles import TitleMatcher, TitleMention
 from assistant.topics import TopicTagger
 
@@ -252,6 +252,15 @@ class Brain:
         if " " not in phrase:
             return self.display_names.get(phrase, name)     # "llms": no spelling to go by
         return self.display_names.get(phrase, phrase)
+
+    def is_subject(self, phrase: str) -> bool:
+        """Whether `phrase` is, as a whole, a subject: a topic synonym or a skill courses list
+        ("neural network", "gradient descent")."""
+        key = " ".join(words(phrase))
+        if key in self.topic_phrases or key in self.display_names:
+            return True
+        singular = " ".join(normalize_word(w) for w in key.split())
+        return singular in self.topic_phrases or singular in self.display_names
 
     def subjects_not_in_roadmap(self, folded: str) -> list[str]:
         """Names of the subjects in the message that the catalog teaches and the roadmap never

@@ -64,6 +64,10 @@ _WHICH_SHOWN = re.compile(r"^(?:so\s+|and\s+|ok\s+)?(?:which|what)(?:\s+one|\s+c
 _ATTRIBUTE_QUESTION = re.compile(r"\b(?:reviews?|rating|rated|enrol+ed|enrol+ments?|how many (?:people|learners|students)|"
                                  r"took it|certificate|how long|how much|price|cost|free|level|language|"
                                  r"who teaches|instructor|skills|self[- ]paced)\b")
+_EXPLAIN = re.compile(r"^(?:what is|what's|whats|what are|define|explain|can you explain|could you explain|"
+                      r"please explain|how does|how do)\s+(?:an?\s+|the\s+)?(.+?)(?:\s+work)?(?:\s+to me)?"
+                      r"(?:\s+in simple terms)?\s*[?!.]*$")
+_ROLE = re.compile(r"\b(?:engineers?|engineering|scientists?|roles?|jobs?|careers?|roadmap|mlops|portfolio)\b")
 _SWITCH_TOPIC = re.compile(r"^(?:and\s+|ok\s+|okay\s+)?(?:what about|how about|and for|same for|same but for|now for|now)\b")
 _SHORTER = re.compile(r"\b(?:shorter|quicker|less time|faster)\b")
 # "I only have a few hours a week": a pace, not a length.
@@ -414,6 +418,16 @@ def decide_scope(brain: Brain, scores, evidence: bool, folded: str, threshold: f
 
 
 def _classified(brain: Brain, session: Session, text: str, folded: str, filters: Filters) -> Reply:
+    explained = _EXPLAIN.match(folded)
+    if explained and brain.is_subject(explained.group(1)) and not _ROLE.search(explained.group(1)):
+        # "what is a neural network?": not something the roadmap answers, and the assistant is
+        # no tutor; the courses that teach it are the honest answer.
+        subject = explained.group(1)
+        wanted = Filters(topics=filters.topics[:1]) if filters.topics else Filters()
+        reply = _recommendation(brain, session, subject, wanted, True, confidence=0.8)
+        if reply.courses:
+            reply.text = f"I don't teach concepts myself, but courses do. {reply.text}"
+        return reply
     scores, mentions, evidence = read_scope(brain, folded, filters)
     intent, confidence = decide_scope(brain, scores, evidence, folded, brain.threshold)
     if len(mentions) >= 2 and _COMPARE.search(folded):

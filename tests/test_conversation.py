@@ -374,6 +374,15 @@ def test_a_course_for_that_after_courses_gives_the_best_of_them(chat):
     assert "best rated first" in reply["text"]
 
 
+def test_what_is_a_subject_is_answered_with_courses_that_teach_it(chat):
+    reply = chat.say("what is a neural network?")
+    assert reply["intent"] == "recommend" and reply["text"].startswith("I don't teach concepts myself"), reply["text"]
+    assert reply["filters"]["topics"] == ["dl"] and reply["courses"]
+    # a question about the career is still the roadmap's
+    reply = chat.say("what is machine learning engineering?")
+    assert [s["id"] for s in reply["sources"] if s["kind"] == "faq"] == ["what-ml-engineer-does"], reply["text"]
+
+
 def test_a_bare_subject_is_a_course_request(chat):
     for subject, topic in (("web dev", "web-dev"), ("sql", "sql")):
         reply = chat.say(subject)
