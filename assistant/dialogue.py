@@ -367,11 +367,17 @@ def _topical_query(folded: str, brain: Brain, filters: Filters | None = None) ->
     them ("time series", not the index's "time sery"). The language asked for is a filter, not a
     subject: "courses in german" looks for courses taught in German, not about it."""
     language = set(LANGUAGES.get(filters.language, ())) if filters and filters.language else set()
+    # The organization asked for is a filter too: "mit courses" are MIT's, not courses saying
+    # "mit"; with a subject, its name stays in the query ("ibm data science": IBM Data Science).
+    named = brain.vocabulary.organization_named(folded) if filters and filters.organization else None
+    organization = set(named[1]) if named else set()
     kept = []
     for word in word_list(folded):
         token = normalize_word(word)
         if word not in STOPWORDS and token not in _GENERIC and token not in brain.filter_words and word not in language:
             kept.append(word)
+    if organization and all(w in organization for w in kept):
+        return ""       # the words only named the organization: "mit courses"
     return " ".join(kept)
 
 
@@ -381,7 +387,7 @@ def read_scope(brain: Brain, folded: str, filters: Filters):
     scores = brain.classify(folded, mentions)
     if scores.intent in ("greet", "thanks", "goodbye"):
         mentions = []
-    return scores, mentions, bool(filters.topics or mentions)
+    return scores, mentions, bool(filters.topics or mentions or filters.organization)
 
 
 def decide_scope(brain: Brain, scores, evidence: bool, folded: str, threshold: float) -> tuple[str, float]:
@@ -483,8 +489,10 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
         named = brain.titles.best_named(_INFO.sub(" ", folded))
         if named is not None:
             return _course_info(brain, session, named, folded, confidence * 0.8)
-        return _clarify(brain, "Which course would you like to know about? Tell me its title.",
-                        ["Tell me about Python for Everybody", "Best Python course for beginners"], confidence)
+        if not (filters.topics and not _INFO.search(folded)):
+            return _clarify(brain, "Which course would you like to know about? Tell me its title.",
+                            ["Tell me about Python for Everybody", "Best Python course for beginners"], confidence)
+        # no course named, but a subject: "university of michigan python" asks for its courses
     # recommend
     query = _topical_query(folded, brain, filters)
     if not query and filters.is_empty():

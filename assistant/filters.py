@@ -184,6 +184,12 @@ class FilterVocabulary:
     def find_organization(self, text: str) -> str | None:
         """The organization a message names: a full name anywhere ("IBM", "University of
         Michigan"), or a short name after "from", "by", "at" ("from Stanford")."""
+        found = self.organization_named(text)
+        return found[0] if found else None
+
+    def organization_named(self, text: str) -> tuple[str, tuple[str, ...]] | None:
+        """The organization a message names and the words that named it: ("Massachusetts
+        Institute of Technology", ("mit",)) for "mit courses"."""
         tokens = re.findall(r"[a-z0-9]+", text)
         best = None
         for i in range(len(tokens)):
@@ -197,9 +203,9 @@ class FilterVocabulary:
                         key = self._cued_phrases[phrase]
                 if key is not None:
                     if best is None or n > best[0]:
-                        best = (n, key)
+                        best = (n, key, phrase)
                     break
-        return self.organizations[best[1]] if best else None
+        return (self.organizations[best[1]], best[2]) if best else None
 
     def organization_matches(self, wanted: str, course_org: str | None) -> bool:
         return bool(course_org) and org_key(course_org) == org_key(wanted)

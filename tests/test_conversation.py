@@ -383,6 +383,18 @@ def test_what_is_a_subject_is_answered_with_courses_that_teach_it(chat):
     assert [s["id"] for s in reply["sources"] if s["kind"] == "faq"] == ["what-ml-engineer-does"], reply["text"]
 
 
+def test_an_organization_alone_is_a_request_for_its_courses(chat):
+    for text, organization in (("mit courses", "Massachusetts Institute of Technology"),
+                               ("courses from stanford", "Stanford University")):
+        reply = chat.say(text)
+        assert reply["intent"] == "recommend" and reply["filters"].get("organization") == organization, reply["text"]
+        assert len(reply["courses"]) == 3 and all(c["organization"] == organization for c in reply["courses"])
+        assert "I found no" not in reply["text"]
+    reply = chat.say("university of michigan python")
+    assert reply["intent"] == "recommend", reply["text"]
+    assert all(c["organization"] == "University of Michigan" for c in reply["courses"])
+
+
 def test_a_bare_subject_is_a_course_request(chat):
     for subject, topic in (("web dev", "web-dev"), ("sql", "sql")):
         reply = chat.say(subject)
