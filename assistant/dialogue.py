@@ -55,8 +55,8 @@ _ABOUT_IT = re.compile(r"^(?:and\s+|so\s+)?(?:is|does|how (?:long|much|hard)(?: 
                        r"self[- ]paced|(?:on|from) (?:coursera|edx|udemy)))?\s*[?!.]*$")
 _CHEAPER = re.compile(r"\b(?:cheaper|less expensive|lower price|cheapest)\b")
 # "which one has the best rating?", "which of these is cheapest": a question about the courses shown.
-_WHICH_SHOWN = re.compile(r"^(?:so\s+|and\s+|ok\s+)?(?:which|what)(?:\s+one|\s+course|\s+of\s+(?:them|these|those|the\s+\w+))?"
-                          r"(?:\s+(?:is|has|was|'s|s|are))?(?:\s+the)?\s+"
+_WHICH_SHOWN = re.compile(r"^(?:so\s+|and\s+|ok\s+)?(?:(?:which|what)(?:\s+one|\s+course|\s+of\s+(?:them|these|those|the\s+\w+))?"
+                          r"(?:\s+(?:is|has|was|'s|s|are))?(?:\s+the)?\s+|(?:show me\s+|give me\s+)?the\s+(?=\w+(?:\s+\w+)?\s+one\b))"
                           r"(best rated|highest rated|top rated|best (?:rating|reviews)|highest rating|most reviews|"
                           r"cheapest|least expensive|free|shortest|quickest|longest|most popular|most enrolled|"
                           r"easiest|hardest|most advanced)\b")
@@ -107,7 +107,8 @@ _GENERIC = frozenset(tokenize("""course courses class classes tutorial tutorials
     good great recommend recommendation suggest suggestion find show give want need looking look learn learning
     study studying online teach taught get take start started something anything some any please me one ones
     which what help option options thing things know way ways i'd i'm im like would could should really
-    better worse compare comparison versus vs difference differences different differ between prefer""")) - {"learning"}
+    better worse compare comparison versus vs difference differences different differ between prefer
+    ok okay alright yes yeah sure great cool thanks""")) - {"learning"}
 
 
 def _respond_small_talk(brain: Brain, session: Session, intent: str, confidence: float) -> Reply:
@@ -205,7 +206,15 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
     if not session.last_faq and _FOR_THAT.search(folded) and (session.query or session.filters.topics):
         # "recommend a course for that" after courses: the best of the current request
         return _recommendation(brain, session, session.query, session.filters, True, confidence=0.9)
-    if session.last_faq and _FOR_THAT.search(folded):
+    if session.last_faq and _SWITCH_TOPIC.match(folded) and not filters.topics:
+        # "what about a phd?" after an FAQ answer: the same kind of question about something else
+        rest = _SWITCH_TOPIC.sub("", folded).strip()
+        faq, _, score = brain.best_answer(rest) if rest else (None, None, 0.0)
+        if faq is not None and score >= FAQ_CLOSE:
+            return _faq_reply(brain, session, rest, 0.8)
+    if session.last_faq and (_FOR_THAT.search(folded) or (
+            re.search(r"\b(?:courses?|classes)\b", folded) and not _topical_query(folded, brain, filters)
+            and filters.is_empty())):
         faq = brain.knowledge.faq_by_id[session.last_faq]
         topics = faq.topics or ()
         query = " ".join(brain.topic_names.get(t, t) for t in topics) or faq.question

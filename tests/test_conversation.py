@@ -395,6 +395,22 @@ def test_an_organization_alone_is_a_request_for_its_courses(chat):
     assert all(c["organization"] == "University of Michigan" for c in reply["courses"])
 
 
+def test_follow_ups_to_a_roadmap_answer(chat):
+    chat.say("do I need a degree?")
+    reply = chat.say("what about a phd?")
+    assert [s["id"] for s in reply["sources"] if s["kind"] == "faq"] == ["phd"], reply["text"]
+    reply = chat.say("ok, courses to start with")
+    assert reply["intent"] == "recommend" and reply["courses"], reply["text"]
+    assert "ok courses" not in reply["text"]
+
+
+def test_the_cheapest_one_picks_among_the_courses_shown(chat):
+    shown = chat.say("free python courses")["courses"]
+    reply = chat.say("the cheapest one")
+    assert reply["text"].startswith("Of these,"), reply["text"]
+    assert {c["id"] for c in reply["courses"]} == {c["id"] for c in shown}
+
+
 def test_a_bare_subject_is_a_course_request(chat):
     for subject, topic in (("web dev", "web-dev"), ("sql", "sql")):
         reply = chat.say(subject)
