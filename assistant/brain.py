@@ -42,7 +42,8 @@ _FILTER_WORDS = """free cheap cheaper affordable budget beginner beginners inter
     intro introductory basic basics scratch novice newbie certificate certification certified short quick
     hour hours week weeks day days rated rating stars star dollar dollars usd price cost under less than
     below max level levels easy simple spanish english french language coursera edx udemy popular top best
-    highly cost paying pay"""
+    highly cost paying pay gratis gratuit gratuits gratuito gratuitos kostenlos debutant debutants principiante
+    principiantes anfanger curso cursos cours kurs kurse"""
 
 
 def _sentences(text: str) -> list[str]:
@@ -107,7 +108,8 @@ class Brain:
         vocabulary_texts += [" ".join(w for w, n in example_words.items() if n >= 2)]
         vocabulary_texts += [c.organization or "" for c in courses]
         english_examples = sorted(w for w in example_words if w in english and len(w) >= 4)
-        concept_words = [w for c in knowledge.concepts for w in c.synonyms]
+        # Filter words are known words too: "gratis" is not a typo of "ratios".
+        concept_words = [w for c in knowledge.concepts for w in c.synonyms] + sorted(self.filter_words)
         self.spelling = SpellingCorrector(vocabulary_texts, extra_words=[s for t in knowledge.topics for s in t.synonyms]
                                           + concept_words + english_examples, english=english)
         self.readings = Memo()

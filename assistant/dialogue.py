@@ -775,6 +775,11 @@ def _answer_about(course: Course, folded: str) -> str:
     if re.search(r"\blevel|difficult|hard|beginner|advanced|prerequisite|easy\b", folded):
         return f"{name} is listed as {course.level.lower()} level" + (
             " (suitable for all levels)." if course.level == "Mixed" else ".")
+    if re.search(r"\bworth (?:it|taking|doing)\b", folded) and course.rating is not None:
+        reviews = f" from {course.reviews:,} reviews" if course.reviews else ""
+        enrolled = f", and {course.enrolled:,} learners have enrolled" if course.enrolled else ""
+        certificate = f" It comes with a certificate ({course.certificate})." if course.certificate else ""
+        return f"Learners rate {name} {course.rating:g}/5{reviews}{enrolled}.{certificate}"
     if re.search(r"\bcertificate|certification|certified\b", folded):
         return (f"{name} comes with a certificate ({course.certificate})." if course.certificate
                 else f"The listing doesn't mention a certificate for {name}.")

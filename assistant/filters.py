@@ -19,13 +19,16 @@ _LEVEL_PATTERNS = [
                  r"starter|no (?:prior )?(?:experience|background|knowledge)|zero (?:experience|knowledge)|"
                  r"new to|intro|introductory|introduction|basics|basic|entry[- ]level|first steps|"
                  r"for dummies|easy|simple|never (?:coded|programmed|done any)|no (?:coding|programming) (?:background|experience)|"
-                 r"complete beginners?|total beginners?|first time|brand new|newcomers?"),
+                 r"complete beginners?|total beginners?|first time|brand new|newcomers?|"
+                 r"debutants?|principiantes?|anfanger|para empezar|desde cero|pour commencer|"
+                 r"(?:don'?t|do not) have (?:any |much )?(?:coding |programming |prior )?(?:experience|background)"),
     ("Intermediate", r"intermediate|some experience|next level|not a beginner|mid[- ]level"),
     ("Advanced", r"advanced|expert|experts|in[- ]depth|deep dive|senior|mastery|master class|masterclass"),
 ]
 _LEVEL_RES = [(level, re.compile(rf"\b(?:{pattern})\b")) for level, pattern in _LEVEL_PATTERNS]
 
-_FREE = re.compile(r"\b(?:free|for free|no cost|zero cost|without paying|gratis|costs? nothing|\$0|0 dollars|"
+_FREE = re.compile(r"\b(?:free|for free|no cost|zero cost|without paying|gratis|gratuits?|gratuitos?|gratuitas?|kostenlos|"
+                   r"costs? nothing|\$0|0 dollars|"
                    r"don'?t want to pay|can'?t afford|no money)\b|\$0\b")
 _CHEAP = re.compile(r"\b(?:cheap|cheapest|affordable|inexpensive|budget|low[- ]cost)\b")
 _CERTIFICATE = re.compile(r"\b(?:certificates?|certifications?|certified|credentials?|accredited)\b")
@@ -219,7 +222,10 @@ def _number(text: str) -> float:
 # Topics a learner mentions about themselves or rules out are not what they want to learn:
 # "I'm a marketing manager", "with no coding background".
 _NOT_WANTED = re.compile(r"\b(?:i'?m|i am|as|work(?:ing)? as|job as) an? [a-z ]{2,40}?(?=\s+(?:with|and|who|but|looking|wanting|want|trying|,)|[,.;]|$)"
-                         r"|\b(?:no|without|zero|little|not much) [a-z]{2,20} (?:background|experience|knowledge|skills)")
+                         r"|\b(?:work|works|worked|working|been|career) in [a-z ]{2,30}? for (?:about |around |over |almost )?"
+                         r"(?:\d+|a few|several|many|two|three|four|five|six|seven|eight|nine|ten) (?:years?|months?)"
+                         r"|\b(?:no|without|zero|little|not much|(?:don'?t|do not) have (?:any|much)) [a-z]{2,20} "
+                         r"(?:background|experience|knowledge|skills)")
 
 
 # "learn the spanish language" is about learning Spanish, not about courses taught in it.

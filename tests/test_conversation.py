@@ -411,6 +411,21 @@ def test_the_cheapest_one_picks_among_the_courses_shown(chat):
     assert {c["id"] for c in reply["courses"]} == {c["id"] for c in shown}
 
 
+def test_learners_who_write_in_other_languages_or_about_themselves(chat):
+    reply = chat.say("curso de python gratis")
+    assert reply["filters"].get("free") is True and reply["filters"]["topics"] == ["python"], reply["text"]
+    assert "gratis" not in reply.get("corrections", {})
+    assert chat.say("cours de python pour débutants")["filters"].get("level") == "Beginner"
+    reply = chat.say("I've been working in sales for about 5 years and want to use data to make decisions, "
+                     "but I don't have any programming experience. Where do I start?")
+    assert reply["filters"]["topics"] == ["data-analysis"] and reply["filters"].get("level") == "Beginner", reply["text"]
+
+
+def test_is_it_worth_it_answers_with_what_learners_say(chat):
+    reply = chat.say("is Python for Everybody worth it?")
+    assert reply["intent"] == "course_info" and "Learners rate **Python for Everybody** 4.8/5" in reply["text"], reply["text"]
+
+
 def test_a_bare_subject_is_a_course_request(chat):
     for subject, topic in (("web dev", "web-dev"), ("sql", "sql")):
         reply = chat.say(subject)
