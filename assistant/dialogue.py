@@ -59,7 +59,8 @@ _WHICH_SHOWN = re.compile(r"^(?:so\s+|and\s+|ok\s+)?(?:(?:which|what)(?:\s+one|\
                           r"(?:\s+(?:is|has|was|'s|s|are))?(?:\s+the)?\s+|(?:show me\s+|give me\s+)?the\s+(?=\w+(?:\s+\w+)?\s+one\b))"
                           r"(best rated|highest rated|top rated|best (?:rating|reviews)|highest rating|most reviews|"
                           r"cheapest|least expensive|free|shortest|quickest|longest|most popular|most enrolled|"
-                          r"easiest|hardest|most advanced)\b")
+                          r"easiest|hardest|most advanced|better rated|rated higher|cheaper|less expensive|shorter|"
+                          r"quicker|longer|more popular|easier|harder|more advanced)\b")
 # A short question about the course just described: "any reviews?", "how many people took it?"
 _ATTRIBUTE_QUESTION = re.compile(r"\b(?:reviews?|rating|rated|enrol+ed|enrol+ments?|how many (?:people|learners|students)|"
                                  r"took it|certificate|how long|how much|price|cost|free|level|language|"
@@ -73,7 +74,8 @@ _SHORTER = re.compile(r"\b(?:shorter|quicker|less time|faster)\b")
 # "I only have a few hours a week": a pace, not a length.
 _WEEKLY_TIME = re.compile(r"\b(?:hours?|hrs?|evenings?|minutes?) (?:a|per|each|every) (?:week|day|night)\b|"
                           r"\b(?:i'?m|i am) (?:busy|short on time)\b|\bnot much time\b|\blittle time\b")
-_HARDER = re.compile(r"\b(?:more advanced|harder|more challenging|next level|deeper|tougher|something advanced)\b")
+_HARDER = re.compile(r"\b(?:more advanced|harder|more challenging|next level|deeper|tougher|something advanced|"
+                     r"already knows? (?:some|a bit|a little|the basics)|past the basics|beyond the basics)\b")
 _EASIER = re.compile(r"\b(?:easier|simpler|more basic|less advanced|gentler)\b")
 _REFINE_LEAD = re.compile(r"^(?:only|just|and|but|what about|how about|any|something|anything|ones?|same but|"
                           r"maybe|now|ok|okay|also|with|without|in|on|for|from|show me|make it|i want|i prefer)\b")
@@ -226,6 +228,11 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
                      "weeks or months simply takes longer at a few hours a week. If you'd rather finish "
                      "sooner, ask for shorter ones.", 0.9, courses=_cards(brain, shown, session.filters),
                      suggestions=["Shorter ones", "Under 10 hours", "Only free ones"], filters=session.filters.as_dict())
+    if has_results and _REF_NTH.search(folded) and not _referenced(session, folded, brain, fragments=False) \
+            and len(tokenize(folded)) <= 6 and filters.is_empty():
+        count = len(session.results)
+        return _clarify(brain, f"The last answer showed {count} course{'s' if count != 1 else ''}. Which one did you mean?",
+                        [f"Tell me about the {name} one" for name in ("first", "second", "third")[:count]])
     if has_results and _WHICH_SHOWN.match(folded):
         return _which_of_shown(brain, session, _WHICH_SHOWN.match(folded).group(1))
     if has_results:
@@ -672,7 +679,10 @@ def _which_of_shown(brain: Brain, session: Session, asked: str) -> Reply:
     label = {"cheapest": "cheapest", "least expensive": "cheapest", "free": "free", "shortest": "shortest",
              "quickest": "shortest", "longest": "longest", "most popular": "most popular",
              "most enrolled": "most popular", "most reviews": "most popular", "easiest": "easiest",
-             "hardest": "most advanced", "most advanced": "most advanced"}.get(asked, "best rated")
+             "hardest": "most advanced", "most advanced": "most advanced", "cheaper": "cheapest",
+             "less expensive": "cheapest", "shorter": "shortest", "quicker": "shortest", "longer": "longest",
+             "more popular": "most popular", "easier": "easiest", "harder": "most advanced",
+             "more advanced": "most advanced"}.get(asked, "best rated")
     asked = label
     level_rank = {"Beginner": 0, "Mixed": 1, "Intermediate": 2, "Advanced": 3}
     if asked in ("cheapest", "free"):

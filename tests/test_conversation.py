@@ -426,6 +426,14 @@ def test_is_it_worth_it_answers_with_what_learners_say(chat):
     assert reply["intent"] == "course_info" and "Learners rate **Python for Everybody** 4.8/5" in reply["text"], reply["text"]
 
 
+def test_comparatives_and_references_past_the_end(chat):
+    chat.say("compare python for everybody and crash course on python")
+    reply = chat.say("and which is better rated")
+    assert reply["text"].startswith("Of these,") and "best rated" in reply["text"], reply["text"]
+    reply = chat.say("tell me about the third")
+    assert reply["intent"] == "clarify" and "showed 2 courses" in reply["text"], reply["text"]
+
+
 def test_a_bare_subject_is_a_course_request(chat):
     for subject, topic in (("web dev", "web-dev"), ("sql", "sql")):
         reply = chat.say(subject)
