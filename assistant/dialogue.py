@@ -177,6 +177,8 @@ def _referenced(session: Session, folded: str, brain: Brain, *, fragments: bool 
 
 def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: Filters) -> Reply | None:
     has_results = bool(session.results)
+    if has_results and _WHICH_SHOWN.match(folded) and len(brain.titles.find(folded, limit=2)) < 2:
+        return _which_of_shown(brain, session, _WHICH_SHOWN.match(folded).group(1))
     if _PLATFORM_CUE.search(folded) and not _COMPARE.search(folded):
         # "how is coursera different from edx", "coursera or edx for sql?"
         platforms = _platform_comparison(brain, session, folded, filters)
@@ -233,8 +235,6 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
         count = len(session.results)
         return _clarify(brain, f"The last answer showed {count} course{'s' if count != 1 else ''}. Which one did you mean?",
                         [f"Tell me about the {name} one" for name in ("first", "second", "third")[:count]])
-    if has_results and _WHICH_SHOWN.match(folded):
-        return _which_of_shown(brain, session, _WHICH_SHOWN.match(folded).group(1))
     if has_results:
         refs = _referenced(session, folded, brain, fragments=False)
         if not refs and (_ABOUT_IT.search(folded) or (
