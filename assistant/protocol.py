@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, field
 
 from assistant.ratelimit import RateLimiter
+from assistant.reply_json import encode
 
 MAX_ID_CHARS = 128
 FRAME_TYPES = ("message", "hello", "ping")
@@ -39,7 +40,7 @@ class ProtocolError(Exception):
 
 
 def _dump(frame: dict) -> str:
-    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+    return encode(frame)        # compact JSON, course cards' fixed fields encoded once per course
 
 
 def error_frame(code: str, message: str, in_reply_to=None, **extra) -> str:
