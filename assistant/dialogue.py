@@ -311,7 +311,7 @@ def _refinement(brain: Brain, session: Session, folded: str, filters: Filters) -
         # "more advanced" is a step up from where we are, not the level named "advanced".
         current = session.filters.level or (shown[0].level if shown and shown[0].level != "Mixed" else "Beginner")
         stepped = level_step(current, 1 if _HARDER.search(folded) else -1)
-        updated = Filters(**{**updated.__dict__, "level": stepped})
+        updated = updated.merged_with(Filters(level=stepped))
     elif filters.level is None and find_level(folded):
         updated = updated.merged_with(Filters(level=find_level(folded)))
     return updated

@@ -21,6 +21,7 @@ import threading
 from collections import OrderedDict
 
 DEFAULT_MEMO_ENTRIES = 4096
+_MISSING = object()
 
 
 class Memo:
@@ -38,10 +39,11 @@ class Memo:
         if self.capacity <= 0:
             return compute(*args) if args else compute(key)
         with self._lock:
-            if key in self._store:
+            value = self._store.get(key, _MISSING)
+            if value is not _MISSING:
                 self._store.move_to_end(key)
                 self.hits += 1
-                return self._store[key]
+                return value
         value = compute(*args) if args else compute(key)
         with self._lock:
             self.misses += 1
