@@ -96,8 +96,13 @@ def _respond_small_talk(brain: Brain, session: Session, intent: str, confidence:
 
 def respond(brain: Brain, session: Session, message: str) -> Reply:
     """The reply to `message` in `session`; updates the session's state."""
-    text = " ".join(message.split())
     session.turns += 1
+    return answer(brain, session, message)
+
+
+def answer(brain: Brain, session: Session, message: str) -> Reply:
+    """respond() once the message is counted in `session.turns`."""
+    text = " ".join(message.split())
     if not text:
         reply = Reply("help", "Ask me about online courses, for example the questions below.", 1.0,
                       suggestions=brain.starter_suggestions())

@@ -37,6 +37,12 @@ def encode(value) -> str:
     return _plain(value)
 
 
+def encode_reply_frame(in_reply_to, session_id: str, reply_json: str) -> str:
+    """The contract's reply frame around a reply object already encoded (`reply_json`)."""
+    return ('{"type":"reply","in_reply_to":' + _plain(in_reply_to) + ',"session_id":' + _plain(session_id)
+            + ',"reply":' + reply_json + "}")
+
+
 def _object(obj: dict) -> str:
     parts = []
     for key, value in obj.items():
