@@ -1,5 +1,8 @@
 """The dialogue: a plain, deterministic function of (session, message) -> reply.
 
+Everything a reply depends on besides the message and the loaded knowledge lives in the Session
+(assistant/reply_memo.py keeps replies under the message and the session's fields).
+
 Follow-ups are read first when the session has something to follow ("only free ones", "compare
 the first two", "tell me more about the second one", "show me more", "any course for that?",
 "any level", "paid ones too", "remove the edX filter");
