@@ -1,5 +1,8 @@
 """The dialogue: a plain, deterministic function of (session, message) -> reply.
 
+Everything a reply depends on besides the message and the loaded knowledge lives in the Session
+(assistant/reply_memo.py keeps replies under the message and the session's fields).
+
 Follow-ups are read first when the session has something to follow ("only free ones", "compare
 the first two", "tell me more about the second one", "show me more", "any course for that?",
 "any level", "paid ones too", "remove the edX filter");
@@ -121,8 +124,13 @@ def _respond_small_talk(brain: Brain, session: Session, intent: str, confidence:
 
 def respond(brain: Brain, session: Session, message: str) -> Reply:
     """The reply to `message` in `session`; updates the session's state."""
-    text = " ".join(message.split())
     session.turns += 1
+    return answer(brain, session, message)
+
+
+def answer(brain: Brain, session: Session, message: str) -> Reply:
+    """respond() once the message is counted in `session.turns`."""
+    text = " ".join(message.split())
     if not text:
         reply = Reply("help", "Ask me about online courses, for example the questions below.", 1.0,
                       suggestions=brain.starter_suggestions())
@@ -370,7 +378,7 @@ def _refinement(brain: Brain, session: Session, folded: str, filters: Filters) -
         # "more advanced" is a step up from where we are, not the level named "advanced".
         current = session.filters.level or (shown[0].level if shown and shown[0].level != "Mixed" else "Beginner")
         stepped = level_step(current, 1 if _HARDER.search(folded) else -1)
-        updated = Filters(**{**updated.__dict__, "level": stepped})
+        updated = updated.merged_with(Filters(level=stepped))
     elif filters.level is None and find_level(folded):
         updated = updated.merged_with(Filters(level=find_level(folded)))
     return updated

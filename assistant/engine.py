@@ -9,6 +9,7 @@ from assistant.brain_cache import load_brain
 from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, PROJECT_ROOT
 from assistant.models import Knowledge
 from assistant.replies import Reply
+from assistant.reply_memo import DEFAULT_REPLY_ENTRIES, ReplyMemo
 from assistant.sessions import SessionStore
 
 DEFAULT_KNOWLEDGE = DEFAULT_KNOWLEDGE_DIR
@@ -22,6 +23,8 @@ class Assistant:
         if memo_entries is not None:
             self.brain.keep_recent(memo_entries)
         self.knowledge = self.brain.knowledge
+        self.replies = ReplyMemo(self.brain, DEFAULT_REPLY_ENTRIES if memo_entries is None
+                                 else min(memo_entries, DEFAULT_REPLY_ENTRIES))
         self.sessions = SessionStore(ttl=session_ttl, capacity=max_sessions)
 
     @classmethod
@@ -49,3 +52,11 @@ class Assistant:
         with session.lock:
             reply = respond(self.brain, session, text)
         return session.id, reply.to_dict()
+
+    def respond_json(self, session_id: str | None, text: str) -> tuple[str, str, str]:
+        """respond() with the reply as JSON text, and its intent: what the websocket sends. A
+        message met again in the same conversation state is answered from the reply memo."""
+        session, _ = self.sessions.get_or_create(session_id if isinstance(session_id, str) else None)
+        with session.lock:
+            intent, reply = self.replies.respond(session, text)
+        return session.id, intent, reply

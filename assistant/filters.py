@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 
 from assistant.textnorm import STOPWORDS, fold
 
@@ -110,14 +110,41 @@ class Filters:
 
     def merged_with(self, newer: "Filters") -> "Filters":
         """These filters with every filter set in `newer` taking its place."""
-        changes = {name: getattr(newer, name) for name in _FILTER_NAMES
-                   if getattr(newer, name) not in (None, ())}
-        if changes.get("free"):
-            changes.setdefault("max_price", None)
-        return replace(self, **changes)
+        values = self._values()
+        changed = False
+        for name in _FILTER_NAMES:
+            value = getattr(newer, name)
+            if value is not None and value != ():
+                values[name] = value
+                changed = True
+        if not changed:
+            return self
+        if newer.free:
+            values["max_price"] = newer.max_price
+        return Filters(**values)
 
     def without(self, name: str) -> "Filters":
-        return replace(self, **{name: () if name == "topics" else None})
+        if name not in _FILTER_NAMES:
+            raise TypeError(f"Filters has no filter {name!r}")
+        return Filters(**{**self._values(), name: () if name == "topics" else None})
+
+    def _values(self) -> dict:
+        return {name: getattr(self, name) for name in _FILTER_NAMES}
+
+    # Filters key the memo of rankings and reasons (assistant/ranking.py) several times a message:
+    # the hash is computed once. It is not pickled: a string's hash differs between processes.
+    def __hash__(self) -> int:
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash(tuple(self._values().values()))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    def __getstate__(self):
+        return self._values()
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
 
 
 _FILTER_NAMES = tuple(f.name for f in fields(Filters))

@@ -21,6 +21,7 @@ import threading
 from collections import OrderedDict
 
 DEFAULT_MEMO_ENTRIES = 4096
+_MISSING = object()
 
 
 class Memo:
@@ -38,10 +39,11 @@ class Memo:
         if self.capacity <= 0:
             return compute(*args) if args else compute(key)
         with self._lock:
-            if key in self._store:
+            value = self._store.get(key, _MISSING)
+            if value is not _MISSING:
                 self._store.move_to_end(key)
                 self.hits += 1
-                return self._store[key]
+                return value
         value = compute(*args) if args else compute(key)
         with self._lock:
             self.misses += 1
@@ -50,6 +52,27 @@ class Memo:
             while len(self._store) > self.capacity:
                 self._store.popitem(last=False)
         return value
+
+    def get(self, key, default=None):
+        """The kept value for `key` (now the most recent), or `default`."""
+        with self._lock:
+            value = self._store.get(key, _MISSING)
+            if value is _MISSING:
+                self.misses += 1
+                return default
+            self._store.move_to_end(key)
+            self.hits += 1
+            return value
+
+    def put(self, key, value):
+        """Keep `value` for `key`, the least recently used out beyond the capacity."""
+        if self.capacity <= 0:
+            return
+        with self._lock:
+            self._store[key] = value
+            self._store.move_to_end(key)
+            while len(self._store) > self.capacity:
+                self._store.popitem(last=False)
 
     def __contains__(self, key) -> bool:
         return key in self._store

@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, field
 
 from assistant.ratelimit import RateLimiter
+from assistant.reply_json import encode, encode_reply_frame
 
 MAX_ID_CHARS = 128
 FRAME_TYPES = ("message", "hello", "ping")
@@ -39,7 +40,7 @@ class ProtocolError(Exception):
 
 
 def _dump(frame: dict) -> str:
-    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+    return encode(frame)        # compact JSON, course cards' fixed fields encoded once per course
 
 
 def error_frame(code: str, message: str, in_reply_to=None, **extra) -> str:
@@ -151,10 +152,15 @@ class SocketConversation:
             return [pong_frame(frame["id"])]
         if frame["type"] == "hello":
             return [self.open(frame["session_id"])]
-        self.session_id, reply = self.assistant.respond(self.session_id, frame["text"])
-        if reply.get("intent") == "out_of_scope":
+        respond_json = getattr(self.assistant, "respond_json", None)
+        if respond_json is not None:        # the reply as JSON text already
+            self.session_id, intent, reply = respond_json(self.session_id, frame["text"])
+        else:
+            self.session_id, reply = self.assistant.respond(self.session_id, frame["text"])
+            intent, reply = reply.get("intent"), encode(reply)
+        if intent == "out_of_scope":
             self.unanswered.append(frame["text"])
-        return [reply_frame(frame["id"], self.session_id, reply)]
+        return [encode_reply_frame(frame["id"], self.session_id, reply)]
 
     def _check_rate(self, in_reply_to):
         wait = self.limiter.wait_time(self.session_id or "")

@@ -32,8 +32,55 @@ class Reply:
         }
 
 
+class CourseCard(dict):
+    """A course card: a plain dict to everyone, that also remembers the course it was made from
+    for as long as nobody changes it (`course` is None after any change). Its fields other than
+    `why` are the course's own, so assistant/reply_json.py encodes them once per course."""
+
+    __slots__ = ("course",)
+
+    def __init__(self, course: Course, fields: dict):
+        super().__init__(fields)
+        self.course = course
+
+    def __setitem__(self, key, value):
+        self.course = None
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key):
+        self.course = None
+        super().__delitem__(key)
+
+    def __ior__(self, other):
+        self.course = None
+        return super().__ior__(other)
+
+    def update(self, *args, **kwargs):
+        self.course = None
+        super().update(*args, **kwargs)
+
+    def pop(self, *args):
+        self.course = None
+        return super().pop(*args)
+
+    def popitem(self):
+        self.course = None
+        return super().popitem()
+
+    def setdefault(self, key, default=None):
+        self.course = None
+        return super().setdefault(key, default)
+
+    def clear(self):
+        self.course = None
+        super().clear()
+
+    def __reduce__(self):
+        return dict, (dict(self),)      # copies and pickles are plain dicts
+
+
 def course_card(course: Course, why: str) -> dict:
-    return {
+    return CourseCard(course, {
         "id": course.id,
         "title": course.title,
         "provider": course.provider,
@@ -55,4 +102,4 @@ def course_card(course: Course, why: str) -> dict:
         "url": course.url,
         "blurb": course.blurb,
         "why": why,
-    }
+    })

@@ -10,6 +10,26 @@ from dataclasses import dataclass, field
 from assistant.filters import Filters
 
 
+class _ReadsNoted:
+    """A field whose reads set `<name>_read` on the instance (writes do not): the reply memo
+    (assistant/reply_memo.py) keeps a reply for any turn count unless answering read the count."""
+
+    def __init__(self, default):
+        self.default = default
+
+    def __set_name__(self, owner, name):
+        self.slot, self.flag = f"_{name}", f"{name}_read"
+
+    def __get__(self, session, owner=None):
+        if session is None:
+            return self.default
+        session.__dict__[self.flag] = True
+        return session.__dict__[self.slot]
+
+    def __set__(self, session, value):
+        session.__dict__[self.slot] = value
+
+
 @dataclass
 class Session:
     id: str
@@ -20,7 +40,7 @@ class Session:
     shown: list[str] = field(default_factory=list)        # every course id already shown
     last_faq: str | None = None
     last_intent: str | None = None
-    turns: int = 0
+    turns: int = _ReadsNoted(0)                           # messages answered, counting this one
     greeted: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 

@@ -8,8 +8,9 @@ disabled where it applies:
   - bench/echo_server.py (same server, one flask-sock route echoing each frame),
   - the same echo server answering every frame with a frame as big as the assistant's reply to the
     question ("sized echo"): what the transport allows for replies of that size,
-  - the assistant under `python run.py` with COURSE_ASSISTANT_MEMO_ENTRIES=0: every message is read
-    and ranked afresh, as a question nobody asked before would be (unless --no-memo-off),
+  - the assistant under `python run.py` with COURSE_ASSISTANT_MEMO_ENTRIES=0: every message is read,
+    ranked and answered afresh (no kept reply either), as a question nobody asked before would be
+    (unless --no-memo-off),
   - the assistant under gunicorn (gunicorn.conf.py: 1 worker, gthread), unless --no-gunicorn.
 For each concurrency level, N client threads (websocket-client), each on its own connection,
 send a message and wait for its answer in a loop for --duration seconds; the table gives
