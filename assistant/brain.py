@@ -113,6 +113,9 @@ class Brain:
         self.spelling = SpellingCorrector(vocabulary_texts, extra_words=[s for t in knowledge.topics for s in t.synonyms]
                                           + concept_words + english_examples, english=english)
         self.readings = Memo()
+        self.answers = Memo()
+        # The FAQ entries next to each one, for suggestions: fixed by the knowledge, so found once.
+        self._related = {f.id: self._find_related(f) for f in knowledge.faqs}
         self._build_vocabularies(knowledge, examples)
 
     def _build_vocabularies(self, knowledge: Knowledge, examples: dict[str, list[str]]):
@@ -232,6 +235,7 @@ class Brain:
     def keep_recent(self, entries: int):
         """How many recent readings and rankings to keep (0: none, every message computes all)."""
         self.readings = Memo(entries)
+        self.answers = Memo(entries)
         self.ranker.memo = Memo(entries)
 
     def names_roadmap_subject(self, folded: str) -> bool:
@@ -303,7 +307,10 @@ class Brain:
         """The FAQ entry that answers the question, else the roadmap section that does. Two
         views are added up: the FAQ classifier (character n-grams: typos and word forms) and
         TF-IDF over each entry's question, phrasings and answer; both also see the question's
-        concept groups."""
+        concept groups. Depends on the text alone, so recent answers are kept."""
+        return self.answers.get_or_compute(folded, self._best_answer)
+
+    def _best_answer(self, folded: str) -> tuple[FaqEntry | None, Section | None, float]:
         expanded = self.with_concepts(folded)
         probabilities = dict(self.faq_classifier.classify(expanded).ranking)
         combined = dict(probabilities)
@@ -319,9 +326,11 @@ class Brain:
         return None, self.knowledge.sections[section_hits[0][0]], section_score
 
     def related_faqs(self, faq_id: str) -> list[str]:
-        faq = self.knowledge.faq_by_id[faq_id]
+        return list(self._related[faq_id])
+
+    def _find_related(self, faq: FaqEntry) -> tuple[str, ...]:
         hits = self.faq_index.search(self.with_concepts(faq.question + " " + faq.answer), k=4)
-        return [self.knowledge.faqs[i].id for i, _ in hits if self.knowledge.faqs[i].id != faq_id][:3]
+        return tuple(self.knowledge.faqs[i].id for i, _ in hits if self.knowledge.faqs[i].id != faq.id)[:3]
 
     def section_excerpt(self, section: Section, limit: int = 600) -> str:
         text = " ".join(line.strip().lstrip("-*• ").strip() for line in section.text.splitlines() if line.strip())

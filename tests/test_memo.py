@@ -44,7 +44,9 @@ def test_replies_are_the_same_with_and_without_the_memo(with_memo, without_memo)
         assert play(with_memo, script) == expected, script
         assert play(with_memo, script) == expected, script
     assert with_memo.brain.readings.hits > 0 and with_memo.brain.ranker.memo.hits > 0
+    assert with_memo.brain.answers.hits > 0
     assert len(without_memo.brain.readings) == 0 and len(without_memo.brain.ranker.memo) == 0
+    assert len(without_memo.brain.answers) == 0
 
 
 def test_the_memo_stays_within_its_size(without_memo):
