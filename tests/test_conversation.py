@@ -107,6 +107,14 @@ def test_a_subject_the_roadmap_never_mentions_is_named_honestly(chat):
     assert "Matlab courses" in reply["suggestions"]
 
 
+def test_a_career_question_the_roadmap_does_not_cover_says_so(chat):
+    reply = chat.say("how important is system design for ml interviews")
+    assert reply["text"].startswith("The roadmap doesn't answer that directly."), reply["text"]
+    # a question it does answer gets no such caveat
+    reply = chat.say("how much do ml engineers earn?")
+    assert not reply["text"].startswith("The roadmap doesn't"), reply["text"]
+
+
 def test_which_of_two_is_a_question_not_a_course_search(chat):
     for text, entry in (("tensorflow vs pytorch", "pytorch-or-tensorflow"),
                         ("ML engineer vs research scientist", "ml-vs-research-scientist")):
