@@ -6,7 +6,7 @@ import re
 from assistant.filters import FilterVocabulary, Filters, extract_filters
 from assistant.intents import DEFAULT_CLARIFY_MARGIN, DEFAULT_THRESHOLD, IntentClassifier
 from assistant.memo import Memo
-from assistant.models import Course, FaqEntry, Knowledge, Section
+from assistant.models import Concept, Course, FaqEntry, Knowledge, Section
 from assistant.ranking import CourseRanker
 from assistant.retriever import TfidfRetriever
 from assistant.spelling import ENGLISH_KNOWN_FREQUENCY, SpellingCorrector, english_words
@@ -29,6 +29,7 @@ LEARNING_WORDS = frozenset("""course courses class classes lesson lessons learn 
     teaching tutorial tutorials training program programs programme certificate certification certificates
     specialization specializations skill skills mooc moocs bootcamp degree educational curriculum syllabus""".split())
 FAQ_MIN_SCORE = 0.18
+_NAME_TITLES = frozenset("dr prof professor ir mr ms mrs phd".split())
 # Concept tokens are letters only ("conceptpay"), so every tokenizer keeps them whole.
 CONCEPT_PREFIX = "concept"
 FAQ_CLASSIFIER_SURE = 0.35
@@ -112,6 +113,7 @@ class Brain:
         concept_words = [w for c in knowledge.concepts for w in c.synonyms] + sorted(self.filter_words)
         self.spelling = SpellingCorrector(vocabulary_texts, extra_words=[s for t in knowledge.topics for s in t.synonyms]
                                           + concept_words + english_examples, english=english)
+        self._index_instructors(courses)
         self.readings = Memo()
         self.answers = Memo()
         # The FAQ entries next to each one, for suggestions: fixed by the knowledge, so found once.
@@ -288,6 +290,28 @@ class Brain:
     def starter_suggestions(self) -> list[str]:
         return ["Best Python course for beginners", "Compare data science courses",
                 "What math do I need?", "Do I need a degree?"]
+
+    def _index_instructors(self, courses):
+        """Instructors named in the listings (only some edX courses name them), by full name
+        without titles ("Dr.", "Prof."), and the courses each teaches."""
+        self.courses_by_instructor: dict[str, list[str]] = {}
+        for course in courses:
+            for name in course.instructors:
+                key = " ".join(w for w in words(name) if w not in _NAME_TITLES)
+                if 2 <= len(key.split()) <= 5:
+                    self.courses_by_instructor.setdefault(name.strip(), []).append(course.id)
+        spellings = []
+        for name in self.courses_by_instructor:
+            full = [w for w in words(name) if w not in _NAME_TITLES]
+            # "David J. Malan" is also "david malan"
+            short = [w for w in full if len(w) > 1]
+            spellings.append(Concept(name, tuple(dict.fromkeys((" ".join(full), " ".join(short),
+                                                                " ".join((short[0], short[-1])))))))
+        self.instructor_tagger = TopicTagger(spellings)
+
+    def instructors_named(self, folded: str) -> list[str]:
+        """Instructors the message names by full name ("rafael irizarry")."""
+        return self.instructor_tagger.tag(folded)
 
     def with_concepts(self, text: str) -> str:
         """`text` followed by a token for each concept group it mentions.

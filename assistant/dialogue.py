@@ -73,6 +73,8 @@ _EXPLAIN = re.compile(r"^(?:what is|what's|whats|what are|define|explain|can you
                       r"please explain|how does|how do)\s+(?:an?\s+|the\s+)?(.+?)(?:\s+work)?(?:\s+to me)?"
                       r"(?:\s+in simple terms)?\s*[?!.]*$")
 _ROLE = re.compile(r"\b(?:engineers?|engineering|scientists?|roles?|jobs?|careers?|roadmap|mlops|portfolio)\b")
+_TEACHER_CUE = re.compile(r"\b(?:taught by|teaches|teacher|instructors?|professor|lecturer|"
+                          r"(?:courses?|classes|lectures) by)\b")
 _SWITCH_TOPIC = re.compile(r"^(?:and\s+|ok\s+|okay\s+)?(?:what about|how about|and for|same for|same but for|now for|now)\b")
 _SHORTER = re.compile(r"\b(?:shorter|quicker|less time|faster)\b")
 # "I only have a few hours a week": a pace, not a length.
@@ -459,6 +461,22 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
         if reply.courses:
             reply.text = f"I don't teach concepts myself, but courses do. {reply.text}"
         return reply
+    teachers = brain.instructors_named(folded)
+    if teachers:
+        return _taught_by(brain, session, teachers[0], filters)
+    cue = _TEACHER_CUE.search(folded)
+    if cue and not (filters.organization or filters.provider or filters.topics):
+        # "courses taught by andrew ng": a name the listings don't give. The roadmap may name
+        # them ("Andrew Ng's original Stanford course"); otherwise say what can't be done.
+        name = [w for w in word_list(folded[cue.end():]) if w not in STOPWORDS][:3]
+        faq, _, score = brain.best_answer(folded)
+        written = set(word_list(" ".join((faq.question, *faq.phrasings, faq.answer)))) if faq else set()
+        if faq is not None and score >= FAQ_CLOSE and name and all(w in written for w in name):
+            return _faq_reply(brain, session, folded, 0.8)
+        return _clarify(brain, "I can't look courses up by teacher: most listings don't name their "
+                               "instructors (only some edX courses do), and that name isn't among them. "
+                               "Tell me the subject they teach and I'll find courses on it.",
+                        ["Machine learning courses", "Best Python course for beginners"], 0.8)
     scores, mentions, evidence = read_scope(brain, folded, filters)
     intent, confidence = decide_scope(brain, scores, evidence, folded, brain.threshold)
     if len(mentions) >= 2 and _COMPARE.search(folded):
@@ -679,6 +697,28 @@ def _comparison_reply(brain: Brain, session: Session, courses: list[Course], con
     else:
         suggestions.append("What math do I need?")
     return Reply("compare", text, confidence, courses=cards, comparison=comparison, suggestions=suggestions)
+
+
+def _taught_by(brain: Brain, session: Session, teacher: str, filters: Filters) -> Reply:
+    """The courses a named instructor teaches, best rated first, within the filters stated."""
+    taught = sorted((brain.course(i) for i in brain.courses_by_instructor[teacher]),
+                    key=lambda c: (-brain.ranker.quality(c), c.title))
+    wanted = [c for c in taught if brain.ranker.satisfies(c, filters)]
+    shown = (wanted or taught)[:PAGE_SIZE]
+    session.results = [c.id for c in shown]
+    session.remember_shown(session.results)
+    session.query, session.filters, session.lean_on_quality = "", filters, True
+    session.last_faq = None
+    count = len(wanted or taught)
+    if wanted or filters.is_empty():
+        text = (f"{teacher} teaches {count} course{'s' if count != 1 else ''} in the catalog"
+                + (f" that {'match' if count != 1 else 'matches'} what you asked" if not filters.is_empty() else "")
+                + (f"; the best rated {len(shown)}:" if count > len(shown) else ":"))
+    else:
+        text = f"None of {teacher}'s courses is {_describe_request(brain, filters, '').replace(' courses', '')}; here is what they teach:"
+    return Reply("recommend", text, 0.9, courses=_cards(brain, shown, filters),
+                 suggestions=[f"Tell me more about {shown[0].title}"] + (["Compare the first two"] if len(shown) > 1 else []),
+                 filters=filters.as_dict())
 
 
 def _which_of_shown(brain: Brain, session: Session, asked: str) -> Reply:

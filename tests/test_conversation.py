@@ -442,6 +442,19 @@ def test_comparatives_and_references_past_the_end(chat):
     assert reply["intent"] == "clarify" and "showed 2 courses" in reply["text"], reply["text"]
 
 
+def test_courses_by_a_named_instructor(chat, bot):
+    reply = chat.say("courses by rafael irizarry")
+    assert reply["intent"] == "recommend" and reply["text"].startswith("Rafael Irizarry teaches"), reply["text"]
+    assert reply["courses"] and all("Rafael Irizarry" in course(bot, c["id"]).instructors for c in reply["courses"])
+    reply = chat.say("free classes by david malan")
+    assert all(c["free"] and "David J. Malan" in course(bot, c["id"]).instructors for c in reply["courses"])
+    # a name the listings don't give: said plainly, unless the roadmap itself names them
+    reply = chat.say("courses by john smith")
+    assert reply["intent"] == "clarify" and "don't name their instructors" in reply["text"], reply["text"]
+    reply = chat.say("courses taught by andrew ng")
+    assert [s["id"] for s in reply["sources"] if s["kind"] == "faq"] == ["classical-ml-course"], reply["text"]
+
+
 def test_a_bare_subject_is_a_course_request(chat):
     for subject, topic in (("web dev", "web-dev"), ("sql", "sql")):
         reply = chat.say(subject)
