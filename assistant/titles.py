@@ -60,11 +60,13 @@ class TitleMatcher:
         found: list[TitleMention] = []
         for position, _ in self.index_.search(plain, k=40):
             name = self._names[position]
+            if len(name) > len(plain):
+                continue       # a name longer than the message is not all in it
             alignment = fuzz.partial_ratio_alignment(name, plain, score_cutoff=min_score)
             if alignment is None:
                 continue
             matched = plain[alignment.dest_start:alignment.dest_end]
-            if len(name) > len(plain) or len(matched) < 0.9 * len(name):
+            if len(matched) < 0.9 * len(name):
                 continue       # only part of the name is in the message
             if all(w in STOPWORDS for w in matched.split()):
                 continue
