@@ -309,6 +309,15 @@ class Brain:
                                                                 " ".join((short[0], short[-1])))))))
         self.instructor_tagger = TopicTagger(spellings)
 
+    def courses_about(self, phrase: str) -> frozenset[str]:
+        """Ids of the courses whose title or skills name `phrase` ("tableau")."""
+        return self.answers.get_or_compute(("about", phrase), self._courses_about, phrase)
+
+    def _courses_about(self, phrase: str) -> frozenset[str]:
+        pattern = re.compile(rf"\b{re.escape(' '.join(words(phrase)))}\b")
+        return frozenset(c.id for c in self.knowledge.courses
+                         if pattern.search(" ".join(words(c.title + " " + " ".join(c.skills)))))
+
     def instructors_named(self, folded: str) -> list[str]:
         """Instructors the message names by full name ("rafael irizarry")."""
         return self.instructor_tagger.tag(folded)

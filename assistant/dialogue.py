@@ -44,7 +44,16 @@ _PLATFORM_CUE = re.compile(r"\b(?:differ|differs|different|difference|or)\b")
 _MORE = re.compile(r"^(?:(?:please\s+)?(?:show|give|list|find)(?:\s+me)?\s+(?:some\s+)?more(?:\s+(?:courses|options|of them|results|please))?|"
                    r"more(?:\s+(?:courses|options|results|please))?|next(?:\s+(?:ones|page|results))?|"
                    r"(?:any|some)\s*(?:thing|one)?\s*(?:others?|else)|other (?:ones|options|courses)|"
-                   r"what else(?: do you have)?|anything else|see more|load more)\s*[?!.]*$")
+                   r"what else(?: do you have)?|anything else|see more|load more|"
+                   r"(?:show me\s+|give me\s+)?(?:something|anything) (?:else|different)|(?:show me\s+)?(?:some\s+)?"
+                   r"(?:different|other) (?:ones|options|courses)|(?:show me\s+)?others|"
+                   r"none of (?:these|those|them)(?: (?:look good|looks good|work|fit|are right|appeal to me))?|"
+                   r"not (?:these|those)(?: ones)?|i don'?t like (?:these|those|them|any of these))\s*[?!.]*$")
+_AVOID = re.compile(r"^(?:but\s+|and\s+|ok\s+)?(?:i'?m\s+|i am\s+)?(?:not interested in|not into|no more|nothing (?:on|about|with)|"
+                    r"i don'?t want(?: anything (?:on|about|with))?|skip(?: the)?|except|but not|not|no|without)\s+"
+                    r"(?:any\s+)?(.+?)(?:\s+(?:courses|ones|stuff|please))?\s*[?!.]*$")
+_START_OVER = re.compile(r"^(?:let'?s\s+|can we\s+|please\s+)?(?:start over|start again|reset|new search|"
+                         r"clear (?:the |all |my )?(?:filters|search|everything)|forget (?:it|that|everything))\s*[?!.]*$")
 _FOR_THAT = re.compile(r"\b(?:any|some|a|which|what|recommend|suggest|show)\b.*\b(?:courses?|class(?:es)?|"
                        r"resources?)\b.*\b(?:for|on|about|to learn|covering)\s+(?:that|this|it|those|these)\b|"
                        r"\bwhere (?:can|do|should) i (?:learn|study|start with) (?:that|this|it)\b|"
@@ -188,6 +197,11 @@ def _referenced(session: Session, folded: str, brain: Brain, *, fragments: bool 
 
 def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: Filters) -> Reply | None:
     has_results = bool(session.results)
+    if _START_OVER.match(folded):
+        session.results, session.query, session.filters = [], "", Filters()
+        session.lean_on_quality, session.last_faq, session.avoid = False, None, ()
+        return Reply("help", "Sure, a fresh start. What would you like to learn?", 1.0,
+                     suggestions=brain.starter_suggestions())
     if has_results and _WHICH_SHOWN.match(folded) and len(brain.titles.find(folded, limit=2)) < 2:
         return _which_of_shown(brain, session, _WHICH_SHOWN.match(folded).group(1))
     if _PLATFORM_CUE.search(folded) and not _COMPARE.search(folded):
@@ -234,6 +248,7 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
         topics = faq.topics or ()
         query = " ".join(brain.topic_names.get(t, t) for t in topics) or faq.question
         wanted = Filters(topics=topics[:1]).merged_with(filters.without("topics"))
+        session.avoid = ()
         return _recommendation(brain, session, query, wanted, True, confidence=0.9)
     if has_results and _WEEKLY_TIME.search(folded) and filters.without("topics").is_empty() and not filters.topics:
         shown = [c for c in (brain.course(i) for i in session.results) if c]
@@ -261,6 +276,15 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
         dropped = _dropped_filters(brain, session, folded)
         if dropped is not None:
             return _without_filters(brain, session, dropped)
+        avoided = _AVOID.match(folded)
+        if avoided and (brain.is_subject(avoided.group(1)) or brain.courses_about(avoided.group(1))
+                        & set(session.results)):
+            # "not interested in tableau": the same request without courses about it
+            phrase = " ".join(word_list(avoided.group(1)))
+            if phrase not in session.avoid:
+                session.avoid = session.avoid + (phrase,)
+            return _recommendation(brain, session, session.query, session.filters, session.lean_on_quality,
+                                   confidence=0.9)
         refined = _refinement(brain, session, folded, filters)
         if refined is not None:
             query = _topical_query(folded, brain, filters) if set(filters.topics) - set(session.filters.topics) else session.query
@@ -451,6 +475,7 @@ def decide_scope(brain: Brain, scores, evidence: bool, folded: str, threshold: f
 
 
 def _classified(brain: Brain, session: Session, text: str, folded: str, filters: Filters) -> Reply:
+    session.avoid = ()      # a new request: what was ruled out for the last one no longer applies
     explained = _EXPLAIN.match(folded)
     if explained and brain.is_subject(explained.group(1)) and not _ROLE.search(explained.group(1)):
         # "what is a neural network?": not something the roadmap answers, and the assistant is
@@ -613,11 +638,15 @@ def _describe_request(brain: Brain, filters: Filters, query: str, count: int = 2
 def _recommendation(brain: Brain, session: Session, query: str, filters: Filters, lean: bool, *,
                     confidence: float, page: bool = False) -> Reply:
     exclude = set(session.shown) if page else set()
+    for phrase in session.avoid:
+        exclude |= brain.courses_about(phrase)
     result = brain.ranker.rank(query, filters, lean_on_quality=lean, exclude=exclude, limit=PAGE_SIZE)
     session.query, session.filters, session.lean_on_quality = query, filters, lean
     count = len(result.courses)
     # "Here is 1 ... course" only when the one course is all the reply shows of the request.
     wanted = _describe_request(brain, filters, query, count if not (page or result.relaxed) else 2, result.courses)
+    if session.avoid:
+        wanted += " without " + " or ".join(brain.display_names.get(p, p) for p in session.avoid)
     if not result.courses:
         session.results = []
         text = (f"That's all I have for {wanted}." if page else f"I couldn't find {wanted}.")

@@ -39,6 +39,7 @@ class Session:
     lean_on_quality: bool = False
     shown: list[str] = field(default_factory=list)        # every course id already shown
     last_faq: str | None = None
+    avoid: tuple[str, ...] = ()                           # subjects the learner ruled out ("not tableau")
     last_intent: str | None = None
     turns: int = _ReadsNoted(0)                           # messages answered, counting this one
     greeted: bool = False

@@ -455,6 +455,22 @@ def test_courses_by_a_named_instructor(chat, bot):
     assert [s["id"] for s in reply["sources"] if s["kind"] == "faq"] == ["classical-ml-course"], reply["text"]
 
 
+def test_ruling_things_out_and_starting_over(chat, bot):
+    chat.say("data visualization courses")
+    reply = chat.say("none of these look good")
+    assert reply["text"].startswith("Here are more"), reply["text"]
+    reply = chat.say("not interested in tableau")
+    assert "without tableau" in reply["text"].lower(), reply["text"]
+    assert reply["courses"] and not any("tableau" in (c["title"] + " ".join(c["skills"])).lower()
+                                        for c in reply["courses"])
+    reply = chat.say("show me others")
+    assert not any("tableau" in (c["title"] + " ".join(c["skills"])).lower() for c in reply["courses"])
+    reply = chat.say("start over")
+    assert reply["text"].startswith("Sure, a fresh start") and not reply["courses"]
+    reply = chat.say("only free ones")
+    assert reply["intent"] != "recommend" or not reply["filters"].get("topics"), "nothing is left to refine"
+
+
 def test_a_bare_subject_is_a_course_request(chat):
     for subject, topic in (("web dev", "web-dev"), ("sql", "sql")):
         reply = chat.say(subject)
