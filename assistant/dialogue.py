@@ -265,7 +265,7 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
         refs = _referenced(session, folded, brain, fragments=False)
         if not refs and (_ABOUT_IT.search(folded) or (
                 session.last_intent == "course_info" and _ATTRIBUTE_QUESTION.search(folded)
-                and len(tokenize(folded)) <= 5 and filters.is_empty())):
+                and len(tokenize(folded)) <= 5 and filters.is_empty() and not brain.titles.find(folded, limit=1))):
             # "is it free?", "how long is that one?", and after details "any reviews?": a
             # question about the course just shown.
             refs = [brain.course(session.results[0])]
@@ -823,65 +823,134 @@ def _course_info(brain: Brain, session: Session, course: Course, folded: str, co
 
 
 def _answer_about(course: Course, folded: str) -> str:
-    name = f"**{course.title}**"
-    by = f" by {course.organization}" if course.organization else ""
+    """The answer to what the message asks about the course; "is it free and how long is it?"
+    answers both (up to three things), a message that asks nothing in particular gets a summary."""
+    # The course's own name says nothing about what is asked ("... Machine Learning in Production").
+    title = set(word_list(course.title))
+    asked = " ".join(w for w in word_list(folded) if w not in title)
+    several = 3 if re.search(r"\band\b|,|\balso\b|\?\s*\w", folded) else 1
+    answers = []
+    for aspect in _ASPECTS:
+        answer = aspect(course, asked, f"**{course.title}**")
+        if answer:
+            answers.append(answer)
+            if len(answers) == several:
+                break
+    return " ".join(answers) if answers else _summary(course)
+
+
+def _about_platform(course: Course, folded: str, name: str) -> str | None:
     platform = re.search(r"\b(?:on|from) (coursera|edx|udemy)\b|\bwhich (?:platform|site|website)\b", folded)
-    if platform:
-        asked = platform.group(1)
-        if asked and fold(course.provider) != asked:
-            return f"No, {name} is on {course.provider}, not {asked.capitalize() if asked != 'edx' else 'edX'}."
-        return f"{'Yes, ' if asked else ''}{name} is on {course.provider}{by}."
-    if re.search(r"\bhow long|duration|how many (?:hours|weeks)|time\b", folded):
-        hours = estimated_hours(course)
-        if course.duration:
-            extra = f" (about {hours:g} hours)" if course.hours and "hour" not in course.duration.lower() else ""
-            return f"{name} takes {course.duration}{extra} on {course.provider}."
-        if hours:
-            return f"{name} is about {hours:g} hours of content on {course.provider}."
-        return f"{course.provider} doesn't list how long {name} takes."
-    if re.search(r"\bfree|cost|price|how much|pay|paid|expensive\b", folded):
-        if course.free is True:
-            note = " to audit (a verified certificate costs extra)" if course.provider == "edX" else ""
-            return f"Yes, {name} is free{note}."
-        if course.price is not None:
-            return f"{name} costs ${course.price:g} on {course.provider}."
-        if course.free is False:
-            return f"{name} is paid; the listing gives no price."
-        return f"The listing doesn't say whether {name} is free; {course.provider} often lets you audit courses."
-    if re.search(r"\bhow many (?:people|learners|students)|enrol+ed|enrol+ments?|took it|taken it\b", folded):
-        if course.enrolled:
-            return f"{course.enrolled:,} learners have enrolled in {name} on {course.provider}."
-        if course.reviews:
-            return f"{course.provider} gives no enrolment figure for {name}; it has {course.reviews:,} reviews."
-        return f"{course.provider}'s listing gives no enrolment figure for {name}."
-    if re.search(r"\bwho|teach|teaches|instructor|teacher|taught|professor|made|offers?\b", folded):
-        if course.instructors:
-            return f"{name} is taught by {', '.join(course.instructors)}{by}."
-        if course.organization:
-            return f"{name} is offered by {course.organization} on {course.provider}; the listing names no instructor."
-        return f"The listing doesn't say who teaches {name}."
-    if re.search(r"\blevel|difficult|hard|beginner|advanced|prerequisite|easy\b", folded):
-        return f"{name} is listed as {course.level.lower()} level" + (
-            " (suitable for all levels)." if course.level == "Mixed" else ".")
-    if re.search(r"\bworth (?:it|taking|doing)\b", folded) and course.rating is not None:
+    if not platform:
+        return None
+    asked = platform.group(1)
+    if asked and fold(course.provider) != asked:
+        return f"No, {name} is on {course.provider}, not {asked.capitalize() if asked != 'edx' else 'edX'}."
+    by = f" by {course.organization}" if course.organization else ""
+    return f"{'Yes, ' if asked else ''}{name} is on {course.provider}{by}."
+
+
+def _about_duration(course: Course, folded: str, name: str) -> str | None:
+    if not re.search(r"\bhow long|duration|how many (?:hours|weeks)|time\b", folded):
+        return None
+    hours = estimated_hours(course)
+    if course.duration:
+        extra = f" (about {hours:g} hours)" if course.hours and "hour" not in course.duration.lower() else ""
+        return f"{name} takes {course.duration}{extra} on {course.provider}."
+    if hours:
+        return f"{name} is about {hours:g} hours of content on {course.provider}."
+    return f"{course.provider} doesn't list how long {name} takes."
+
+
+def _about_price(course: Course, folded: str, name: str) -> str | None:
+    if not re.search(r"\b(?:free|cost|costs|price|pay|paid|expensive)\b|\bhow much(?! time)", folded):
+        return None
+    if course.free is True:
+        note = " to audit (a verified certificate costs extra)" if course.provider == "edX" else ""
+        return f"Yes, {name} is free{note}."
+    if course.price is not None:
+        return f"{name} costs ${course.price:g} on {course.provider}."
+    if course.free is False:
+        return f"{name} is paid; the listing gives no price."
+    return f"The listing doesn't say whether {name} is free; {course.provider} often lets you audit courses."
+
+
+_ENROLMENT = re.compile(r"\bhow many (?:people|learners|students)|enrol+ed|enrol+ments?|took it|taken it\b")
+
+
+def _about_enrolment(course: Course, folded: str, name: str) -> str | None:
+    if not _ENROLMENT.search(folded):
+        return None
+    if course.enrolled:
+        return f"{course.enrolled:,} learners have enrolled in {name} on {course.provider}."
+    if course.reviews:
+        return f"{course.provider} gives no enrolment figure for {name}; it has {course.reviews:,} reviews."
+    return f"{course.provider}'s listing gives no enrolment figure for {name}."
+
+
+def _about_teacher(course: Course, folded: str, name: str) -> str | None:
+    if not re.search(r"\b(?:who|teach|teaches|instructors?|teacher|taught(?! in)|professor|made|offers?)\b", folded):
+        return None
+    if course.instructors:
+        by = f" ({course.organization})" if course.organization else ""
+        return f"{name} is taught by {', '.join(course.instructors)}{by}."
+    if course.organization:
+        return f"{name} is offered by {course.organization} on {course.provider}; the listing names no instructor."
+    return f"The listing doesn't say who teaches {name}."
+
+
+def _about_level(course: Course, folded: str, name: str) -> str | None:
+    if not re.search(r"\blevel|difficult|hard|beginner|advanced|prerequisite|easy\b", folded):
+        return None
+    return f"{name} is listed as {course.level.lower()} level" + (
+        " (suitable for all levels)." if course.level == "Mixed" else ".")
+
+
+def _worth_asked(course: Course, folded: str) -> bool:
+    return bool(re.search(r"\bworth (?:it|taking|doing)\b", folded)) and course.rating is not None
+
+
+def _about_worth(course: Course, folded: str, name: str) -> str | None:
+    if not _worth_asked(course, folded):
+        return None
+    reviews = f" from {course.reviews:,} reviews" if course.reviews else ""
+    enrolled = f", and {course.enrolled:,} learners have enrolled" if course.enrolled and not _ENROLMENT.search(folded) else ""
+    certificate = f" It comes with a certificate ({course.certificate})." if course.certificate else ""
+    return f"Learners rate {name} {course.rating:g}/5{reviews}{enrolled}.{certificate}"
+
+
+def _about_certificate(course: Course, folded: str, name: str) -> str | None:
+    if not re.search(r"\bcertificate|certification|certified\b", folded) or _worth_asked(course, folded):
+        return None
+    return (f"{name} comes with a certificate ({course.certificate})." if course.certificate
+            else f"The listing doesn't mention a certificate for {name}.")
+
+
+def _about_rating(course: Course, folded: str, name: str) -> str | None:
+    if not re.search(r"\brating|rated|reviews?|good|worth\b", folded) or _worth_asked(course, folded):
+        return None
+    if course.rating is not None:
         reviews = f" from {course.reviews:,} reviews" if course.reviews else ""
-        enrolled = f", and {course.enrolled:,} learners have enrolled" if course.enrolled else ""
-        certificate = f" It comes with a certificate ({course.certificate})." if course.certificate else ""
-        return f"Learners rate {name} {course.rating:g}/5{reviews}{enrolled}.{certificate}"
-    if re.search(r"\bcertificate|certification|certified\b", folded):
-        return (f"{name} comes with a certificate ({course.certificate})." if course.certificate
-                else f"The listing doesn't mention a certificate for {name}.")
-    if re.search(r"\brating|rated|reviews?|good|worth\b", folded):
-        if course.rating is not None:
-            reviews = f" from {course.reviews:,} reviews" if course.reviews else ""
-            return f"{name} is rated {course.rating:g}/5 ({course.rating * 2:.1f}/10){reviews}."
-        return f"{course.provider}'s listing gives no rating for {name}" + (
-            f"; {course.enrolled:,} learners have enrolled." if course.enrolled else ".")
-    if re.search(r"\blanguage|english|spanish|taught in\b", folded):
-        return f"{name} is taught in {course.language}."
-    if re.search(r"\bskills?|learn|cover|topics?\b", folded) and course.skills and "tell me" not in folded:
-        return f"{name} covers {', '.join(course.skills[:6])}."
-    return _summary(course)
+        return f"{name} is rated {course.rating:g}/5 ({course.rating * 2:.1f}/10){reviews}."
+    return f"{course.provider}'s listing gives no rating for {name}" + (
+        f"; {course.enrolled:,} learners have enrolled." if course.enrolled else ".")
+
+
+def _about_language(course: Course, folded: str, name: str) -> str | None:
+    if not re.search(r"\blanguage|english|spanish|taught in\b", folded):
+        return None
+    return f"{name} is taught in {course.language}."
+
+
+def _about_skills(course: Course, folded: str, name: str) -> str | None:
+    if not (re.search(r"\b(?:skills?|learn|cover|covers|covered|topics?)\b", folded) and course.skills
+            and "tell me" not in folded):
+        return None
+    return f"{name} covers {', '.join(course.skills[:6])}."
+
+
+_ASPECTS = (_about_platform, _about_duration, _about_price, _about_enrolment, _about_teacher, _about_level,
+            _about_worth, _about_certificate, _about_rating, _about_language, _about_skills)
 
 
 def _summary(course: Course) -> str:

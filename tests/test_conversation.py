@@ -471,6 +471,16 @@ def test_ruling_things_out_and_starting_over(chat, bot):
     assert reply["intent"] != "recommend" or not reply["filters"].get("topics"), "nothing is left to refine"
 
 
+def test_two_questions_about_a_course_get_two_answers(chat):
+    reply = chat.say("is Python for Everybody free and how long is it?")
+    assert "takes 3 - 6 Months" in reply["text"] and "free" in reply["text"], reply["text"]
+    # the course's own name asks nothing: "Learning" in a title is not "what will I learn?"
+    reply = chat.say("how hard is Introduction to Machine Learning in Production?")
+    assert reply["text"] == "**Introduction to Machine Learning in Production** is listed as advanced level.", reply["text"]
+    reply = chat.say("which language is First Step Korean taught in?")
+    assert reply["text"] == "**First Step Korean** is taught in English.", reply["text"]
+
+
 def test_a_bare_subject_is_a_course_request(chat):
     for subject, topic in (("web dev", "web-dev"), ("sql", "sql")):
         reply = chat.say(subject)
