@@ -239,6 +239,7 @@ class Brain:
         self.readings = Memo(entries)
         self.answers = Memo(entries)
         self.ranker.memo = Memo(entries)
+        self.titles.memo = Memo(entries)
 
     def names_roadmap_subject(self, folded: str) -> bool:
         """Whether the message uses a word only the roadmap's subject uses ("kaggle", "mlops",

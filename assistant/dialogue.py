@@ -261,11 +261,14 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
         count = len(session.results)
         return _clarify(brain, f"The last answer showed {count} course{'s' if count != 1 else ''}. Which one did you mean?",
                         [f"Tell me about the {name} one" for name in ("first", "second", "third")[:count]])
-    if has_results:
+    named_elsewhere = has_results and any(m.course.id not in session.results for m in brain.titles.find(folded, limit=2))
+    if has_results and not named_elsewhere:
+        # (a course named that isn't on screen is a new question: the "first" of "First Step Korean"
+        # points at no card)
         refs = _referenced(session, folded, brain, fragments=False)
         if not refs and (_ABOUT_IT.search(folded) or (
                 session.last_intent == "course_info" and _ATTRIBUTE_QUESTION.search(folded)
-                and len(tokenize(folded)) <= 5 and filters.is_empty() and not brain.titles.find(folded, limit=1))):
+                and len(tokenize(folded)) <= 5 and filters.is_empty())):
             # "is it free?", "how long is that one?", and after details "any reviews?": a
             # question about the course just shown.
             refs = [brain.course(session.results[0])]
@@ -289,7 +292,7 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
         if refined is not None:
             query = _topical_query(folded, brain, filters) if set(filters.topics) - set(session.filters.topics) else session.query
             return _recommendation(brain, session, query, refined, session.lean_on_quality, confidence=0.95)
-    if has_results and not re.search(r"\b(?:courses|classes)\b", folded):
+    if has_results and not named_elsewhere and not re.search(r"\b(?:courses|classes)\b", folded):
         return _about_referenced(brain, session, folded, _referenced(session, folded, brain), explicit=False)
     return None
 

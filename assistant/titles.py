@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from assistant.memo import Memo
 from assistant.models import Course
 from assistant.retriever import TfidfRetriever
 from assistant.textnorm import STOPWORDS, fold, words
@@ -50,13 +51,18 @@ class TitleMatcher:
                     self._owner.append(index)
                     self._full.append(number == 0)
         self.index_ = TfidfRetriever({"name": self._names})
+        self.memo = Memo()
 
     def find(self, text: str, limit: int = 3, min_score: float = 88.0) -> list[TitleMention]:
         """Course titles mentioned in `text`, in the order they appear; a title shared by several
-        courses (the same course on several providers) resolves to the best-rated copy."""
+        courses (the same course on several providers) resolves to the best-rated copy. Recent
+        answers are kept (`memo`): a message is read for titles more than once."""
+        return list(self.memo.get_or_compute((text, limit, min_score), self._find, text, limit, min_score))
+
+    def _find(self, text: str, limit: int, min_score: float) -> tuple[TitleMention, ...]:
         plain = " ".join(words(text))
         if not plain:
-            return []
+            return ()
         found: list[TitleMention] = []
         for position, _ in self.index_.search(plain, k=40):
             name = self._names[position]
@@ -81,7 +87,7 @@ class TitleMatcher:
             chosen.append(mention)
             if len(chosen) == limit:
                 break
-        return sorted(chosen, key=lambda m: m.start)
+        return tuple(sorted(chosen, key=lambda m: m.start))
 
     def best_named(self, text: str, min_score: float = 80.0) -> Course | None:
         """The course whose title best covers a short text that names one course loosely."""
