@@ -52,6 +52,8 @@ _MORE = re.compile(r"^(?:(?:please\s+)?(?:show|give|list|find)(?:\s+me)?\s+(?:so
 _AVOID = re.compile(r"^(?:but\s+|and\s+|ok\s+)?(?:i'?m\s+|i am\s+)?(?:not interested in|not into|no more|nothing (?:on|about|with)|"
                     r"i don'?t want(?: anything (?:on|about|with))?|skip(?: the)?|except|but not|not|no|without)\s+"
                     r"(?:any\s+)?(.+?)(?:\s+(?:courses|ones|stuff|please))?\s*[?!.]*$")
+_GREETING_LEAD = re.compile(r"^((?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening)|yo)"
+                            r"(?: there| again| everyone| all)?)\s*[!,.:;-]+\s*(.+)$", re.IGNORECASE)
 _START_OVER = re.compile(r"^(?:let'?s\s+|can we\s+|please\s+)?(?:start over|start again|reset|new search|"
                          r"clear (?:the |all |my )?(?:filters|search|everything)|forget (?:it|that|everything))\s*[?!.]*$")
 _FOR_THAT = re.compile(r"\b(?:any|some|a|which|what|recommend|suggest|show)\b.*\b(?:courses?|class(?:es)?|"
@@ -147,11 +149,25 @@ def answer(brain: Brain, session: Session, message: str) -> Reply:
         reply = Reply("help", "Ask me about online courses, for example the questions below.", 1.0,
                       suggestions=brain.starter_suggestions())
         return reply
-    corrected, corrections, filters = brain.read(text)
-    reply = _follow_up(brain, session, text, corrected, filters) or _classified(brain, session, text, corrected, filters)
+    greeting = _GREETING_LEAD.match(text)
+    if greeting and len(greeting.group(2).split()) >= 3:
+        # "good morning! what's the best free ml course?": the question, greeted back
+        reply, corrections = _read_and_reply(brain, session, greeting.group(2))
+        if reply.intent not in ("greet", "out_of_scope"):
+            reply.text = f"Hi! {reply.text}"
+        else:
+            reply, corrections = _read_and_reply(brain, session, text)   # "hi, how's it going": all small talk
+    else:
+        reply, corrections = _read_and_reply(brain, session, text)
     reply.corrections = dict(corrections)
     session.last_intent = reply.intent
     return reply
+
+
+def _read_and_reply(brain: Brain, session: Session, text: str) -> tuple[Reply, tuple]:
+    corrected, corrections, filters = brain.read(text)
+    reply = _follow_up(brain, session, text, corrected, filters) or _classified(brain, session, text, corrected, filters)
+    return reply, corrections
 
 
 # ---------------------------------------------------------------- follow-ups
@@ -512,6 +528,11 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
     if intent == "out_of_scope":
         return _out_of_scope(brain, confidence)
     course_side = [(i, p) for i, p in scores.ranking if i in COURSE_INTENTS]
+    if intent == "help" and filters.topics and re.search(r"\b(?:courses?|class(?:es)?|find|learn|study)\b", folded):
+        intent = "recommend"        # "can you help me find a python course?"
+    if (intent == "faq" and filters.topics and wants_quality(folded) and re.search(r"\b(?:courses?|class(?:es)?)\b", folded)
+            and not filters.without("topics").without("max_hours").is_empty()):
+        intent = "recommend"        # "the best free course for machine learning": the filter is the point
     if intent in ("greet", "thanks", "goodbye", "help"):
         return _respond_small_talk(brain, session, intent, confidence)
     if intent in COURSE_INTENTS and len(course_side) > 1:

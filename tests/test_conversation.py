@@ -481,6 +481,15 @@ def test_two_questions_about_a_course_get_two_answers(chat):
     assert reply["text"] == "**First Step Korean** is taught in English.", reply["text"]
 
 
+def test_a_greeting_with_a_request_answers_the_request(chat):
+    reply = chat.say("good morning! what's the best free course for machine learning?")
+    assert reply["intent"] == "recommend" and reply["text"].startswith("Hi! "), reply["text"]
+    assert reply["filters"].get("free") is True and all(c["free"] for c in reply["courses"])
+    reply = chat.say("hi, can you help me find a python course?")
+    assert reply["intent"] == "recommend" and reply["filters"]["topics"] == ["python"], reply["text"]
+    assert chat.say("hello, how are you doing today")["intent"] == "greet"
+
+
 def test_a_bare_subject_is_a_course_request(chat):
     for subject, topic in (("web dev", "web-dev"), ("sql", "sql")):
         reply = chat.say(subject)
