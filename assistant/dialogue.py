@@ -54,6 +54,9 @@ _AVOID = re.compile(r"^(?:but\s+|and\s+|ok\s+)?(?:i'?m\s+|i am\s+)?(?:not intere
                     r"(?:any\s+)?(.+?)(?:\s+(?:courses|ones|stuff|please))?\s*[?!.]*$")
 _GREETING_LEAD = re.compile(r"^((?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening)|yo)"
                             r"(?: there| again| everyone| all)?)\s*[!,.:;-]+\s*(.+)$", re.IGNORECASE)
+# "something with more hands-on projects", "ones that include a capstone": the same request, leaning that way
+_WITH_MORE = re.compile(r"^(?:and\s+|but\s+)?(?:something|anything|ones?|courses?|a course)\s+(?:with|that (?:has|have|includes?|offers?)|"
+                        r"including|focused on|focusing on)\s+(?:more\s+|lots of\s+|some\s+|a\s+)?(.+?)\s*[?!.]*$")
 _START_OVER = re.compile(r"^(?:let'?s\s+|can we\s+|please\s+)?(?:start over|start again|reset|new search|"
                          r"clear (?:the |all |my )?(?:filters|search|everything)|forget (?:it|that|everything))\s*[?!.]*$")
 _FOR_THAT = re.compile(r"\b(?:any|some|a|which|what|recommend|suggest|show)\b.*\b(?:courses?|class(?:es)?|"
@@ -87,6 +90,8 @@ _ROLE = re.compile(r"\b(?:engineers?|engineering|scientists?|roles?|jobs?|career
 _TEACHER_CUE = re.compile(r"\b(?:taught by|teaches|teacher|instructors?|professor|lecturer|"
                           r"(?:courses?|classes|lectures) by)\b")
 _SWITCH_TOPIC = re.compile(r"^(?:and\s+|ok\s+|okay\s+)?(?:what about|how about|and for|same for|same but for|now for|now)\b")
+_STATED_HOURS = re.compile(r"\b\d+(?:\.\d+)?\s*(?:hours?|hrs?|h|weeks?|days?)\b")
+_STATED_PRICE = re.compile(r"\$\s*\d|\b\d+(?:\.\d+)?\s*(?:\$|dollars?|usd|bucks)")
 _SHORTER = re.compile(r"\b(?:shorter|quicker|less time|faster)\b")
 # "I only have a few hours a week": a pace, not a length.
 _WEEKLY_TIME = re.compile(r"\b(?:hours?|hrs?|evenings?|minutes?) (?:a|per|each|every) (?:week|day|night)\b|"
@@ -295,6 +300,13 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
         dropped = _dropped_filters(brain, session, folded)
         if dropped is not None:
             return _without_filters(brain, session, dropped)
+        wanted_more = _WITH_MORE.match(folded)
+        if wanted_more and filters.is_empty():
+            extra = _topical_query(wanted_more.group(1), brain)
+            if extra:
+                query = f"{session.query} {extra}".strip()
+                # best match first: what was just asked for must weigh more than ratings
+                return _recommendation(brain, session, query, session.filters, False, confidence=0.9)
         avoided = _AVOID.match(folded)
         if avoided and (brain.is_subject(avoided.group(1)) or brain.courses_about(avoided.group(1))
                         & set(session.results)):
@@ -414,10 +426,10 @@ def _refinement(brain: Brain, session: Session, folded: str, filters: Filters) -
         return None
     updated = session.filters.merged_with(filters)
     shown = [brain.course(i) for i in session.results if brain.course(i)]
-    if _CHEAPER.search(folded):
+    if _CHEAPER.search(folded) and not _STATED_PRICE.search(folded) and not filters.free:
         prices = [c.price for c in shown if c.price]
         updated = updated.merged_with(Filters(max_price=max(min(prices) - 0.01, 0) if prices else 30))
-    if _SHORTER.search(folded):
+    if _SHORTER.search(folded) and not _STATED_HOURS.search(folded):     # "shorter than 20 hours" says how short
         hours = [estimated_hours(c) for c in shown if estimated_hours(c)]
         updated = updated.merged_with(Filters(max_hours=max(min(hours) - 0.5, 1) if hours else 10))
     if _HARDER.search(folded) or _EASIER.search(folded):

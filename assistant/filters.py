@@ -35,7 +35,7 @@ _CERTIFICATE = re.compile(r"\b(?:certificates?|certifications?|certified|credent
 _SHORT = re.compile(r"\b(?:short|shorter|quick|quickly|brief|crash course|fast|in a weekend|over a weekend|"
                     r"weekend)\b")
 _MONEY = r"(?:\$\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*(?:\$|dollars?|usd|bucks))"
-_UNDER = r"(?:under|below|less than|no more than|at most|max(?:imum)?|up to|within|cheaper than|<=?|not over|<)"
+_UNDER = r"(?:under|below|less than|fewer than|shorter than|no more than|no longer than|at most|max(?:imum)?|up to|within|cheaper than|<=?|not over|<)"
 _PRICE_CAP = re.compile(rf"{_UNDER}\s*{_MONEY}|{_MONEY}\s*(?:or less|max|or under|or cheaper|tops)")
 _HOURS_CAP = re.compile(rf"{_UNDER}\s*(\d+(?:\.\d+)?)\s*(hours?|hrs?|h|weeks?|days?)\b|"
                         rf"(\d+(?:\.\d+)?)\s*(hours?|hrs?|weeks?|days?)\s*(?:or less|max|or under|tops)\b")
@@ -252,7 +252,9 @@ _NOT_WANTED = re.compile(r"\b(?:i'?m|i am|as|work(?:ing)? as|job as) an? [a-z ]{
                          r"|\b(?:work|works|worked|working|been|career) in [a-z ]{2,30}? for (?:about |around |over |almost )?"
                          r"(?:\d+|a few|several|many|two|three|four|five|six|seven|eight|nine|ten) (?:years?|months?)"
                          r"|\b(?:no|without|zero|little|not much|(?:don'?t|do not) have (?:any|much)) [a-z]{2,20} "
-                         r"(?:background|experience|knowledge|skills)")
+                         r"(?:background|experience|knowledge|skills)"
+                         r"|\b(?:not (?:great|good|strong|confident)|bad|weak|terrible|rusty) (?:at|in|with) (?:my )?[a-z]{2,20}"
+                         r"|\b(?:i )?(?:hate|struggle with|am scared of|i'?m scared of) [a-z]{2,20}")
 
 
 # "learn the spanish language" is about learning Spanish, not about courses taught in it.

@@ -490,6 +490,16 @@ def test_a_greeting_with_a_request_answers_the_request(chat):
     assert chat.say("hello, how are you doing today")["intent"] == "greet"
 
 
+def test_refinements_that_say_how_much_and_what_more(chat):
+    chat.say("web development bootcamp")
+    assert chat.say("shorter than 20 hours")["filters"]["max_hours"] == 20
+    chat.say("a deep learning course, but I'm not great at math")
+    assert chat.replies[-1]["filters"]["topics"] == ["dl"], chat.replies[-1]["text"]
+    reply = chat.say("something with more hands-on projects")
+    assert reply["intent"] == "recommend" and reply["filters"]["topics"] == ["dl"], reply["text"]
+    assert "best match first" in reply["text"]
+
+
 def test_a_bare_subject_is_a_course_request(chat):
     for subject, topic in (("web dev", "web-dev"), ("sql", "sql")):
         reply = chat.say(subject)
