@@ -15,7 +15,7 @@ import re
 from assistant.brain import Brain
 from assistant.comparison import build_comparison
 from assistant.filters import LANGUAGES, Filters, find_level, wants_popular, wants_quality
-from assistant.models import Course
+from assistant.models import Course, Section
 from assistant.ranking import compact_number, estimated_hours, level_step
 from assistant.replies import Reply, course_card
 from assistant.sessions import Session
@@ -57,6 +57,12 @@ _GREETING_LEAD = re.compile(r"^((?:hi|hello|hey|hiya|howdy|greetings|good (?:mor
 # "something with more hands-on projects", "ones that include a capstone": the same request, leaning that way
 _WITH_MORE = re.compile(r"^(?:and\s+|but\s+)?(?:something|anything|ones?|courses?|a course)\s+(?:with|that (?:has|have|includes?|offers?)|"
                         r"including|focused on|focusing on)\s+(?:more\s+|lots of\s+|some\s+|a\s+)?(.+?)\s*[?!.]*$")
+# The article itself as the subject: "what does the roadmap say about docker", "what comes after python"
+_ROADMAP_REF = re.compile(r"\b(?:roadmap|the article|this article|this guide|the guide|the author|"
+                          r"step (?:[1-5]|one|two|three|four|five)|what comes after|"
+                          r"what (?:should i|do i|to) (?:learn|study) (?:after|next))\b")
+_STEP_REF = re.compile(r"\bstep (\d|one|two|three|four|five)\b")
+_STEP_NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
 _START_OVER = re.compile(r"^(?:let'?s\s+|can we\s+|please\s+)?(?:start over|start again|reset|new search|"
                          r"clear (?:the |all |my )?(?:filters|search|everything)|forget (?:it|that|everything))\s*[?!.]*$")
 _FOR_THAT = re.compile(r"\b(?:any|some|a|which|what|recommend|suggest|show)\b.*\b(?:courses?|class(?:es)?|"
@@ -517,6 +523,17 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
         if reply.courses:
             reply.text = f"I don't teach concepts myself, but courses do. {reply.text}"
         return reply
+    if (_ROADMAP_REF.search(folded) and not brain.titles.find(folded, limit=1)
+            and filters.without("topics").without("max_hours").is_empty()):
+        # "what does the roadmap say about docker", "what is step 3": the article is the subject
+        step = _STEP_REF.search(folded) if re.search(r"\d|roadmap|article|guide", folded) else None
+        numbered = [s for s in brain.knowledge.sections
+                    if step and re.match(rf"step {_STEP_NUMBERS.get(step.group(1), step.group(1))}\b", fold(s.title))]
+        if numbered:
+            return _faq_reply(brain, session, folded, 0.8, section=numbered[0])
+        faq, section, _ = brain.best_answer(folded)
+        if faq is not None or section is not None:
+            return _faq_reply(brain, session, folded, 0.8)
     teachers = brain.instructors_named(folded)
     if teachers:
         return _taught_by(brain, session, teachers[0], filters)
@@ -1019,8 +1036,12 @@ def _summary(course: Course) -> str:
     return " ".join(parts)
 
 
-def _faq_reply(brain: Brain, session: Session, folded: str, confidence: float) -> Reply:
-    faq, section, score = brain.best_answer(folded)
+def _faq_reply(brain: Brain, session: Session, folded: str, confidence: float,
+               section: Section | None = None) -> Reply:
+    """The FAQ answer to the question, else the roadmap section that answers it (or `section`,
+    when the message named it: "step 3")."""
+    faq, found, score = (None, section, 1.0) if section is not None else brain.best_answer(folded)
+    section = found
     if faq is None and section is None:
         return _out_of_scope(brain, confidence)
     unmentioned = brain.subjects_not_in_roadmap(folded)

@@ -500,6 +500,15 @@ def test_refinements_that_say_how_much_and_what_more(chat):
     assert "best match first" in reply["text"]
 
 
+def test_questions_about_the_article_itself(chat):
+    reply = chat.say("what does the roadmap say about docker?")
+    assert [s["id"] for s in reply["sources"] if s["kind"] == "faq"] == ["docker"], reply["text"]
+    reply = chat.say("what is step 4 of the roadmap?")
+    assert reply["intent"] == "faq" and [s["id"] for s in reply["sources"]] == ["step-4-production"], reply["text"]
+    reply = chat.say("what should I learn after classical ml?")
+    assert [s["id"] for s in reply["sources"] if s["kind"] == "faq"] == ["deep-learning-course"], reply["text"]
+
+
 def test_a_bare_subject_is_a_course_request(chat):
     for subject, topic in (("web dev", "web-dev"), ("sql", "sql")):
         reply = chat.say(subject)
