@@ -54,7 +54,7 @@ def test_out_of_scope_is_refused_and_in_scope_is_not(report):
 def test_the_second_held_out_set(fresh):
     assert fresh["items"] >= 150
     assert fresh["intent_accuracy"] >= 0.94
-    assert fresh["faq_top1"] >= 0.93
+    assert fresh["faq_top1"] >= 0.94
     assert fresh["constraint_precision_at_3"] >= 0.93
     assert fresh["filter_exact_match"] >= 0.94
     assert fresh["in_scope_refusal_rate"] <= 0.03
@@ -64,8 +64,8 @@ def test_the_second_held_out_set(fresh):
 
 def test_the_third_held_out_set_of_faq_questions(faq_unseen):
     assert faq_unseen["items"] >= 80
-    assert faq_unseen["faq_top1"] >= 0.89
-    assert faq_unseen["intent_accuracy"] >= 0.91
+    assert faq_unseen["faq_top1"] >= 0.92
+    assert faq_unseen["intent_accuracy"] >= 0.94
     assert faq_unseen["in_scope_refusal_rate"] <= 0.03
 
 
