@@ -6,7 +6,7 @@ import re
 from assistant.filters import FilterVocabulary, Filters, extract_filters
 from assistant.intents import DEFAULT_CLARIFY_MARGIN, DEFAULT_THRESHOLD, IntentClassifier
 from assistant.memo import Memo
-from assistant.models import Concept, Course, FaqEntry, Knowledge, Section
+from assistant.models import Concept, Course, FaqEntry, Knowledge, Resource, Section
 from assistant.ranking import CourseRanker
 from assistant.retriever import TfidfRetriever
 from assistant.spelling import ENGLISH_KNOWN_FREQUENCY, SpellingCorrector, english_words
@@ -114,6 +114,21 @@ class Brain:
         self.spelling = SpellingCorrector(vocabulary_texts, extra_words=[s for t in knowledge.topics for s in t.synonyms]
                                           + concept_words + english_examples, english=english)
         self._index_instructors(courses)
+        # The article's resources that are not catalog courses, by title and by the name in its
+        # brackets: "Practical Deep Learning for Coders (fast.ai)" is also "fast.ai".
+        names = []
+        for number, resource in enumerate(knowledge.resources):
+            spellings = {" ".join(words(resource.title))}
+            spellings |= {" ".join(words(part)) for part in re.findall(r"\(([^)]+)\)", resource.title)}
+            spellings |= {" ".join(words(re.sub(r"\s*\([^)]*\)", "", resource.title)))}
+            # A name that is also a subject or a catalog title ("machine learning") needs the kind
+            # of resource with it: "mathematics for machine learning book".
+            taken = self.topic_phrases | {" ".join(words(c.title)) for c in courses}
+            kind = " ".join(words(resource.kind))
+            spellings = {w for w in spellings if len(w) >= 5 and w not in taken} | (
+                {f"{w} {kind}" for w in spellings} if kind != "course" else set())
+            names.append(Concept(str(number), tuple(sorted(spellings))))
+        self.resource_tagger = TopicTagger(names)
         self.readings = Memo()
         self.answers = Memo()
         # The FAQ entries next to each one, for suggestions: fixed by the knowledge, so found once.
@@ -318,6 +333,10 @@ class Brain:
         pattern = re.compile(rf"\b{re.escape(' '.join(words(phrase)))}\b")
         return frozenset(c.id for c in self.knowledge.courses
                          if pattern.search(" ".join(words(c.title + " " + " ".join(c.skills)))))
+
+    def resources_named(self, folded: str) -> list[Resource]:
+        """The article's non-catalog resources the message names ("fast.ai")."""
+        return [self.knowledge.resources[int(i)] for i in self.resource_tagger.tag(folded)]
 
     def instructors_named(self, folded: str) -> list[str]:
         """Instructors the message names by full name ("rafael irizarry")."""

@@ -15,7 +15,7 @@ import re
 from assistant.brain import Brain
 from assistant.comparison import build_comparison
 from assistant.filters import LANGUAGES, Filters, find_level, wants_popular, wants_quality
-from assistant.models import Course, Section
+from assistant.models import Course, Resource, Section
 from assistant.ranking import compact_number, estimated_hours, level_step
 from assistant.replies import Reply, course_card
 from assistant.sessions import Session
@@ -550,6 +550,10 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
                                "instructors (only some edX courses do), and that name isn't among them. "
                                "Tell me the subject they teach and I'll find courses on it.",
                         ["Machine learning courses", "Best Python course for beginners"], 0.8)
+    resources = brain.resources_named(folded)
+    if resources and (not brain.titles.find(folded, limit=1) or re.search(rf"\b{re.escape(resources[0].kind)}\b", folded)) \
+            and (_INFO.search(folded) or _EXPLAIN.match(folded) or len(tokenize(folded)) <= 4):
+        return _resource_reply(brain, session, resources[0])
     scores, mentions, evidence = read_scope(brain, folded, filters)
     intent, confidence = decide_scope(brain, scores, evidence, folded, brain.threshold)
     if len(mentions) >= 2 and _COMPARE.search(folded):
@@ -779,6 +783,28 @@ def _comparison_reply(brain: Brain, session: Session, courses: list[Course], con
     else:
         suggestions.append("What math do I need?")
     return Reply("compare", text, confidence, courses=cards, comparison=comparison, suggestions=suggestions)
+
+
+def _resource_reply(brain: Brain, session: Session, resource: Resource) -> Reply:
+    """What the article says about a resource that isn't a catalog course ("fast.ai"), and catalog
+    courses on the same subject."""
+    section = brain.knowledge.section_by_id.get(resource.section)
+    where = f" ({resource.provider})" if resource.provider and resource.provider not in resource.title else ""
+    text = (f"**{resource.title}**{where}: {resource.note} The course catalog doesn't list it under that name, "
+            f"so I have no rating, price or length for it.")
+    courses: list[dict] = []
+    if resource.topics:
+        query = " ".join(brain.topic_names.get(t, t) for t in resource.topics[:1])
+        result = brain.ranker.rank(query, Filters(topics=resource.topics[:1]), lean_on_quality=True, limit=PAGE_SIZE)
+        if result.courses:
+            courses = _cards(brain, result.courses, result.filters)
+            session.results = [c["id"] for c in courses]
+            session.remember_shown(session.results)
+            session.query, session.filters, session.lean_on_quality = query, result.filters, True
+            text += f"\n\n{_describe_request(brain, result.filters, query).capitalize()} in the catalog:"
+    sources = [{"kind": "section", "id": section.id, "title": section.title}] if section else []
+    return Reply("faq", text, 0.9, courses=courses, sources=sources,
+                 suggestions=(["Compare the first two", "Only free ones"] if courses else []) + ["What math do I need?"])
 
 
 def _taught_by(brain: Brain, session: Session, teacher: str, filters: Filters) -> Reply:

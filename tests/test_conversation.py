@@ -509,6 +509,15 @@ def test_questions_about_the_article_itself(chat):
     assert [s["id"] for s in reply["sources"] if s["kind"] == "faq"] == ["deep-learning-course"], reply["text"]
 
 
+def test_the_articles_resources_outside_the_catalog(chat):
+    reply = chat.say("tell me about fast.ai")
+    assert reply["text"].startswith("**Practical Deep Learning for Coders (fast.ai)**"), reply["text"]
+    assert "doesn't list it" in reply["text"] and reply["sources"][0]["id"] == "step-3-deep-learning"
+    assert reply["courses"] and all("dl" in c["topics"] for c in reply["courses"])
+    reply = chat.say("the mathematics for machine learning book")
+    assert "textbook" in reply["text"], reply["text"]
+
+
 def test_a_bare_subject_is_a_course_request(chat):
     for subject, topic in (("web dev", "web-dev"), ("sql", "sql")):
         reply = chat.say(subject)
