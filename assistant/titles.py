@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 from assistant.memo import Memo
 from assistant.models import Course
 from assistant.retriever import TfidfRetriever
-from assistant.textnorm import STOPWORDS, fold, words
+from assistant.textnorm import STOPWORDS, words
 
 _SPLIT_MAIN = re.compile(r"\s*(?::|\s-\s|\(|\|)\s*")
 
