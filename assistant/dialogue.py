@@ -230,7 +230,7 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
         session.lean_on_quality, session.last_faq, session.avoid = False, None, ()
         return Reply("help", "Sure, a fresh start. What would you like to learn?", 1.0,
                      suggestions=brain.starter_suggestions())
-    if has_results and _WHICH_SHOWN.match(folded) and len(brain.titles.find(folded, limit=2)) < 2:
+    if has_results and _WHICH_SHOWN.match(folded) and len(brain.titles.find(folded, limit=3)) < 2:
         return _which_of_shown(brain, session, _WHICH_SHOWN.match(folded).group(1))
     if _PLATFORM_CUE.search(folded) and not _COMPARE.search(folded):
         # "how is coursera different from edx", "coursera or edx for sql?"
@@ -289,7 +289,7 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
         count = len(session.results)
         return _clarify(brain, f"The last answer showed {count} course{'s' if count != 1 else ''}. Which one did you mean?",
                         [f"Tell me about the {name} one" for name in ("first", "second", "third")[:count]])
-    named_elsewhere = has_results and any(m.course.id not in session.results for m in brain.titles.find(folded, limit=2))
+    named_elsewhere = has_results and any(m.course.id not in session.results for m in brain.titles.find(folded, limit=3))
     if has_results and not named_elsewhere:
         # (a course named that isn't on screen is a new question: the "first" of "First Step Korean"
         # points at no card)
@@ -524,7 +524,7 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
         if reply.courses:
             reply.text = f"I don't teach concepts myself, but courses do. {reply.text}"
         return reply
-    if (_ROADMAP_REF.search(folded) and not brain.titles.find(folded, limit=1)
+    if (_ROADMAP_REF.search(folded) and not brain.titles.find(folded, limit=3)
             and filters.without("topics").without("max_hours").is_empty()):
         # "what does the roadmap say about docker", "what is step 3": the article is the subject
         step = _STEP_REF.search(folded) if re.search(r"\d|roadmap|article|guide", folded) else None
@@ -552,7 +552,7 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
                                "Tell me the subject they teach and I'll find courses on it.",
                         ["Machine learning courses", "Best Python course for beginners"], 0.8)
     resources = brain.resources_named(folded)
-    if resources and (not brain.titles.find(folded, limit=1) or re.search(rf"\b{re.escape(resources[0].kind)}\b", folded)) \
+    if resources and (not brain.titles.find(folded, limit=3) or re.search(rf"\b{re.escape(resources[0].kind)}\b", folded)) \
             and (_INFO.search(folded) or _EXPLAIN.match(folded) or len(tokenize(folded)) <= 4):
         return _resource_reply(brain, session, resources[0])
     scores, mentions, evidence = read_scope(brain, folded, filters)
