@@ -289,10 +289,12 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
         count = len(session.results)
         return _clarify(brain, f"The last answer showed {count} course{'s' if count != 1 else ''}. Which one did you mean?",
                         [f"Tell me about the {name} one" for name in ("first", "second", "third")[:count]])
-    named_elsewhere = has_results and any(m.course.id not in session.results for m in brain.titles.find(folded, limit=3))
-    if has_results and not named_elsewhere:
-        # (a course named that isn't on screen is a new question: the "first" of "First Step Korean"
-        # points at no card)
+    def named_elsewhere() -> bool:
+        # A course named that isn't on screen makes it a new question: the "first" of "First
+        # Step Korean" points at no card. (Asked only when a reference was found.)
+        return any(m.course.id not in session.results for m in brain.titles.find(folded, limit=3))
+
+    if has_results:
         refs = _referenced(session, folded, brain, fragments=False)
         if not refs and (_ABOUT_IT.search(folded) or (
                 session.last_intent == "course_info" and _ATTRIBUTE_QUESTION.search(folded)
@@ -300,7 +302,7 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
             # "is it free?", "how long is that one?", and after details "any reviews?": a
             # question about the course just shown.
             refs = [brain.course(session.results[0])]
-        reply = _about_referenced(brain, session, folded, refs)
+        reply = _about_referenced(brain, session, folded, refs) if refs and not named_elsewhere() else None
         if reply:
             return reply
     if session.query or not session.filters.is_empty():
@@ -327,8 +329,10 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
         if refined is not None:
             query = _topical_query(folded, brain, filters) if set(filters.topics) - set(session.filters.topics) else session.query
             return _recommendation(brain, session, query, refined, session.lean_on_quality, confidence=0.95)
-    if has_results and not named_elsewhere and not re.search(r"\b(?:courses|classes)\b", folded):
-        return _about_referenced(brain, session, folded, _referenced(session, folded, brain), explicit=False)
+    if has_results and not re.search(r"\b(?:courses|classes)\b", folded):
+        refs = _referenced(session, folded, brain)
+        if refs and not named_elsewhere():
+            return _about_referenced(brain, session, folded, refs, explicit=False)
     return None
 
 
