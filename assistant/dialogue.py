@@ -244,6 +244,12 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
         platforms = _platform_comparison(brain, session, folded, filters)
         if platforms:
             return platforms
+        resources = brain.resources_named(folded)
+        if resources:
+            # "compare it with fast.ai's course": a course the catalog doesn't list can't be compared
+            reply = _resource_reply(brain, session, resources[0])
+            reply.text = f"I can only compare courses in the catalog. {reply.text}"
+            return reply
         refs = _referenced(session, folded, brain) if has_results else []
         if len(refs) >= 2:
             return _comparison_reply(brain, session, refs, 1.0)

@@ -516,6 +516,9 @@ def test_the_articles_resources_outside_the_catalog(chat):
     assert reply["courses"] and all("dl" in c["topics"] for c in reply["courses"])
     reply = chat.say("the mathematics for machine learning book")
     assert "textbook" in reply["text"], reply["text"]
+    chat.say("deep learning courses")
+    reply = chat.say("compare the first one with fast.ai's course")
+    assert reply["text"].startswith("I can only compare courses in the catalog."), reply["text"]
 
 
 def test_a_bare_subject_is_a_course_request(chat):
