@@ -64,6 +64,9 @@ _ROADMAP_REF = re.compile(r"\b(?:roadmap|the article|this article|this guide|the
                           r"what (?:should i|do i|to) (?:learn|study) (?:after|next))\b")
 _STEP_REF = re.compile(r"\bstep (\d|one|two|three|four|five)\b")
 _STEP_NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
+_GO_BACK = re.compile(r"^(?:(?:please|ok|okay),?\s+)?(?:go back|back|undo(?: that)?|(?:show me\s+)?the (?:previous|earlier|last) "
+                      r"(?:ones|results|list|courses)|(?:go\s+)?back to (?:the\s+)?(?:previous|earlier|last|other) "
+                      r"(?:ones|results|list|courses|search)|previous results)\s*[?!.]*$")
 _START_OVER = re.compile(r"^(?:let'?s\s+|can we\s+|please\s+)?(?:start over|start again|reset|new search|"
                          r"clear (?:the |all |my )?(?:filters|search|everything)|forget (?:it|that|everything))\s*[?!.]*$")
 _FOR_THAT = re.compile(r"\b(?:any|some|a|which|what|recommend|suggest|show)\b.*\b(?:courses?|class(?:es)?|"
@@ -225,9 +228,17 @@ def _referenced(session: Session, folded: str, brain: Brain, *, fragments: bool 
 
 def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: Filters) -> Reply | None:
     has_results = bool(session.results)
+    if _GO_BACK.match(folded):
+        if session.previous is None:
+            return _clarify(brain, "There's nothing to go back to yet. What would you like to learn?",
+                            brain.starter_suggestions())
+        query, wanted, lean = session.previous
+        reply = _recommendation(brain, session, query, wanted, lean, confidence=0.9)
+        reply.text = f"Back to what you asked before. {reply.text}"
+        return reply
     if _START_OVER.match(folded):
         session.results, session.query, session.filters = [], "", Filters()
-        session.lean_on_quality, session.last_faq, session.avoid = False, None, ()
+        session.lean_on_quality, session.last_faq, session.avoid, session.previous = False, None, (), None
         return Reply("help", "Sure, a fresh start. What would you like to learn?", 1.0,
                      suggestions=brain.starter_suggestions())
     if has_results and _WHICH_SHOWN.match(folded) and len(brain.titles.find(folded, limit=3)) < 2:
@@ -709,6 +720,8 @@ def _recommendation(brain: Brain, session: Session, query: str, filters: Filters
     for phrase in session.avoid:
         exclude |= brain.courses_about(phrase)
     result = brain.ranker.rank(query, filters, lean_on_quality=lean, exclude=exclude, limit=PAGE_SIZE)
+    if (query, filters) != (session.query, session.filters) and (session.query or not session.filters.is_empty()):
+        session.previous = (session.query, session.filters, session.lean_on_quality)   # for "go back"
     session.query, session.filters, session.lean_on_quality = query, filters, lean
     count = len(result.courses)
     # "Here is 1 ... course" only when the one course is all the reply shows of the request.

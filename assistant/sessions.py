@@ -40,6 +40,7 @@ class Session:
     shown: list[str] = field(default_factory=list)        # every course id already shown
     last_faq: str | None = None
     avoid: tuple[str, ...] = ()                           # subjects the learner ruled out ("not tableau")
+    previous: tuple | None = None                         # the request before this one: (query, filters, lean)
     last_intent: str | None = None
     turns: int = _ReadsNoted(0)                           # messages answered, counting this one
     greeted: bool = False

@@ -521,6 +521,16 @@ def test_the_articles_resources_outside_the_catalog(chat):
     assert reply["text"].startswith("I can only compare courses in the catalog."), reply["text"]
 
 
+def test_going_back_to_the_previous_request(chat):
+    assert chat.say("go back")["intent"] == "clarify"
+    chat.say("excel course")
+    chat.say("only free ones")
+    chat.say("python courses instead")
+    reply = chat.say("go back")
+    assert reply["text"].startswith("Back to what you asked before.")
+    assert reply["filters"]["topics"] == ["excel"] and reply["filters"].get("free") is True, reply["text"]
+
+
 def test_a_bare_subject_is_a_course_request(chat):
     for subject, topic in (("web dev", "web-dev"), ("sql", "sql")):
         reply = chat.say(subject)
