@@ -847,7 +847,7 @@ def _taught_by(brain: Brain, session: Session, teacher: str, filters: Filters) -
                 + (f" that {'match' if count != 1 else 'matches'} what you asked" if not filters.is_empty() else "")
                 + (f"; the best rated {len(shown)}:" if count > len(shown) else ":"))
     else:
-        text = f"None of {teacher}'s courses is {_describe_request(brain, filters, '').replace(' courses', '')}; here is what they teach:"
+        text = f"{teacher} teaches no {_describe_request(brain, filters, '')} in the catalog; here is what they teach:"
     return Reply("recommend", text, 0.9, courses=_cards(brain, shown, filters),
                  suggestions=[f"Tell me more about {shown[0].title}"] + (["Compare the first two"] if len(shown) > 1 else []),
                  filters=filters.as_dict())

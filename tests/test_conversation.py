@@ -448,6 +448,8 @@ def test_courses_by_a_named_instructor(chat, bot):
     assert reply["courses"] and all("Rafael Irizarry" in course(bot, c["id"]).instructors for c in reply["courses"])
     reply = chat.say("free classes by david malan")
     assert all(c["free"] and "David J. Malan" in course(bot, c["id"]).instructors for c in reply["courses"])
+    reply = chat.say("courses by rafael irizarry on coursera")
+    assert reply["text"].startswith("Rafael Irizarry teaches no courses on Coursera in the catalog"), reply["text"]
     # a name the listings don't give: said plainly, unless the roadmap itself names them
     reply = chat.say("courses by john smith")
     assert reply["intent"] == "clarify" and "don't name their instructors" in reply["text"], reply["text"]
