@@ -228,6 +228,8 @@ def _referenced(session: Session, folded: str, brain: Brain, *, fragments: bool 
 
 def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: Filters) -> Reply | None:
     has_results = bool(session.results)
+    if brain.instructors_named(folded):
+        return None         # "courses by rafael irizarry on coursera": a new request, not a refinement
     if _GO_BACK.match(folded):
         if session.previous is None:
             return _clarify(brain, "There's nothing to go back to yet. What would you like to learn?",
