@@ -113,6 +113,8 @@ class Brain:
         concept_words = [w for c in knowledge.concepts for w in c.synonyms] + sorted(self.filter_words)
         self.spelling = SpellingCorrector(vocabulary_texts, extra_words=[s for t in knowledge.topics for s in t.synonyms]
                                           + concept_words + english_examples, english=english)
+        # Each course's title and skills as plain words, for "is this course about X?"
+        self._about_text = {c.id: " ".join(words(c.title + " " + " ".join(c.skills))) for c in courses}
         self._index_instructors(courses)
         # The article's resources that are not catalog courses, by title and by the name in its
         # brackets: "Practical Deep Learning for Coders (fast.ai)" is also "fast.ai".
@@ -270,7 +272,7 @@ class Brain:
         if not phrase or len(phrase) <= 3 or phrase == fold(name) or not phrase.isascii():
             return name
         pattern = re.compile(rf"\b{re.escape(phrase)}\b")
-        about = sum(1 for c in shown if pattern.search(" ".join(words(c.title + " " + " ".join(c.skills)))))
+        about = sum(1 for c in shown if pattern.search(self._about_text[c.id]))
         if about * 2 < len(shown):
             return name
         if " " not in phrase:
@@ -331,8 +333,7 @@ class Brain:
 
     def _courses_about(self, phrase: str) -> frozenset[str]:
         pattern = re.compile(rf"\b{re.escape(' '.join(words(phrase)))}\b")
-        return frozenset(c.id for c in self.knowledge.courses
-                         if pattern.search(" ".join(words(c.title + " " + " ".join(c.skills)))))
+        return frozenset(course_id for course_id, text in self._about_text.items() if pattern.search(text))
 
     def resources_named(self, folded: str) -> list[Resource]:
         """The article's non-catalog resources the message names ("fast.ai")."""

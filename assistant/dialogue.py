@@ -166,12 +166,13 @@ def answer(brain: Brain, session: Session, message: str) -> Reply:
         return reply
     greeting = _GREETING_LEAD.match(text)
     if greeting and len(greeting.group(2).split()) >= 3:
-        # "good morning! what's the best free ml course?": the question, greeted back
+        # "good morning! what's the best free ml course?": the question, greeted back, unless the
+        # rest is small talk too ("hi, how's it going")
         reply, corrections = _read_and_reply(brain, session, greeting.group(2))
         if reply.intent not in ("greet", "out_of_scope"):
             reply.text = f"Hi! {reply.text}"
         else:
-            reply, corrections = _read_and_reply(brain, session, text)   # "hi, how's it going": all small talk
+            reply, corrections = _read_and_reply(brain, session, text)
     else:
         reply, corrections = _read_and_reply(brain, session, text)
     reply.corrections = dict(corrections)

@@ -99,6 +99,20 @@ def _top_list(path: Path, data, key: str | None = None) -> list:
     return data
 
 
+def _identified(path: Path, what: str):
+    """(record, id) for each entry of a list file whose entries have unique ids; a missing, badly
+    formed or repeated id stops loading with the file and line."""
+    seen: dict[str, int | None] = {}
+    for entry in _top_list(path, load_yaml(path)):
+        record = _Record(path, entry, what)
+        ident = record.ident()
+        record.what = f"{what} {ident!r}"
+        if ident in seen:
+            record.fail("id", f"duplicate id (first on line {seen[ident]})")
+        seen[ident] = record.line
+        yield record, ident
+
+
 # ---------------------------------------------------------------- roadmap.md
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
@@ -167,14 +181,8 @@ def load_roadmap(path: Path) -> list[Section]:
 # ---------------------------------------------------------------- topics.yaml
 
 def load_topics(path: Path) -> list[Topic]:
-    topics, seen = [], {}
-    for entry in _top_list(path, load_yaml(path)):
-        record = _Record(path, entry, "topic")
-        topic_id = record.ident()
-        record.what = f"topic {topic_id!r}"
-        if topic_id in seen:
-            record.fail("id", f"duplicate id (first on line {seen[topic_id]})")
-        seen[topic_id] = record.line
+    topics = []
+    for record, topic_id in _identified(path, "topic"):
         synonyms = tuple(s.lower() for s in record.texts("synonyms", minimum=1))
         topics.append(Topic(topic_id, record.text("name"), synonyms))
     return topics
@@ -186,19 +194,12 @@ def load_concepts(path: Path) -> list[Concept]:
     """Optional: a knowledge folder without concepts.yaml has no concept groups."""
     if not path.exists():
         return []
-    concepts, seen, owner = [], {}, {}
-    for entry in _top_list(path, load_yaml(path)):
-        record = _Record(path, entry, "concept")
-        concept_id = record.ident()
-        record.what = f"concept {concept_id!r}"
-        if concept_id in seen:
-            record.fail("id", f"duplicate id (first on line {seen[concept_id]})")
-        seen[concept_id] = record.line
+    concepts = []
+    for record, concept_id in _identified(path, "concept"):
         words = tuple(w.lower() for w in record.texts("words", minimum=2))
-        for word in words:
-            if owner.get(word) == concept_id:
-                record.fail("words", f"{word!r} is listed twice")
-            owner[word] = concept_id
+        repeated = next((w for i, w in enumerate(words) if w in words[:i]), None)
+        if repeated is not None:
+            record.fail("words", f"{repeated!r} is listed twice")
         concepts.append(Concept(concept_id, words))
     return concepts
 
@@ -206,14 +207,8 @@ def load_concepts(path: Path) -> list[Concept]:
 # ---------------------------------------------------------------- faq.yaml
 
 def load_faqs(path: Path, section_ids: set[str], topic_ids: set[str]) -> list[FaqEntry]:
-    faqs, seen = [], {}
-    for entry in _top_list(path, load_yaml(path)):
-        record = _Record(path, entry, "FAQ entry")
-        faq_id = record.ident()
-        record.what = f"FAQ entry {faq_id!r}"
-        if faq_id in seen:
-            record.fail("id", f"duplicate id (first on line {seen[faq_id]})")
-        seen[faq_id] = record.line
+    faqs = []
+    for record, faq_id in _identified(path, "FAQ entry"):
         section = record.text("section")
         if section not in section_ids:
             record.fail("section", f"'section' names unknown roadmap section {section!r}")
