@@ -124,9 +124,25 @@ def cmd_check(args) -> int:
 
 
 def cmd_eval(args) -> int:
+    if args.real is not None:
+        return _eval_real(args)
     from assistant.evaluation import format_report, run_evaluation
     report = run_evaluation(args.knowledge, Path(args.data), Path(args.negatives) if args.negatives else None)
     print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return 0
+
+
+def _eval_real(args) -> int:
+    from assistant.real_questions import (DEFAULT_REAL_QUESTIONS, format_real, load_expectations,
+                                          load_real_questions, run_real)
+    path = Path(args.real) if args.real else DEFAULT_REAL_QUESTIONS
+    questions = load_real_questions(path)
+    if questions is None:
+        print(f"{PROG}: skipped: no real questions at {path} (they live outside the project, in "
+              "../shared/data/real-questions/dev.yaml)")
+        return 0
+    report = run_real(_load(args), questions, load_expectations())
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_real(report))
     return 0
 
 
@@ -182,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--negatives", default=None,
                           help="CLINC150 dev JSON (default: ../shared/data/negatives/clinc150_dev.json when present)")
     evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("--real", nargs="?", const="", default=None, metavar="FILE",
+                          help="play the real learner questions instead (default file: "
+                               "../shared/data/real-questions/dev.yaml); skips when absent")
     evaluate.set_defaults(run=cmd_eval)
 
     serve = commands.add_parser("serve", help="run the web server (same as python run.py)")
