@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.lexicon import FILLER, Lexicon
+from assistant.reading import read_message
 from assistant.filters import FilterVocabulary, Filters, extract_filters
 from assistant.intents import DEFAULT_CLARIFY_MARGIN, DEFAULT_THRESHOLD, IntentClassifier
 from assistant.memo import Memo
@@ -104,13 +106,16 @@ class Brain:
         # examples count as known, and the English words they use ("doctorate") are corrections.
         vocabulary_texts += [f.question + " " + f.answer for f in knowledge.faqs]
         vocabulary_texts += [s.title + " " + s.text for s in knowledge.sections]
-        english = english_words(ENGLISH_KNOWN_FREQUENCY)
+        every_english = english_words(1)
+        english = {w: n for w, n in every_english.items() if n >= ENGLISH_KNOWN_FREQUENCY}
         example_words = Counter(w for items in examples.values() for text in items for w in set(words(text)))
         vocabulary_texts += [" ".join(w for w, n in example_words.items() if n >= 2)]
         vocabulary_texts += [c.organization or "" for c in courses]
         english_examples = sorted(w for w in example_words if w in english and len(w) >= 4)
         # Filter words are known words too: "gratis" is not a typo of "ratios".
         concept_words = [w for c in knowledge.concepts for w in c.synonyms] + sorted(self.filter_words)
+        self.lexicon = Lexicon(courses, knowledge.topics, english=every_english,
+                               extra_subjects=[s for c in knowledge.concepts for s in c.synonyms])
         self.spelling = SpellingCorrector(vocabulary_texts, extra_words=[s for t in knowledge.topics for s in t.synonyms]
                                           + concept_words + english_examples, english=english)
         # Each course's title and skills as plain words, for "is this course about X?"
@@ -242,14 +247,21 @@ class Brain:
         # Small talk may carry a word of its own ("thanks a ton"), not a request of its own.
         return len(unknown) <= 1 or len(unknown) * 3 <= len(message)
 
-    def read(self, text: str) -> tuple[str, tuple[tuple[str, str], ...], Filters]:
-        """The message folded and spell-corrected, the corrections made (word, fix), and the
-        filters it states. Depends on the text alone, so recent readings are kept."""
-        return self.readings.get_or_compute(text, self._read)
-
-    def _read(self, text: str):
-        corrected, corrections = self.spelling.correct(text)
+    def read(self, text: str, protected: frozenset[str] = frozenset()) -> tuple[str, tuple[tuple[str, str], ...], Filters]:
+        """The message folded and spell-corrected (never its `protected` words), the corrections
+        made (word, fix), and the filters it states."""
+        corrected, corrections = self.spelling.correct(text, protected)
         return corrected, tuple(corrections.items()), extract_filters(corrected, self.vocabulary)
+
+    def reading(self, text: str):
+        """The message read once (assistant/reading.py). Depends on the text alone, so recent
+        readings are kept."""
+        return self.readings.get_or_compute(text, read_message, self, text)
+
+    def is_filler(self, word: str) -> bool:
+        """A word that asks for something rather than naming it ("course", "recommend", "free")."""
+        token = normalize_word(word)
+        return token in FILLER or token in self.filter_words or word in LEARNING_WORDS
 
     def keep_recent(self, entries: int):
         """How many recent readings and rankings to keep (0: none, every message computes all)."""

@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 
 from assistant.brain import Brain
+from assistant.reading import Reading
 from assistant.course_questions import answer_about
 from assistant.comparison import build_comparison
+from assistant.lexicon import FILLER
 from assistant.filters import LANGUAGES, Filters, find_level, wants_popular, wants_quality
 from assistant.models import Course, Resource, Section
 from assistant.ranking import compact_number, estimated_hours, level_step
@@ -137,12 +139,7 @@ FILTER_LABELS = {"level": "level", "free": "'free'", "max_price": "price cap", "
                  "organization": "organization", "max_hours": "time limit", "min_rating": "minimum rating",
                  "language": "language", "certificate": "certificate", "topics": "topic"}
 
-_GENERIC = frozenset(tokenize("""course courses class classes tutorial tutorials training program programs best top
-    good great recommend recommendation suggest suggestion find show give want need looking look learn learning
-    study studying online teach taught get take start started something anything some any please me one ones
-    which what help option options thing things know way ways i'd i'm im like would could should really
-    better worse compare comparison versus vs difference differences different differ between prefer
-    ok okay alright yes yeah sure great cool thanks""")) - {"learning"}
+_GENERIC = FILLER
 
 
 def _respond_small_talk(brain: Brain, session: Session, intent: str, confidence: float) -> Reply:
@@ -181,16 +178,17 @@ def answer(brain: Brain, session: Session, message: str) -> Reply:
 
 
 def _read_and_reply(brain: Brain, session: Session, text: str) -> tuple[Reply, tuple]:
-    corrected, corrections, filters = brain.read(text)
-    reply = _follow_up(brain, session, text, corrected, filters) or _classified(brain, session, text, corrected, filters)
-    return reply, corrections
+    reading = brain.reading(text)
+    reply = _follow_up(brain, session, reading) or _classified(brain, session, reading)
+    return reply, reading.corrections
 
 
 # ---------------------------------------------------------------- follow-ups
 
-def _referenced(session: Session, folded: str, brain: Brain, *, fragments: bool = True) -> list[Course]:
+def _referenced(session: Session, reading: Reading, brain: Brain, *, fragments: bool = True) -> list[Course]:
     """Courses of the last results that the message points at ("the second one", "both",
     "the Michigan one")."""
+    folded = reading.folded
     results = [brain.course(i) for i in session.results if brain.course(i)]
     if not results:
         return []
@@ -212,7 +210,7 @@ def _referenced(session: Session, folded: str, brain: Brain, *, fragments: bool 
     if not fragments:
         return []
     by_id = {c.id for c in results}
-    named = [m.course for m in brain.titles.find(folded, limit=3) if m.course.id in by_id]
+    named = [m.course for m in reading.mentions if m.course.id in by_id]
     if named:
         return named
     # A fragment of a title from the last results: "the Michigan one", "the one on edX".
@@ -227,9 +225,10 @@ def _referenced(session: Session, folded: str, brain: Brain, *, fragments: bool 
     return []
 
 
-def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: Filters) -> Reply | None:
+def _follow_up(brain: Brain, session: Session, reading: Reading) -> Reply | None:
+    text, folded, filters = reading.text, reading.folded, reading.filters
     has_results = bool(session.results)
-    if brain.instructors_named(folded):
+    if reading.instructors:
         return None         # "courses by rafael irizarry on coursera": a new request, not a refinement
     if _GO_BACK.match(folded):
         if session.previous is None:
@@ -244,7 +243,7 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
         session.lean_on_quality, session.last_faq, session.avoid, session.previous = False, None, (), None
         return Reply("help", "Sure, a fresh start. What would you like to learn?", 1.0,
                      suggestions=brain.starter_suggestions())
-    if has_results and _WHICH_SHOWN.match(folded) and len(brain.titles.find(folded, limit=3)) < 2:
+    if has_results and _WHICH_SHOWN.match(folded) and len(reading.mentions) < 2:
         return _which_of_shown(brain, session, _WHICH_SHOWN.match(folded).group(1))
     if _PLATFORM_CUE.search(folded) and not _COMPARE.search(folded):
         # "how is coursera different from edx", "coursera or edx for sql?"
@@ -252,19 +251,19 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
         if platforms:
             return platforms
     if _COMPARE.search(folded):
-        mentions = brain.titles.find(folded, limit=3)
+        mentions = reading.mentions
         if len(mentions) >= 2:
             return None
         platforms = _platform_comparison(brain, session, folded, filters)
         if platforms:
             return platforms
-        resources = brain.resources_named(folded)
+        resources = reading.resources
         if resources:
             # "compare it with fast.ai's course": a course the catalog doesn't list can't be compared
             reply = _resource_reply(brain, session, resources[0])
             reply.text = f"I can only compare courses in the catalog. {reply.text}"
             return reply
-        refs = _referenced(session, folded, brain) if has_results else []
+        refs = _referenced(session, reading, brain) if has_results else []
         if len(refs) >= 2:
             return _comparison_reply(brain, session, refs, 1.0)
         if not has_results and not filters.topics and not mentions and re.search(r"\b(?:them|these|those|both|first|second)\b", folded):
@@ -304,7 +303,7 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
                      "weeks or months simply takes longer at a few hours a week. If you'd rather finish "
                      "sooner, ask for shorter ones.", 0.9, courses=_cards(brain, shown, session.filters),
                      suggestions=["Shorter ones", "Under 10 hours", "Only free ones"], filters=session.filters.as_dict())
-    if has_results and _REF_NTH.search(folded) and not _referenced(session, folded, brain, fragments=False) \
+    if has_results and _REF_NTH.search(folded) and not _referenced(session, reading, brain, fragments=False) \
             and len(tokenize(folded)) <= 6 and filters.is_empty():
         count = len(session.results)
         return _clarify(brain, f"The last answer showed {count} course{'s' if count != 1 else ''}. Which one did you mean?",
@@ -312,10 +311,10 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
     def named_elsewhere() -> bool:
         # A course named that isn't on screen makes it a new question: the "first" of "First
         # Step Korean" points at no card. (Asked only when a reference was found.)
-        return any(m.course.id not in session.results for m in brain.titles.find(folded, limit=3))
+        return any(m.course.id not in session.results for m in reading.mentions)
 
     if has_results:
-        refs = _referenced(session, folded, brain, fragments=False)
+        refs = _referenced(session, reading, brain, fragments=False)
         if not refs and (_ABOUT_IT.search(folded) or (
                 session.last_intent == "course_info" and _ATTRIBUTE_QUESTION.search(folded)
                 and len(tokenize(folded)) <= 5 and filters.is_empty())):
@@ -350,7 +349,7 @@ def _follow_up(brain: Brain, session: Session, text: str, folded: str, filters: 
             query = _topical_query(folded, brain, filters) if set(filters.topics) - set(session.filters.topics) else session.query
             return _recommendation(brain, session, query, refined, session.lean_on_quality, confidence=0.95)
     if has_results and not re.search(r"\b(?:courses|classes)\b", folded):
-        refs = _referenced(session, folded, brain)
+        refs = _referenced(session, reading, brain)
         if refs and not named_elsewhere():
             return _about_referenced(brain, session, folded, refs, explicit=False)
     return None
@@ -494,10 +493,10 @@ def _topical_query(folded: str, brain: Brain, filters: Filters | None = None) ->
     return " ".join(kept)
 
 
-def read_scope(brain: Brain, folded: str, filters: Filters):
-    """The classifier's scores, the titles mentioned, and whether the message names course things."""
-    mentions = brain.titles.find(folded, limit=3)
-    scores = brain.classify(folded, mentions)
+def read_scope(reading: Reading):
+    """The classifier's scores, the titles mentioned, and whether the message names course things
+    (a topic, a title, an organization, or a subject the catalog has courses on)."""
+    scores, mentions, filters = reading.scores, list(reading.mentions), reading.filters
     if scores.intent in ("greet", "thanks", "goodbye"):
         mentions = []
     return scores, mentions, bool(filters.topics or mentions or filters.organization)
@@ -536,7 +535,8 @@ def decide_scope(brain: Brain, scores, evidence: bool, folded: str, threshold: f
     return intent, confidence
 
 
-def _classified(brain: Brain, session: Session, text: str, folded: str, filters: Filters) -> Reply:
+def _classified(brain: Brain, session: Session, reading: Reading) -> Reply:
+    text, folded, filters = reading.text, reading.folded, reading.filters
     session.avoid = ()      # a new request: what was ruled out for the last one no longer applies
     explained = _EXPLAIN.match(folded)
     if explained and brain.is_subject(explained.group(1)) and not _ROLE.search(explained.group(1)):
@@ -548,7 +548,7 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
         if reply.courses:
             reply.text = f"I don't teach concepts myself, but courses do. {reply.text}"
         return reply
-    if (_ROADMAP_REF.search(folded) and not brain.titles.find(folded, limit=3)
+    if (_ROADMAP_REF.search(folded) and not reading.mentions
             and filters.without("topics").without("max_hours").is_empty()):
         # "what does the roadmap say about docker", "what is step 3": the article is the subject
         step = _STEP_REF.search(folded) if re.search(r"\d|roadmap|article|guide", folded) else None
@@ -559,7 +559,7 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
         faq, section, _ = brain.best_answer(folded)
         if faq is not None or section is not None:
             return _faq_reply(brain, session, folded, 0.8)
-    teachers = brain.instructors_named(folded)
+    teachers = reading.instructors
     if teachers:
         return _taught_by(brain, session, teachers[0], filters)
     cue = _TEACHER_CUE.search(folded)
@@ -575,11 +575,11 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
                                "instructors (only some edX courses do), and that name isn't among them. "
                                "Tell me the subject they teach and I'll find courses on it.",
                         ["Machine learning courses", "Best Python course for beginners"], 0.8)
-    resources = brain.resources_named(folded)
-    if resources and (not brain.titles.find(folded, limit=3) or re.search(rf"\b{re.escape(resources[0].kind)}\b", folded)) \
+    resources = reading.resources
+    if resources and (not reading.mentions or re.search(rf"\b{re.escape(resources[0].kind)}\b", folded)) \
             and (_INFO.search(folded) or _EXPLAIN.match(folded) or len(tokenize(folded)) <= 4):
         return _resource_reply(brain, session, resources[0])
-    scores, mentions, evidence = read_scope(brain, folded, filters)
+    scores, mentions, evidence = read_scope(reading)
     intent, confidence = decide_scope(brain, scores, evidence, folded, brain.threshold)
     if len(mentions) >= 2 and _COMPARE.search(folded):
         intent = "compare"          # two courses named with "vs", "compare", "which is better"
@@ -633,7 +633,7 @@ def _classified(brain: Brain, session: Session, text: str, folded: str, filters:
     if intent == "course_info":
         if mentions:
             return _course_info(brain, session, mentions[0].course, folded, confidence)
-        refs = _referenced(session, folded, brain) if session.results else []
+        refs = _referenced(session, reading, brain) if session.results else []
         if refs:
             return _course_info(brain, session, refs[0], folded, confidence)
         named = brain.titles.best_named(_INFO.sub(" ", folded))

@@ -123,9 +123,9 @@ def run_evaluation(knowledge_dir=None, data_path: Path | None = None, negatives_
             failures["intent"].append(f"{text!r}: expected {expected} got {got}")
         outcome[text] = ok
         if expected != "out_of_scope":
-            corrected, _ = brain.spelling.correct(text)
-            scores, _, evidence = read_scope(brain, corrected, extract_filters(corrected, brain.vocabulary))
-            in_scope_features.append((scores, evidence, corrected))
+            reading = brain.reading(text)
+            scores, _, evidence = read_scope(reading)
+            in_scope_features.append((scores, evidence, reading.folded))
     accuracy = sum(g == p for g, p in zip(gold, predicted)) / len(gold)
     confused = Counter((g, p) for g, p in zip(gold, predicted) if g != p).most_common(6)
 
@@ -140,9 +140,9 @@ def run_evaluation(knowledge_dir=None, data_path: Path | None = None, negatives_
         _, reply = bot.respond(None, text)
         if reply["intent"] != "out_of_scope":
             accepted.append(f"{text!r} -> {reply['intent']}")
-        corrected, _ = brain.spelling.correct(text)
-        scores, _, evidence = read_scope(brain, corrected, extract_filters(corrected, brain.vocabulary))
-        negative_features.append((scores, evidence, corrected))
+        reading = brain.reading(text)
+        scores, _, evidence = read_scope(reading)
+        negative_features.append((scores, evidence, reading.folded))
     answered = dict(zip((i["text"] for i in items), predicted))
     in_scope = [i for i in items if i["intent"] != "out_of_scope"]
     refused = sum(1 for i in in_scope if answered[i["text"]] == "out_of_scope")

@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 
 from assistant.textnorm import STOPWORDS, fold, words
 
+_ENDINGS = ("able", "ible", "er", "ers", "ed", "ing", "s", "es", "ly", "ment", "ness", "al")
 _WORD = re.compile(r"[a-z0-9]+(?:\+\+|#|\.js\b)?")
 
 
@@ -59,7 +60,12 @@ class SpellingCorrector:
                 self._by_length[len(word)].append(word)
 
     def known(self, word: str) -> bool:
-        return word in self.domain_ or word in self.english_ or word in STOPWORDS
+        if word in self.domain_ or word in self.english_ or word in STOPWORDS:
+            return True
+        # A known word with an everyday ending is a word too ("employable", "tester"), not a typo.
+        return any(word.endswith(ending) and (word[:-len(ending)] in self.english_
+                                              or word[:-len(ending)] in self.domain_)
+                   for ending in _ENDINGS if len(word) - len(ending) >= 3)
 
     def suggest(self, word: str) -> str | None:
         """The correction for an unknown word, or None when it is known or nothing is close."""
@@ -81,14 +87,15 @@ class SpellingCorrector:
                     best, best_key = candidate, key
         return best
 
-    def correct(self, text: str) -> tuple[str, dict[str, str]]:
-        """Folded text with unknown words corrected, and the corrections made."""
+    def correct(self, text: str, protected=frozenset()) -> tuple[str, dict[str, str]]:
+        """Folded text with unknown words corrected, and the corrections made; `protected` words
+        (acronyms, names) are never changed."""
         folded = fold(text)
         corrections: dict[str, str] = {}
 
         def replace(match: re.Match) -> str:
             word = match.group(0)
-            fixed = self.suggest(word)
+            fixed = None if word in protected else self.suggest(word)
             if fixed:
                 corrections[word] = fixed
                 return fixed

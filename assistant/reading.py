@@ -1,0 +1,109 @@
+"""A message read once: every later step (the choice of a dialogue act, its handler) reads the
+`Reading`, never the text again.
+
+A long post (backstory, then the question) is read in two parts: the sentences that ask decide
+what to do; the rest is context, kept only for what it says about the learner (a level, the
+subject they are after when the question itself names none).
+
+>>> split_asking("I played the piano as a child in a small town by the sea. I stopped in 1974 and have "
+...              "forgotten nearly all of it since then. Is there a course to restart? Thanks!")
+('Is there a course to restart?', 'I played the piano as a child in a small town by the sea. I stopped in 1974 and have forgotten nearly all of it since then. Thanks!')
+>>> split_asking("best python course for beginners")
+('best python course for beginners', '')
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from assistant.filters import Filters
+from assistant.models import Resource
+from assistant.textnorm import STOPWORDS, normalize_word, words
+from assistant.titles import TitleMention
+
+# A post this long (in words) with several sentences is read for the sentences that ask.
+LONG_POST_WORDS = 30
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?:[.!?]*)\s+|(?<=[a-z][.!?])(?=[A-Z])|\s*\n+\s*")
+_ASKS = re.compile(r"\?|\b(?:recommend|suggest|looking for|look for|i (?:want|would like|'d like|wish|need) to (?:learn|study|start|become|get)|"
+                   r"how (?:do|can|should|would) i|how to|what (?:should|is|are|do|would|can)|which|where (?:can|do|should|to)|"
+                   r"can you|could you|is there|are there|do i need|should i|advise|tell me)\b", re.I)
+_THANKS = re.compile(r"^(?:thanks?|thank you|cheers|regards|have a (?:great|good|nice)|hoping|bonus points)\b", re.I)
+
+
+def sentences_of(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def split_asking(text: str) -> tuple[str, str]:
+    """(the sentences that ask, the rest) of a long post; a short message is all question."""
+    parts = sentences_of(text)
+    if len(parts) < 2 or len(text.split()) < LONG_POST_WORDS:
+        return text, ""
+    asking = [s for s in parts if _ASKS.search(s) and not _THANKS.match(s)]
+    questions = [s for s in asking if "?" in s]
+    chosen = (questions or asking or [p for p in parts if not _THANKS.match(p)][-1:])[:2]
+    rest = [s for s in parts if s not in chosen]
+    return " ".join(chosen), " ".join(rest)
+
+
+def protected_words(text: str) -> frozenset[str]:
+    """Words the spelling corrector must leave alone: acronyms (MIDS, AZ-900) and names written
+    with a capital inside a sentence (Barbie, Golang, Thapliyal)."""
+    kept = set()
+    for sentence in sentences_of(text):
+        for index, token in enumerate(re.findall(r"[A-Za-z][A-Za-z0-9+#.]*", sentence)):
+            if (len(token) >= 2 and token.isupper()) or (index > 0 and token[0].isupper()):
+                kept.update(words(token))
+    return frozenset(kept)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a message says, found once."""
+    text: str                                   # as written, whitespace normalised
+    folded: str                                 # folded and spell-corrected: what the rules read
+    corrections: tuple[tuple[str, str], ...]    # (word as written, correction)
+    filters: Filters                            # filters stated (with the backstory's level)
+    mentions: tuple[TitleMention, ...]          # course titles named
+    instructors: tuple[str, ...]                # instructors named (full name)
+    resources: tuple[Resource, ...]             # the article's non-catalog resources named
+    subjects: tuple[str, ...]                   # words that name what to learn (catalog lexicon)
+    missing: tuple[str, ...]                    # subject-like words no course is about
+    background: str = ""                        # the backstory of a long post (folded)
+    brain: object = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def scores(self):
+        """The intent classifier's scores (computed once, when a step needs them)."""
+        return self.brain.classify(self.folded, list(self.mentions))
+
+    @property
+    def has_subject(self) -> bool:
+        return bool(self.subjects or self.filters.topics or self.mentions)
+
+
+def read_message(brain, text: str) -> Reading:
+    """The Reading of `text` (see the module's docstring)."""
+    text = " ".join(text.split())
+    asking, rest = split_asking(text)
+    folded, corrections, filters = brain.read(asking, protected_words(asking))
+    background = ""
+    if rest:
+        background, more, context = brain.read(rest, protected_words(rest))
+        corrections = corrections + more
+        # The backstory says who is asking: a level, and the subject when the question names none.
+        if filters.level is None and context.level:
+            filters = filters.merged_with(Filters(level=context.level))
+        if not filters.topics and context.topics:
+            filters = filters.merged_with(Filters(topics=context.topics[:2]))
+    lexicon = brain.lexicon
+    content = [w for w in words(folded) if w not in STOPWORDS]
+    subjects = tuple(dict.fromkeys(w for w in content if lexicon.can_be_subject(w) and not brain.is_filler(w)))
+    missing = tuple(dict.fromkeys(w for w in content if lexicon.unknown_subject(w) and not brain.is_filler(w)
+                                  and normalize_word(w) not in brain.filter_words))
+    mentions = tuple(brain.titles.find(folded, limit=3))
+    return Reading(text=text, folded=folded, corrections=corrections, filters=filters, mentions=mentions,
+                   instructors=tuple(brain.instructors_named(folded)),
+                   resources=tuple(brain.resources_named(folded)), subjects=subjects, missing=missing,
+                   background=background, brain=brain)
