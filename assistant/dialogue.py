@@ -484,10 +484,14 @@ def _topical_query(folded: str, brain: Brain, filters: Filters | None = None) ->
     named = brain.vocabulary.organization_named(folded) if filters and filters.organization else None
     organization = set(named[1]) if named else set()
     kept = []
-    for word in word_list(folded):
+    every = word_list(folded)
+    # Words of a subject phrase the catalog uses ("time series") stay together.
+    phrased = {w for a, b in zip(every, every[1:]) if brain.is_subject(f"{a} {b}") for w in (a, b)}
+    for word in every:
         token = normalize_word(word)
-        if word not in STOPWORDS and token not in _GENERIC and token not in brain.filter_words and word not in language:
-            kept.append(word)
+        if word not in STOPWORDS and token not in _GENERIC and token not in brain.filter_words and word not in language \
+                and (word in phrased or brain.lexicon.can_be_subject(word) or brain.lexicon.unknown_subject(word)):
+            kept.append(word)      # a word that can name a subject: "pick" or "before" cannot
     if organization and all(w in organization for w in kept):
         return ""       # the words only named the organization: "mit courses"
     return " ".join(kept)

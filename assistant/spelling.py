@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process
 
 from assistant.textnorm import STOPWORDS, fold, words
 
-_ENDINGS = ("able", "ible", "er", "ers", "ed", "ing", "s", "es", "ly", "ment", "ness", "al")
+_ENDINGS = ("able", "ible", "er", "ment", "ness")
 _WORD = re.compile(r"[a-z0-9]+(?:\+\+|#|\.js\b)?")
 
 
@@ -65,7 +65,7 @@ class SpellingCorrector:
         # A known word with an everyday ending is a word too ("employable", "tester"), not a typo.
         return any(word.endswith(ending) and (word[:-len(ending)] in self.english_
                                               or word[:-len(ending)] in self.domain_)
-                   for ending in _ENDINGS if len(word) - len(ending) >= 3)
+                   for ending in _ENDINGS if len(word) - len(ending) >= 4)
 
     def suggest(self, word: str) -> str | None:
         """The correction for an unknown word, or None when it is known or nothing is close."""
