@@ -46,7 +46,7 @@ _FILTER_WORDS = """free cheap cheaper affordable budget beginner beginners inter
     hour hours week weeks day days rated rating stars star dollar dollars usd price cost under less than
     below max level levels easy simple spanish english french language coursera edx udemy popular top best
     highly cost paying pay gratis gratuit gratuits gratuito gratuitos kostenlos debutant debutants principiante
-    principiantes anfanger curso cursos cours kurs kurse"""
+    principiantes anfanger curso cursos cours kurs kurse crash"""
 
 
 def _sentences(text: str) -> list[str]:

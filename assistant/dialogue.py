@@ -503,7 +503,7 @@ def read_scope(reading: Reading):
     scores, mentions, filters = reading.scores, list(reading.mentions), reading.filters
     if scores.intent in ("greet", "thanks", "goodbye"):
         mentions = []
-    return scores, mentions, bool(filters.topics or mentions or filters.organization)
+    return scores, mentions, bool(filters.topics or mentions or filters.organization or reading.terms)
 
 
 def decide_scope(brain: Brain, scores, evidence: bool, folded: str, threshold: float) -> tuple[str, float]:
@@ -605,8 +605,9 @@ def _classified(brain: Brain, session: Session, reading: Reading) -> Reply:
                 return _out_of_scope(brain, scores.probability("out_of_scope"))
             # Asking back is worth it when a topic could mean courses or the roadmap's advice;
             # a stated filter ("free", "for beginners", "on edX") means courses.
-            if {first, second} == {"faq", "recommend"} and not filters.without("topics").is_empty():
-                intent = "recommend"
+            if {first, second} == {"faq", "recommend"} and (not filters.without("topics").is_empty() or (
+                    reading.wants_material and reading.has_subject)):
+                intent = "recommend"    # a filter, or material asked for on a subject: courses
             elif {first, second} == {"faq", "recommend"}:
                 return _clarify(brain, "I can read that two ways. Which did you mean?",
                                 [_intent_option(first, text), _intent_option(second, text)], p1)
@@ -648,12 +649,29 @@ def _classified(brain: Brain, session: Session, reading: Reading) -> Reply:
                             ["Tell me about Python for Everybody", "Best Python course for beginners"], confidence)
         # no course named, but a subject: "university of michigan python" asks for its courses
     # recommend
-    query = _topical_query(folded, brain, filters)
+    query = " ".join(w for w in _topical_query(folded, brain, filters).split() if w not in reading.names)
+    missing = [w for w in reading.missing if w in query.split()]
+    if missing:
+        # "ExtJS", "physiotherapy": no course is about it; say so, then offer what is near
+        query = " ".join(w for w in query.split() if w not in missing)
+        named = " or ".join(_as_written(reading, w) for w in missing[:2])
+        if not query and not filters.topics:
+            return _clarify(brain, f"The catalog has no course on {named}, sorry. Is there a related subject "
+                                   "I can look for?", brain.starter_suggestions(), confidence)
+        reply = _recommendation(brain, session, query, filters, True, confidence=confidence)
+        reply.text = f"The catalog has no course on {named}. The nearest it has: {reply.text}"
+        return reply
     if not query and filters.is_empty():
         return _clarify(brain, "Happy to find you a course. What would you like to learn?",
                         ["Python for beginners", "Machine learning", "Data science", "SQL"], confidence)
     lean = wants_quality(folded) or wants_popular(folded)
     return _recommendation(brain, session, query, filters, lean, confidence=confidence)
+
+
+def _as_written(reading: Reading, word: str) -> str:
+    """A word of the message as the learner wrote it ("ExtJS", not "extjs")."""
+    found = re.search(rf"\b{re.escape(word)}\b", reading.text, re.IGNORECASE)
+    return found.group(0) if found else word
 
 
 _FILLER = frozenset("a an the for in on with and to of me some any about please".split())

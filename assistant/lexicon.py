@@ -29,15 +29,18 @@ from assistant.textnorm import STOPWORDS, normalize_word, tokenize, words
 SPECIFIC_LIFT = 100.0
 COMMON_LIFT = 20.0
 COMMON_COUNT = 30
-# English words at least this frequent are never a subject the catalog lacks ("anyone", "king").
+# English words at least this frequent are not rare terms ("music" is not evidence of a course question).
 EVERYDAY_ENGLISH = 5000
+# Only a word English hardly uses can be a subject the catalog lacks ("extjs", "physiotherapy");
+# "updated" or "verified" are just words.
+RARE_IN_ENGLISH = 200
 # Words that ask for something rather than name it: never the subject of a request.
 FILLER = frozenset(tokenize("""course courses class classes tutorial tutorials training program programs best top
     good great recommend recommendation suggest suggestion find show give want need looking look learn learning
     study studying online teach taught get take start started something anything some any please me one ones
     which what help option options thing things know way ways i'd i'm im like would could should really
     better worse compare comparison versus vs difference differences different differ between prefer
-    ok okay alright yes yeah sure great cool thanks""")) - {"learning"}
+    ok okay alright yes yeah sure great cool thanks plz pls u ur thx vid vids""")) - {"learning"}
 # Words of a request that say how to learn, not what: never a subject.
 REQUEST_NOUNS = frozenset("""resource resources material materials book books video videos playlist playlists
     channel channels content tutorial tutorials source sources website websites site sites platform platforms
@@ -79,6 +82,11 @@ class Lexicon:
         """Whether the word can say what a learner wants to learn."""
         return word in self.subject_words or normalize_word(word) in self.subject_words
 
+    def is_term(self, word: str) -> bool:
+        """A subject word English rarely uses ("photoshop", "kubernetes", "golang"): naming one is
+        evidence of a question about courses; everyday subject words ("music") are not enough."""
+        return self.can_be_subject(word) and self.english.get(word, 0) < EVERYDAY_ENGLISH and self.in_catalog(word)
+
     def in_catalog(self, word: str) -> bool:
         return word in self.count or normalize_word(word) in self.count
 
@@ -86,4 +94,4 @@ class Lexicon:
         """A word that looks like a subject (rare in English, not a request word) but that no
         course title or skill uses: the catalog has nothing on it."""
         return (len(word) >= 3 and not word.isdigit() and word not in STOPWORDS and word not in REQUEST_NOUNS
-                and not self.in_catalog(word) and self.english.get(word, 0) < EVERYDAY_ENGLISH)
+                and not self.in_catalog(word) and self.english.get(word, 0) < RARE_IN_ENGLISH)

@@ -19,15 +19,17 @@ from functools import cached_property
 
 from assistant.filters import Filters
 from assistant.models import Resource
-from assistant.textnorm import STOPWORDS, normalize_word, words
+from assistant.textnorm import STOPWORDS, fold, normalize_word, words
 from assistant.titles import TitleMention
 
 # A post this long (in words) with several sentences is read for the sentences that ask.
 LONG_POST_WORDS = 30
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?:[.!?]*)\s+|(?<=[a-z][.!?])(?=[A-Z])|\s*\n+\s*")
 _ASKS = re.compile(r"\?|\b(?:recommend|suggest|looking for|look for|i (?:want|would like|'d like|wish|need) to (?:learn|study|start|become|get)|"
-                   r"how (?:do|can|should|would) i|how to|what (?:should|is|are|do|would|can)|which|where (?:can|do|should|to)|"
+                   r"how (?:do|can|should|would) i|how to|what (?:should|is|are|do|would|can)|^which|which (?:one|course|is|are|should|would)|where (?:can|do|should|to)|"
                    r"can you|could you|is there|are there|do i need|should i|advise|tell me)\b", re.I)
+_MATERIAL = re.compile(r"\b(?:courses?|class(?:es)?|resources?|tutorials?|books?|series|playlists?|materials?|"
+                       r"sources|lessons|recommend|suggest|looking for)\b")
 _THANKS = re.compile(r"^(?:thanks?|thank you|cheers|regards|have a (?:great|good|nice)|hoping|bonus points)\b", re.I)
 
 
@@ -41,10 +43,37 @@ def split_asking(text: str) -> tuple[str, str]:
     if len(parts) < 2 or len(text.split()) < LONG_POST_WORDS:
         return text, ""
     asking = [s for s in parts if _ASKS.search(s) and not _THANKS.match(s)]
-    questions = [s for s in asking if "?" in s]
-    chosen = (questions or asking or [p for p in parts if not _THANKS.match(p)][-1:])[:2]
+    # Questions first, then requests ("Can you recommend X."), at most two, in the post's order.
+    chosen = sorted(sorted(asking, key=lambda s: "?" not in s)[:2], key=parts.index) or \
+        [p for p in parts if not _THANKS.match(p)][-1:]
     rest = [s for s in parts if s not in chosen]
     return " ".join(chosen), " ".join(rest)
+
+
+_ADDRESSED = re.compile(r"^(?:(?:first\s+)?(?:hi|hey|hello|dear|good (?:morning|evening))\b[\s,]*)?"
+                        r"((?:[\w.]+\s*){1,3}?)\s*(?:,|\.\.|!|\s(?=(?:can|could|would|will|please|i|thanks?)\b))", re.I)
+_GREETED = re.compile(r"^(?:first\s+)?(?:hi|hey|hello|dear|good (?:morning|evening))\b", re.I)
+
+
+def addressed_names(text: str, is_subject=lambda word: False) -> frozenset[str]:
+    """Who the message speaks to ("Jesse, could you...", "Hi cs dojo.."): names, not subjects.
+
+    >>> sorted(addressed_names("Hey cs dojo can you suggest a book"))
+    ['cs', 'dojo']
+    >>> sorted(addressed_names("Jesse, could you recommend a playlist"))
+    ['jesse']
+    >>> sorted(addressed_names("Python, where do I start?", is_subject=lambda word: word == "python"))
+    []
+    """
+    match = _ADDRESSED.match(text)
+    if not match:
+        return frozenset()
+    name = match.group(1)
+    # Without a greeting, only a capitalised name followed by a comma is someone addressed.
+    if not _GREETED.match(text) and not (name[:1].isupper() and name.strip().isalpha() and not is_subject(fold(name.strip()))
+                                         and text[match.end(1):].lstrip().startswith(",")):
+        return frozenset()
+    return frozenset(words(name)) - {"sir", "madam", "there", "all", "everyone", "guys"}
 
 
 def protected_words(text: str) -> frozenset[str]:
@@ -70,6 +99,8 @@ class Reading:
     resources: tuple[Resource, ...]             # the article's non-catalog resources named
     subjects: tuple[str, ...]                   # words that name what to learn (catalog lexicon)
     missing: tuple[str, ...]                    # subject-like words no course is about
+    terms: tuple[str, ...] = ()                 # subjects English rarely uses: evidence of a course question
+    names: frozenset[str] = frozenset()         # who the message speaks to ("Jesse,"): never a subject
     background: str = ""                        # the backstory of a long post (folded)
     brain: object = field(default=None, repr=False, compare=False)
 
@@ -77,6 +108,11 @@ class Reading:
     def scores(self):
         """The intent classifier's scores (computed once, when a step needs them)."""
         return self.brain.classify(self.folded, list(self.mentions))
+
+    @property
+    def wants_material(self) -> bool:
+        """The message asks for something to learn from (a course, a book, a series, resources)."""
+        return bool(_MATERIAL.search(self.folded))
 
     @property
     def has_subject(self) -> bool:
@@ -98,12 +134,17 @@ def read_message(brain, text: str) -> Reading:
         if not filters.topics and context.topics:
             filters = filters.merged_with(Filters(topics=context.topics[:2]))
     lexicon = brain.lexicon
-    content = [w for w in words(folded) if w not in STOPWORDS]
+    names = addressed_names(text, brain.lexicon.can_be_subject)
+    content = [w for w in words(folded) if w not in STOPWORDS and w not in names]
     subjects = tuple(dict.fromkeys(w for w in content if lexicon.can_be_subject(w) and not brain.is_filler(w)))
     missing = tuple(dict.fromkeys(w for w in content if lexicon.unknown_subject(w) and not brain.is_filler(w)
                                   and normalize_word(w) not in brain.filter_words))
     mentions = tuple(brain.titles.find(folded, limit=3))
+    if not mentions and background:
+        # "I need information on <title>. Is this a good course?": the course named before the question
+        mentions = tuple(brain.titles.find(background, limit=1))
     return Reading(text=text, folded=folded, corrections=corrections, filters=filters, mentions=mentions,
                    instructors=tuple(brain.instructors_named(folded)),
                    resources=tuple(brain.resources_named(folded)), subjects=subjects, missing=missing,
+                   terms=tuple(w for w in subjects if lexicon.is_term(w)), names=names,
                    background=background, brain=brain)
