@@ -523,6 +523,10 @@ def decide_scope(brain: Brain, scores, evidence: bool, folded: str, threshold: f
         if evidence and course_side and (intent != "out_of_scope" or (
                 _only_names_topics(folded, brain) and (confidence < threshold or len(word_list(folded)) <= 2))):
             return course_side[0]
+        if evidence and brain.concepts.tag(folded) and brain.best_answer(folded)[2] >= FAQ_CLOSE:
+            # "is studying data science still worth it?": a subject and a career concept the
+            # roadmap answers (outlook, degree, pay) make it a career question, not small talk
+            return "faq", max(scores.probability("faq"), FAQ_CLOSE)
         return refused
     if intent in ("recommend", "compare", "course_info") and not evidence and not brain.names_learning(folded):
         return refused      # no subject, course, filter or learning word: not a course request
@@ -587,6 +591,8 @@ def _classified(brain: Brain, session: Session, reading: Reading) -> Reply:
     intent, confidence = decide_scope(brain, scores, evidence, folded, brain.threshold)
     if len(mentions) >= 2 and _COMPARE.search(folded):
         intent = "compare"          # two courses named with "vs", "compare", "which is better"
+    elif intent == "out_of_scope" and mentions and confidence < SURE and any(m.full for m in mentions):
+        intent = "course_info"      # a course's whole title, with a question the classifier can't place
     if intent == "out_of_scope":
         return _out_of_scope(brain, confidence)
     course_side = [(i, p) for i, p in scores.ranking if i in COURSE_INTENTS]
@@ -597,7 +603,9 @@ def _classified(brain: Brain, session: Session, reading: Reading) -> Reply:
         intent = "recommend"        # "the best free course for machine learning": the filter is the point
     if intent in ("greet", "thanks", "goodbye", "help"):
         return _respond_small_talk(brain, session, intent, confidence)
-    if intent in COURSE_INTENTS and len(course_side) > 1:
+    if mentions and mentions[0].full and mentions[0].end - mentions[0].start >= 0.8 * len(" ".join(word_list(folded))):
+        intent = "course_info"      # a course's title pasted as it is: that course
+    if intent in COURSE_INTENTS and len(course_side) > 1 and intent != "course_info":
         (first, p1), (second, p2) = course_side[0], course_side[1]
         if p1 - p2 < brain.clarify_margin:
             if not evidence and p1 < 0.6 and not ({first, second} == {"faq", "recommend"}
@@ -674,14 +682,20 @@ def _as_written(reading: Reading, word: str) -> str:
     return found.group(0) if found else word
 
 
+# A role other than the roadmap's as the learner's goal ("to become a data engineer").
+_OTHER_ROLE = re.compile(r"\b(?:become|becoming|be|as|for|into|prepared|aspiring|an?)\s+(?:an?\s+)?(?P<role>(?:data|software|ai|"
+                         r"cloud|devops|security|cyber ?security|research|big data|backend|front ?end|web|full[- ]?stack|"
+                         r"analytics|bi)\s+(?:engineer|scientist|analyst|developer)s?|data scientists?)\b")
+_ML_ROLE = re.compile(r"\b(?:ml|machine learning|mlops)\s+engineer")
 _FILLER = frozenset("a an the for in on with and to of me some any about please".split())
 
 
 def _only_names_topics(folded: str, brain: Brain) -> bool:
     """True for messages like "machine learning" or "free sql courses": topics and filters only,
     no question."""
-    rest = [normalize_word(w) for w in word_list(folded) if w not in _FILLER]
-    return all(w in _GENERIC or w in brain.filter_words or w in brain.topic_words for w in rest)
+    rest = [w for w in word_list(folded) if w not in _FILLER]
+    return all(normalize_word(w) in _GENERIC or normalize_word(w) in brain.filter_words
+               or normalize_word(w) in brain.topic_words or brain.lexicon.is_term(w) or w.isdigit() for w in rest)
 
 
 def _intent_option(intent: str, text: str) -> str:
@@ -954,8 +968,19 @@ def _faq_reply(brain: Brain, session: Session, folded: str, confidence: float,
                section: Section | None = None) -> Reply:
     """The FAQ answer to the question, else the roadmap section that answers it (or `section`,
     when the message named it: "step 3")."""
+    role = _OTHER_ROLE.search(folded) if section is None and not _ML_ROLE.search(folded) else None
+    if role:
+        # "maths to become a data engineer": the roadmap speaks for ML engineers; answer the same
+        # question for them, and say so, rather than give a neighbouring role's answer as fact.
+        folded = folded[:role.start("role")] + "ml engineer" + folded[role.end("role"):]
     faq, found, score = (None, section, 1.0) if section is not None else brain.best_answer(folded)
     section = found
+    if role and (faq is not None or section is not None):
+        reply = _faq_reply(brain, session, folded, confidence)
+        named = " ".join(role.group("role").split())
+        reply.text = (f"The roadmap is written for ML engineers, not specifically for {named}s; "
+                      f"here is what it says for ML engineers.\n\n{reply.text}")
+        return reply
     if faq is None and section is None:
         return _out_of_scope(brain, confidence)
     unmentioned = brain.subjects_not_in_roadmap(folded)

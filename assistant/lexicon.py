@@ -40,7 +40,7 @@ FILLER = frozenset(tokenize("""course courses class classes tutorial tutorials t
     study studying online teach taught get take start started something anything some any please me one ones
     which what help option options thing things know way ways i'd i'm im like would could should really
     better worse compare comparison versus vs difference differences different differ between prefer
-    ok okay alright yes yeah sure great cool thanks plz pls u ur thx vid vids""")) - {"learning"}
+    ok okay alright yes yeah sure great cool thanks plz pls u ur thx vid vids prep preparation exam exams""")) - {"learning"}
 # Words of a request that say how to learn, not what: never a subject.
 REQUEST_NOUNS = frozenset("""resource resources material materials book books video videos playlist playlists
     channel channels content tutorial tutorials source sources website websites site sites platform platforms

@@ -30,6 +30,9 @@ class TitleMention:
 
 def _names(title: str) -> list[str]:
     full = " ".join(words(title))
+    letters = sum(ch.isalnum() for ch in title)
+    if len(full.replace(" ", "")) * 2 < letters:
+        return []       # a title mostly in another script: its Latin words ("Google") are not its name
     names = [full]
     main = " ".join(words(_SPLIT_MAIN.split(title, maxsplit=1)[0]))
     if main != full and len(main.split()) >= 2 and len(main) >= 8:
