@@ -523,7 +523,8 @@ def decide_scope(brain: Brain, scores, evidence: bool, folded: str, threshold: f
         if evidence and course_side and (intent != "out_of_scope" or (
                 _only_names_topics(folded, brain) and (confidence < threshold or len(word_list(folded)) <= 2))):
             return course_side[0]
-        if evidence and brain.concepts.tag(folded) and brain.best_answer(folded)[2] >= FAQ_CLOSE:
+        if evidence and brain.concepts.tag(folded) and brain.names_roadmap_subject(folded) \
+                and brain.best_answer(folded)[2] >= FAQ_CLOSE:
             # "is studying data science still worth it?": a subject and a career concept the
             # roadmap answers (outlook, degree, pay) make it a career question, not small talk
             return "faq", max(scores.probability("faq"), FAQ_CLOSE)
@@ -591,7 +592,8 @@ def _classified(brain: Brain, session: Session, reading: Reading) -> Reply:
     intent, confidence = decide_scope(brain, scores, evidence, folded, brain.threshold)
     if len(mentions) >= 2 and _COMPARE.search(folded):
         intent = "compare"          # two courses named with "vs", "compare", "which is better"
-    elif intent == "out_of_scope" and mentions and confidence < SURE and any(m.full for m in mentions):
+    elif intent == "out_of_scope" and confidence < SURE and any(m.full and len(word_list(m.course.title)) >= 3
+                                                                for m in mentions):
         intent = "course_info"      # a course's whole title, with a question the classifier can't place
     if intent == "out_of_scope":
         return _out_of_scope(brain, confidence)

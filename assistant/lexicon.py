@@ -31,6 +31,8 @@ COMMON_LIFT = 20.0
 COMMON_COUNT = 30
 # English words at least this frequent are not rare terms ("music" is not evidence of a course question).
 EVERYDAY_ENGLISH = 5000
+# A catalog subject English uses less than this is a term ("docker", "golang", "photoshop").
+RARE_TERM = 500
 # Only a word English hardly uses can be a subject the catalog lacks ("extjs", "physiotherapy");
 # "updated" or "verified" are just words.
 RARE_IN_ENGLISH = 200
@@ -85,7 +87,8 @@ class Lexicon:
     def is_term(self, word: str) -> bool:
         """A subject word English rarely uses ("photoshop", "kubernetes", "golang"): naming one is
         evidence of a question about courses; everyday subject words ("music") are not enough."""
-        return self.can_be_subject(word) and self.english.get(word, 0) < EVERYDAY_ENGLISH and self.in_catalog(word)
+        return (self.can_be_subject(word) and self.count.get(word, 0) >= 2
+                and max(self.english.get(word, 0), self.english.get(normalize_word(word), 0)) < RARE_TERM)
 
     def in_catalog(self, word: str) -> bool:
         return word in self.count or normalize_word(word) in self.count

@@ -139,6 +139,7 @@ def read_message(brain, text: str) -> Reading:
     subjects = tuple(dict.fromkeys(w for w in content if lexicon.can_be_subject(w) and not brain.is_filler(w)))
     missing = tuple(dict.fromkeys(w for w in content if lexicon.unknown_subject(w) and not brain.is_filler(w)
                                   and normalize_word(w) not in brain.filter_words))
+    corrected = {fix for _, fix in corrections}        # a word the corrector chose is no evidence
     mentions = tuple(brain.titles.find(folded, limit=3))
     if not mentions and background:
         # "I need information on <title>. Is this a good course?": the course named before the question
@@ -146,5 +147,5 @@ def read_message(brain, text: str) -> Reading:
     return Reading(text=text, folded=folded, corrections=corrections, filters=filters, mentions=mentions,
                    instructors=tuple(brain.instructors_named(folded)),
                    resources=tuple(brain.resources_named(folded)), subjects=subjects, missing=missing,
-                   terms=tuple(w for w in subjects if lexicon.is_term(w)), names=names,
+                   terms=tuple(w for w in subjects if lexicon.is_term(w) and w not in corrected), names=names,
                    background=background, brain=brain)
