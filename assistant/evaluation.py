@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from assistant.dialogue import decide_scope, read_scope
+from assistant.scope import decide_scope, read_scope
 from assistant.engine import Assistant
 from assistant.filters import Filters, extract_filters, org_key
 from assistant.knowledge import PROJECT_ROOT

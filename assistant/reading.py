@@ -17,9 +17,11 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from assistant.filters import Filters
+from assistant.filters import LANGUAGES, Filters
+from assistant.lexicon import FILLER
 from assistant.models import Resource
-from assistant.textnorm import STOPWORDS, fold, normalize_word, words
+from assistant.cues import find_cues
+from assistant.textnorm import STOPWORDS, fold, normalize_word, tokenize, words
 from assistant.titles import TitleMention
 
 # A post this long (in words) with several sentences is read for the sentences that ask.
@@ -87,6 +89,29 @@ def protected_words(text: str) -> frozenset[str]:
     return frozenset(kept)
 
 
+def topical_query(folded: str, brain, filters: Filters | None = None) -> str:
+    """The words that say what to learn, without filter and request words, as the learner wrote
+    them ("time series", not the index's "time sery"). The language asked for is a filter, not a
+    subject: "courses in german" looks for courses taught in German, not about it."""
+    language = set(LANGUAGES.get(filters.language, ())) if filters and filters.language else set()
+    # The organization asked for is a filter too: "mit courses" are MIT's, not courses saying
+    # "mit"; with a subject, its name stays in the query ("ibm data science": IBM Data Science).
+    named = brain.vocabulary.organization_named(folded) if filters and filters.organization else None
+    organization = set(named[1]) if named else set()
+    kept = []
+    every = words(folded)
+    # Words of a subject phrase the catalog uses ("time series") stay together.
+    phrased = {w for a, b in zip(every, every[1:]) if brain.is_subject(f"{a} {b}") for w in (a, b)}
+    for word in every:
+        token = normalize_word(word)
+        if word not in STOPWORDS and token not in FILLER and token not in brain.filter_words and word not in language \
+                and (word in phrased or brain.lexicon.can_be_subject(word) or brain.lexicon.unknown_subject(word)):
+            kept.append(word)      # a word that can name a subject: "pick" or "before" cannot
+    if organization and all(w in organization for w in kept):
+        return ""       # the words only named the organization: "mit courses"
+    return " ".join(kept)
+
+
 @dataclass(frozen=True)
 class Reading:
     """What a message says, found once."""
@@ -108,6 +133,28 @@ class Reading:
     def scores(self):
         """The intent classifier's scores (computed once, when a step needs them)."""
         return self.brain.classify(self.folded, list(self.mentions))
+
+    @cached_property
+    def cues(self) -> dict:
+        """Every cue of assistant/cues.py, searched once."""
+        return find_cues(self.folded)
+
+    def cue(self, name: str):
+        return self.cues[name]
+
+    @cached_property
+    def words(self) -> tuple[str, ...]:
+        return tuple(words(self.folded))
+
+    @cached_property
+    def tokens(self) -> tuple[str, ...]:
+        """Index tokens (plural-folded, without stopwords): how long the message is, in content."""
+        return tuple(tokenize(self.folded))
+
+    @cached_property
+    def query(self) -> str:
+        """The words that say what to learn (without names addressed)."""
+        return " ".join(w for w in topical_query(self.folded, self.brain, self.filters).split() if w not in self.names)
 
     @property
     def wants_material(self) -> bool:

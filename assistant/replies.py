@@ -17,6 +17,7 @@ class Reply:
     sources: list[dict] = field(default_factory=list)
     filters: dict = field(default_factory=dict)          # extension: what the assistant understood
     corrections: dict = field(default_factory=dict)      # extension: typos it corrected
+    act: str = field(default="", compare=False)          # the detector row that chose the act (not sent)
 
     def to_dict(self) -> dict:
         return {

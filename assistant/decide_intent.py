@@ -1,0 +1,133 @@
+"""The last row of the detector table: a new message decided by the intent classifier's scores,
+checked against what the Reading found.
+
+The steps, in order: the scope decision (assistant/scope.py); corrections of the classifier's
+choice by what the message names (two titles and a comparison cue, a pasted title, a filter that
+makes a question a course request); asking back when two readings are close; then the act for the
+intent.
+"""
+from __future__ import annotations
+
+from assistant import wording
+from assistant.acts import AskAboutShown, Clarify, Compare, Faq, OutOfScope, Recommend, SmallTalk
+from assistant.cues import INFO
+from assistant.filters import Filters, wants_popular, wants_quality
+from assistant.references import referenced
+from assistant.reading import topical_query
+from assistant.scope import COURSE_INTENTS, SURE, decide_scope, only_names_topics, read_scope
+from assistant.textnorm import words as word_list
+
+SMALL_TALK = ("greet", "thanks", "goodbye", "help")
+
+
+def act_for_intent(brain, session, reading):
+    folded, filters, text = reading.folded, reading.filters, reading.text
+    scores, mentions, evidence = read_scope(reading)
+    intent, confidence = decide_scope(brain, scores, evidence, folded, brain.threshold)
+    if len(mentions) >= 2 and reading.cue("compare"):
+        intent = "compare"          # two courses named with "vs", "compare", "which is better"
+    elif intent == "out_of_scope" and confidence < SURE and any(m.full and len(word_list(m.course.title)) >= 3
+                                                                for m in mentions):
+        intent = "course_info"      # a course's whole title, with a question the classifier can't place
+    if intent == "out_of_scope":
+        return OutOfScope(confidence)
+    course_side = [(i, p) for i, p in scores.ranking if i in COURSE_INTENTS]
+    if intent == "help" and filters.topics and reading.cue("help_find"):
+        intent = "recommend"        # "can you help me find a python course?"
+    if (intent == "faq" and filters.topics and wants_quality(folded) and reading.cue("course_word")
+            and not filters.without("topics").without("max_hours").is_empty()):
+        intent = "recommend"        # "the best free course for machine learning": the filter is the point
+    if intent in SMALL_TALK:
+        return SmallTalk(intent, confidence)
+    if mentions and mentions[0].full and len(word_list(mentions[0].course.title)) >= 3 \
+            and mentions[0].end - mentions[0].start >= 0.8 * len(" ".join(reading.words)):
+        intent = "course_info"      # a course's title pasted as it is: that course ("Machine Learning" is a subject too)
+    if intent in COURSE_INTENTS and len(course_side) > 1 and intent != "course_info":
+        (first, p1), (second, p2) = course_side[0], course_side[1]
+        if p1 - p2 < brain.clarify_margin:
+            if not evidence and p1 < 0.6 and not ({first, second} == {"faq", "recommend"}
+                                                  and brain.names_roadmap_subject(folded)):
+                return OutOfScope(scores.probability("out_of_scope"))
+            # Asking back is worth it when a topic could mean courses or the roadmap's advice;
+            # a stated filter ("free", "for beginners", "on edX") means courses.
+            if {first, second} == {"faq", "recommend"} and (not filters.without("topics").is_empty() or (
+                    reading.wants_material and reading.has_subject)):
+                intent = "recommend"    # a filter, or material asked for on a subject: courses
+            elif {first, second} == {"faq", "recommend"}:
+                return Clarify(wording.TWO_WAYS, (wording.intent_option(first, text),
+                                                  wording.intent_option(second, text)), p1)
+    if intent == "faq" and filters.topics and only_names_topics(folded, brain) and not (
+            reading.cue("versus") and (len(filters.topics) >= 2 or confidence >= SURE)):
+        intent = "recommend"       # "machine learning" alone asks for courses, not the roadmap;
+        # "pytorch vs tensorflow" or "research scientist or ml engineer" asks which, and the FAQ may say
+    if intent == "faq":
+        return faq_act(brain, reading, confidence)
+    if intent == "compare":
+        return compare_act(brain, reading, confidence)
+    if intent == "course_info":
+        act = course_info_act(brain, session, reading, confidence)
+        if act is not None:
+            return act
+        # no course named, but a subject: "university of michigan python" asks for its courses
+    return recommend_act(brain, reading, confidence)
+
+
+def faq_act(brain, reading, confidence: float) -> Faq:
+    """The question for the roadmap; asked for another role than ML engineer ("maths to become a
+    data engineer"), the same question for ML engineers, and the reply says so."""
+    role = reading.cue("other_role")
+    if role and not reading.cue("ml_role"):
+        folded = reading.folded
+        question = folded[:role.start("role")] + "ml engineer" + folded[role.end("role"):]
+        entry, section, _ = brain.best_answer(question)
+        if entry is not None or section is not None:
+            return Faq(question, confidence, role=" ".join(role.group("role").split()))
+    return Faq(reading.folded, confidence)
+
+
+def compare_act(brain, reading, confidence: float):
+    mentions, filters, folded = reading.mentions, reading.filters, reading.folded
+    if len(mentions) >= 2:
+        return Compare(tuple(m.course.id for m in mentions), confidence)
+    if len(mentions) == 1 and not reading.cue("category"):
+        named = mentions[0].course
+        others = brain.ranker.rank(topical_query(folded, brain) or named.title, Filters(topics=named.topics[:1]),
+                                   lean_on_quality=True, exclude={named.id}, limit=1).courses
+        return Compare((named.id, *(c.id for c in others)), confidence)
+    query = topical_query(folded, brain, filters)
+    if query or filters.topics:
+        result = brain.ranker.rank(query, filters, lean_on_quality=True, limit=3)
+        if len(result.courses) >= 2:
+            return Compare(tuple(c.id for c in result.courses), confidence, request=(query, filters, True))
+    return Clarify(wording.WHICH_TO_COMPARE, tuple(wording.COMPARE_SUGGESTIONS), confidence)
+
+
+def course_info_act(brain, session, reading, confidence: float):
+    if reading.mentions:
+        return AskAboutShown(reading.mentions[0].course.id, confidence)
+    refs = referenced(brain, session, reading) if session.results else []
+    if refs:
+        return AskAboutShown(refs[0].id, confidence)
+    named = brain.titles.best_named(INFO.sub(" ", reading.folded))
+    if named is not None:
+        return AskAboutShown(named.id, confidence * 0.8)
+    if not (reading.filters.topics and not reading.cue("info")):
+        return Clarify(wording.WHICH_COURSE, ("Tell me about Python for Everybody", "Best Python course for beginners"),
+                       confidence)
+    return None
+
+
+def recommend_act(brain, reading, confidence: float):
+    filters, query = reading.filters, reading.query
+    missing = [w for w in reading.missing if w in query.split()]
+    if missing:
+        # "ExtJS", "physiotherapy": no course is about it; say so, then offer what is near
+        query = " ".join(w for w in query.split() if w not in missing)
+        named = wording.either(wording.as_written(reading.text, w) for w in missing[:2])
+        if not query and not filters.topics:
+            return Clarify(f"The catalog has no course on {named}, sorry. Is there a related subject I can look for?",
+                           (), confidence)
+        return Recommend(query, filters, True, confidence, note=f"The catalog has no course on {named}. The nearest it has: ")
+    if not query and filters.is_empty():
+        return Clarify(wording.WHAT_TO_LEARN, tuple(wording.SUBJECT_SUGGESTIONS), confidence)
+    return Recommend(query, filters, wants_quality(reading.folded) or wants_popular(reading.folded), confidence)

@@ -1,0 +1,129 @@
+"""Handlers that find courses: a request (new, refined, paged, gone back to), filters dropped,
+subjects ruled out, an instructor's courses, a pace question."""
+from __future__ import annotations
+
+from assistant import state, wording
+from assistant.acts import DropFilters, GoBack, Pace, Recommend, RuleOut, TaughtBy
+from assistant.filters import Filters
+from assistant.replies import Reply, course_card
+
+PAGE_SIZE = 3
+
+
+def cards(brain, courses, filters: Filters) -> list[dict]:
+    return [course_card(c, brain.ranker.why(c, filters)) for c in courses]
+
+
+def recommend(brain, session, act: Recommend, reading=None) -> Reply:
+    if act.fresh:
+        state.new_request(session)
+    reply = recommendation(brain, session, act.query, act.filters, act.lean, confidence=act.confidence, page=act.page)
+    if act.note_if_found and reply.courses:
+        reply.text = act.note_if_found + reply.text
+    if act.note:
+        reply.text = act.note + reply.text
+    return reply
+
+
+def recommendation(brain, session, query: str, filters: Filters, lean: bool, *, confidence: float,
+                   page: bool = False) -> Reply:
+    """The best courses for the request (the next page of it with `page`), and it becomes the
+    conversation's current request."""
+    exclude = set(session.shown) if page else set()
+    for phrase in session.avoid:
+        exclude |= brain.courses_about(phrase)
+    result = brain.ranker.rank(query, filters, lean_on_quality=lean, exclude=exclude, limit=PAGE_SIZE)
+    state.set_request(session, query, filters, lean, remember_previous=True)
+    count = len(result.courses)
+    # "Here is 1 ... course" only when the one course is all the reply shows of the request.
+    wanted = wording.describe_request(brain, filters, query, count if not (page or result.relaxed) else 2, result.courses)
+    if session.avoid:
+        wanted += " without " + " or ".join(brain.display_names.get(p, p) for p in session.avoid)
+    if not result.courses:
+        state.show(session, [])
+        text = (f"That's all I have for {wanted}." if page else f"I couldn't find {wanted}.")
+        return Reply("recommend", text + " Try another topic or fewer filters.", confidence,
+                     suggestions=["For beginners", "Data science courses", "What math do I need?"],
+                     filters=filters.as_dict())
+    state.show(session, [c.id for c in result.courses])
+    state.note_faq(session, None)
+    if result.relaxed:
+        dropped = " and ".join(wording.relaxed_name(name, filters) for name in result.relaxed)
+        found = wording.describe_request(brain, result.filters, query, shown=result.courses)
+        text = f"I found no {wanted}. Here are the closest, without {dropped}: {found}."
+    elif page:
+        text = f"Here are more {wanted}."
+    else:
+        order = "best rated first" if lean else "best match first"
+        text = f"Here {'is' if count == 1 else 'are'} {count} {wanted} ({order})."
+    if result.total > len(result.courses) and not page:
+        broader = [brain.topic_names.get(t, t) for t in result.filters.topics
+                   if brain.subject_name(t, query, result.courses) != brain.topic_names.get(t, t)]
+        if broader:
+            # "Here are 3 React courses ... 358 JavaScript courses match in all": the count is the topic's.
+            text += f" {result.total} {wording.describe_request(brain, result.filters, '')} match in all."
+        else:
+            text += f" {result.total} match in all."
+    return Reply("recommend", text, confidence, courses=cards(brain, result.courses, result.filters),
+                 suggestions=wording.recommend_suggestions(result.filters, len(result.courses)),
+                 filters=result.filters.as_dict())
+
+
+def go_back(brain, session, act: GoBack, reading=None) -> Reply:
+    query, wanted, lean = session.previous
+    reply = recommendation(brain, session, query, wanted, lean, confidence=0.9)
+    reply.text = f"Back to what you asked before. {reply.text}"
+    return reply
+
+
+def rule_out(brain, session, act: RuleOut, reading=None) -> Reply:
+    """"not interested in tableau": the same request without courses about it."""
+    state.rule_out(session, act.phrase)
+    return recommendation(brain, session, session.query, session.filters, session.lean_on_quality, confidence=0.9)
+
+
+def drop_filters(brain, session, act: DropFilters, reading=None) -> Reply:
+    """The current request again without the named filters (those that were set)."""
+    current = session.filters
+    names = list(act.names)
+    active = [n for n in names if getattr(current, n) not in (None, ())]
+    if not active:
+        reply = recommendation(brain, session, session.query, current, session.lean_on_quality, confidence=0.9)
+        reply.text = f"There was no {' or '.join(wording.filter_labels(names))} filter on this search. " + reply.text
+        return reply
+    relaxed = current
+    for name in active:
+        relaxed = relaxed.without(name)
+    reply = recommendation(brain, session, session.query, relaxed, session.lean_on_quality, confidence=1.0)
+    labels = wording.filter_labels(active)
+    reply.text = f"Without the {' and '.join(labels)} filter{'s' if len(labels) > 1 else ''}: " + reply.text
+    return reply
+
+
+def taught_by(brain, session, act: TaughtBy, reading=None) -> Reply:
+    """The courses a named instructor teaches, best rated first, within the filters stated."""
+    teacher, filters = act.teacher, act.filters
+    taught = sorted((brain.course(i) for i in brain.courses_by_instructor[teacher]),
+                    key=lambda c: (-brain.ranker.quality(c), c.title))
+    wanted = [c for c in taught if brain.ranker.satisfies(c, filters)]
+    shown = (wanted or taught)[:PAGE_SIZE]
+    state.show(session, [c.id for c in shown])
+    state.set_request(session, "", filters, True)
+    state.note_faq(session, None)
+    count = len(wanted or taught)
+    if wanted or filters.is_empty():
+        text = (f"{teacher} teaches {count} course{'s' if count != 1 else ''} in the catalog"
+                + (f" that {'match' if count != 1 else 'matches'} what you asked" if not filters.is_empty() else "")
+                + (f"; the best rated {len(shown)}:" if count > len(shown) else ":"))
+    else:
+        text = f"{teacher} teaches no {wording.describe_request(brain, filters, '')} in the catalog; here is what they teach:"
+    return Reply("recommend", text, 0.9, courses=cards(brain, shown, filters),
+                 suggestions=[f"Tell me more about {shown[0].title}"] + (["Compare the first two"] if len(shown) > 1 else []),
+                 filters=filters.as_dict())
+
+
+def pace(brain, session, act: Pace, reading=None) -> Reply:
+    """"I only have a few hours a week": online courses are self-paced."""
+    shown = [c for c in (brain.course(i) for i in session.results) if c]
+    return Reply("recommend", wording.PACE, 0.9, courses=cards(brain, shown, session.filters),
+                 suggestions=["Shorter ones", "Under 10 hours", "Only free ones"], filters=session.filters.as_dict())
