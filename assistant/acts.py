@@ -52,6 +52,7 @@ class Compare:
     course_ids: tuple[str, ...]
     confidence: float
     request: tuple | None = None        # (query, filters, lean)
+    note: str = ""                      # said first ("The catalog has no course on X.")
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class AskAboutShown:
     """A question about one course (on screen, or named)."""
     course_id: str
     confidence: float
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,11 @@ class Brain:
                                           + concept_words + english_examples, english=english)
         # Each course's title and skills as plain words, for "is this course about X?"
         self._about_text = {c.id: " ".join(words(c.title + " " + " ".join(c.skills))) for c in courses}
+        # Each title word (plural-folded) -> the courses whose title has it: "solution architect".
+        self._titled: dict[str, set[str]] = {}
+        for course in courses:
+            for word in words(course.title):
+                self._titled.setdefault(normalize_word(word), set()).add(course.id)
         self._index_instructors(courses)
         # The article's resources that are not catalog courses, by title and by the name in its
         # brackets: "Practical Deep Learning for Coders (fast.ai)" is also "fast.ai".
@@ -190,6 +195,7 @@ class Brain:
         self.unmentioned_subjects = {
             word: counts.most_common(1)[0][0] for word, counts in names.items()
             if len(word) >= 2 and word not in written and word not in STOPWORDS and not word.isdigit()
+            and word not in LEARNING_WORDS and normalize_word(word) not in FILLER
             and english.get(word, 0) < RARE_ENGLISH}
 
     def intent_text(self, folded: str, mentions: list[TitleMention] | None = None) -> str:
@@ -338,6 +344,16 @@ class Brain:
             spellings.append(Concept(name, tuple(dict.fromkeys((" ".join(full), " ".join(short),
                                                                 " ".join((short[0], short[-1])))))))
         self.instructor_tagger = TopicTagger(spellings)
+
+    def courses_titled(self, title_words: list[str]) -> list[str]:
+        """Ids of the courses whose title has every one of these (plural-folded) words, best first."""
+        found = None
+        for word in title_words:
+            ids = self._titled.get(word, set())
+            found = ids if found is None else found & ids
+            if not found:
+                return []
+        return sorted(found or (), key=lambda i: -self.ranker.quality(self.course(i)))
 
     def courses_about(self, phrase: str) -> frozenset[str]:
         """Ids of the courses whose title or skills name `phrase` ("tableau")."""

@@ -16,6 +16,7 @@ from assistant.acts import (AskAboutShown, Clarify, Compare, ComparePlatforms, D
 from assistant.cues import ROLE, STEP_NUMBERS, SWITCH_TOPIC
 from assistant.filters import Filters, wants_popular, wants_quality
 from assistant.handlers_roadmap import FAQ_CLOSE
+from assistant.alternatives import resolve
 from assistant.references import dropped_filters, referenced, refinement
 from assistant.reading import topical_query
 from assistant.scope import COURSE_INTENTS, SURE, decide_scope, only_names_topics, read_scope
@@ -268,6 +269,35 @@ def article_resource(brain, session, reading):
         return ResourceInfo(resources[0])
 
 
+def alternatives(brain, session, reading):
+    """"AWS Data Specialty or Solution Architect?", "certification vs postgrad": two things weighed.
+    Career matters go to the roadmap; courses the catalog lists are compared; a side it has no
+    course on is said plainly, and the other side (or the nearest subject) shown."""
+    if not reading.alternatives or len(reading.mentions) >= 2:
+        return None
+    sides = [resolve(brain, label) for label in reading.alternatives]
+    kinds = [side.kind for side in sides]
+    if kinds == ["career", "career"]:
+        return Faq(reading.folded, 0.8)
+    if "subject" in kinds:
+        return None     # "python or java?": the classifier's reading decides (the roadmap may answer)
+    missing = [side.label for side in sides if side.kind == "missing"]
+    courses = list(dict.fromkeys(side.course_id for side in sides if side.course_id))
+    if not missing:
+        return Compare(tuple(courses), 0.9) if len(courses) == 2 else None
+    note = f"The catalog has no course on {wording.either(missing)}. "
+    if len(courses) == 1:
+        return AskAboutShown(courses[0], 0.8, note=note + "What it has on the other: ")
+    query = " ".join(w for w in reading.query.split() if not any(w in words_of(m) for m in missing))
+    if query or reading.filters.topics:
+        return Recommend(query, reading.filters, True, 0.8, note=note + "The nearest it has: ")
+    return Clarify(note + "Is there a related subject I can look for?")
+
+
+def words_of(text: str) -> set[str]:
+    return set(word_list(text))
+
+
 def classified(brain, session, reading):
     """Everything else: the intent classifier's reading, checked against what the message names."""
     from assistant.decide_intent import act_for_intent
@@ -299,6 +329,7 @@ DETECTORS = (
     ("taught by", taught_by, False),
     ("unknown teacher", unknown_teacher, False),
     ("article resource", article_resource, False),
+    ("alternatives", alternatives, False),
     ("classified", classified, False),
 )
 

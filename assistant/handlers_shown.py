@@ -27,7 +27,9 @@ LEVEL_RANK = {"Beginner": 0, "Mixed": 1, "Intermediate": 2, "Advanced": 3}
 def compare(brain, session, act: Compare, reading=None) -> Reply:
     if act.request is not None:
         state.set_request(session, *act.request)
-    return comparison_reply(brain, session, [brain.course(i) for i in act.course_ids], act.confidence)
+    reply = comparison_reply(brain, session, [brain.course(i) for i in act.course_ids], act.confidence)
+    reply.text = act.note + reply.text
+    return reply
 
 
 def comparison_reply(brain, session, courses, confidence: float) -> Reply:
@@ -62,7 +64,9 @@ def compare_platforms(brain, session, act: ComparePlatforms, reading=None) -> Re
 
 
 def ask_about_shown(brain, session, act: AskAboutShown, reading) -> Reply:
-    return course_info(brain, session, brain.course(act.course_id), reading.folded, act.confidence)
+    reply = course_info(brain, session, brain.course(act.course_id), reading.folded, act.confidence)
+    reply.text = act.note + reply.text
+    return reply
 
 
 def course_info(brain, session, course, folded: str, confidence: float) -> Reply:

@@ -20,6 +20,7 @@ from functools import cached_property
 from assistant.filters import LANGUAGES, Filters
 from assistant.lexicon import FILLER
 from assistant.models import Resource
+from assistant.alternatives import split_alternatives
 from assistant.cues import find_cues
 from assistant.textnorm import STOPWORDS, fold, normalize_word, tokenize, words
 from assistant.titles import TitleMention
@@ -126,6 +127,7 @@ class Reading:
     missing: tuple[str, ...]                    # subject-like words no course is about
     terms: tuple[str, ...] = ()                 # subjects English rarely uses: evidence of a course question
     names: frozenset[str] = frozenset()         # who the message speaks to ("Jesse,"): never a subject
+    alternatives: tuple[str, ...] = ()          # the two sides of "X or Y?", as written
     background: str = ""                        # the backstory of a long post (folded)
     brain: object = field(default=None, repr=False, compare=False)
 
@@ -195,4 +197,5 @@ def read_message(brain, text: str) -> Reading:
                    instructors=tuple(brain.instructors_named(folded)),
                    resources=tuple(brain.resources_named(folded)), subjects=subjects, missing=missing,
                    terms=tuple(w for w in subjects if lexicon.is_term(w) and w not in corrected), names=names,
+                   alternatives=split_alternatives(asking) or (),
                    background=background, brain=brain)

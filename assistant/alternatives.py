@@ -1,0 +1,68 @@
+""""X or Y?", "X vs Y": the two things a message weighs against each other, and what each is to
+the catalog: a course it lists, a career matter the roadmap speaks to (a degree, a certificate),
+or something it has no course on.
+
+>>> split_alternatives("Which certification matters more for data engineers: AWS Data Specialty or Solution Architect?")
+('AWS Data Specialty', 'Solution Architect')
+>>> split_alternatives("Certification vs postgrad - what would have more impact?")
+('Certification', 'postgrad')
+>>> split_alternatives("python courses for beginners") is None
+True
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.lexicon import FILLER
+from assistant.textnorm import STOPWORDS, fold, normalize_word, words
+
+_BETWEEN = re.compile(r"\s+(?:or|vs\.?|versus)\s+", re.IGNORECASE)
+_EDGE = re.compile(r"[,:;()\u2013\u2014?!]|\s-\s|\.(?:\s|$)")
+_LEAD = re.compile(r"^(?:which|what|should i|is it|do i|either|between|choose|pick|take|learn|get|do|go for)\b\s*",
+                   re.IGNORECASE)
+_PURPOSE = re.compile(r"\s+(?:for|to|as|at|in|with|if|when|because|which|what)\s+", re.IGNORECASE)
+MAX_SIDE_WORDS = 5
+
+
+@dataclass(frozen=True)
+class Side:
+    label: str                  # as the learner wrote it
+    kind: str                   # "course", "career", "missing" or "subject"
+    course_id: str | None = None
+
+
+def split_alternatives(text: str) -> tuple[str, str] | None:
+    """The two sides of "X or Y" / "X vs Y" in a message, as written, or None."""
+    found = list(_BETWEEN.finditer(text))
+    if len(found) != 1:
+        return None
+    between = found[0]
+    before, after = text[:between.start()], text[between.end():]
+    edges = list(_EDGE.finditer(before))
+    left = before[edges[-1].end():] if edges else before
+    edge = _EDGE.search(after)
+    right = after[:edge.start()] if edge else after
+    left = _LEAD.sub("", left.strip()).strip()
+    right = _PURPOSE.split(right.strip(), maxsplit=1)[0].strip()    # "java for a beginner": java
+    if not left or not right or len(left.split()) > MAX_SIDE_WORDS or len(right.split()) > MAX_SIDE_WORDS:
+        return None
+    return left, right
+
+
+def resolve(brain, label: str) -> Side:
+    """What one side is to the catalog and the roadmap."""
+    mentioned = brain.titles.find(" ".join(words(label)), limit=1)
+    if mentioned and mentioned[0].full:
+        return Side(label, "course", mentioned[0].course.id)
+    distinctive = [normalize_word(w) for w in words(label)
+                   if w not in STOPWORDS and normalize_word(w) not in FILLER and not brain.is_filler(w)]
+    if not distinctive or (brain.concepts.tag(fold(label)) and not any(brain.lexicon.is_term(w) for w in distinctive)):
+        return Side(label, "career")        # "certification", "a master's degree", "postgrad"
+    if brain.is_subject(label) or (len(distinctive) == 1 and brain.lexicon.can_be_subject(distinctive[0])
+                                   and brain.lexicon.in_catalog(distinctive[0])):
+        return Side(label, "subject")       # "python or java": subjects, not two named things
+    titled = brain.courses_titled(distinctive)
+    if titled:
+        return Side(label, "course", titled[0])
+    return Side(label, "missing")
