@@ -59,7 +59,7 @@ def resolve(brain, label: str) -> Side:
                    if w not in STOPWORDS and normalize_word(w) not in FILLER and not brain.is_filler(w)]
     if not distinctive or (brain.concepts.tag(fold(label)) and not any(brain.lexicon.is_term(w) for w in distinctive)):
         return Side(label, "career")        # "certification", "a master's degree", "postgrad"
-    if brain.is_subject(label) or (len(distinctive) == 1 and brain.lexicon.can_be_subject(distinctive[0])
+    if brain.is_subject(label) or brain.tagger.tag(fold(label)) or (len(distinctive) == 1 and brain.lexicon.can_be_subject(distinctive[0])
                                    and brain.lexicon.in_catalog(distinctive[0])):
         return Side(label, "subject")       # "python or java": subjects, not two named things
     titled = brain.courses_titled(distinctive)

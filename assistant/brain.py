@@ -141,6 +141,10 @@ class Brain:
                 {f"{w} {kind}" for w in spellings} if kind != "course" else set())
             names.append(Concept(str(number), tuple(sorted(spellings))))
         self.resource_tagger = TopicTagger(names)
+        # Concept groups about careers ("outlook", "degree", "pay"), not subjects ("database"): none
+        # of their words is a topic.
+        self.career_concepts = frozenset(c.id for c in knowledge.concepts
+                                         if not any(" ".join(words(w)) in self.topic_phrases for w in c.synonyms))
         self.readings = Memo()
         self.answers = Memo()
         # The FAQ entries next to each one, for suggestions: fixed by the knowledge, so found once.
@@ -263,6 +267,11 @@ class Brain:
         """The message read once (assistant/reading.py). Depends on the text alone, so recent
         readings are kept."""
         return self.readings.get_or_compute(text, read_message, self, text)
+
+    def names_only_subjects(self, text: str) -> bool:
+        """Whether every word of `text` is a subject or a filler word ("Object Oriented Programming
+        in Java"): such a title reads as a request for the subject as well."""
+        return all(w in STOPWORDS or self.is_filler(w) or self.lexicon.can_be_subject(w) for w in words(text))
 
     def is_filler(self, word: str) -> bool:
         """A word that asks for something rather than naming it ("course", "recommend", "free")."""

@@ -40,8 +40,9 @@ def act_for_intent(brain, session, reading):
     if intent in SMALL_TALK:
         return SmallTalk(intent, confidence)
     if mentions and mentions[0].full and len(word_list(mentions[0].course.title)) >= 3 \
-            and mentions[0].end - mentions[0].start >= 0.8 * len(" ".join(reading.words)):
-        intent = "course_info"      # a course's title pasted as it is: that course ("Machine Learning" is a subject too)
+            and mentions[0].end - mentions[0].start >= 0.8 * len(" ".join(reading.words)) \
+            and not brain.names_only_subjects(mentions[0].course.title):
+        intent = "course_info"      # a course's title pasted as it is ("Object Oriented Programming in Java" is a subject too)
     if intent in COURSE_INTENTS and len(course_side) > 1 and intent != "course_info":
         (first, p1), (second, p2) = course_side[0], course_side[1]
         if p1 - p2 < brain.clarify_margin:

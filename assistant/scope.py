@@ -39,7 +39,7 @@ def decide_scope(brain, scores, evidence: bool, folded: str, threshold: float) -
         if evidence and course_side and (intent != "out_of_scope" or (
                 only_names_topics(folded, brain) and (confidence < threshold or len(word_list(folded)) <= 2))):
             return course_side[0]
-        if evidence and brain.concepts.tag(folded) and brain.names_roadmap_subject(folded) \
+        if evidence and set(brain.concepts.tag(folded)) & brain.career_concepts and brain.names_roadmap_subject(folded) \
                 and brain.best_answer(folded)[2] >= FAQ_CLOSE:
             # "is studying data science still worth it?": a subject and a career concept the
             # roadmap answers (outlook, degree, pay) make it a career question, not small talk
