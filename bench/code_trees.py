@@ -4,7 +4,8 @@ Used by bench/understanding.py and bench/ws_varied.py, so "before" and "after" a
 run, on the same machine load. `--baseline REF` extracts that git ref of this repository with
 `git archive REF | tar -x` into a temporary folder (removed at the end), next to a link named
 `shared` to the project's ../shared, so a tree finds ../shared as the project does. Every tree
-keeps its own build cache (`<tree>/.cache`): no tree loads another's built brain.
+keeps its own build cache (`<tree>/.cache`): no tree loads another's built brain; the cache is
+built first, so every measured process loads its brain from it, as a restarted server does.
 """
 from __future__ import annotations
 
@@ -34,6 +35,15 @@ class CodeTree:
         env["COURSE_ASSISTANT_CACHE_DIR"] = str(self.path / ".cache")
         env.update(extra)
         return env
+
+    def prime_cache(self) -> None:
+        """Build this tree's brain cache once, so every measured process loads the brain the same
+        way (from the cache, as a restarted server does), whichever tree it runs."""
+        code = "from assistant.engine import Assistant; Assistant.load()"
+        done = subprocess.run([sys.executable, "-c", code], cwd=self.path, env=self.env(),
+                              capture_output=True, text=True)
+        if done.returncode:
+            raise SystemExit(f"{self.label}: loading the assistant failed:\n{done.stderr[-2000:]}")
 
     def has_setting(self, name: str) -> bool:
         """Whether this tree's assistant/settings.py knows the setting (an unknown
@@ -90,6 +100,8 @@ def code_trees(args: argparse.Namespace):
                 raise SystemExit(f"--code {directory}: no assistant/engine.py there")
             name = "this tree" if path == ROOT else path.name
             trees.append(CodeTree(f"{name} ({_describe(path)})", path))
+        for tree in trees:
+            tree.prime_cache()
         yield trees
     finally:
         if temporary is not None:

@@ -18,8 +18,9 @@ each question every functools.lru_cache found in the tree's assistant.* modules 
 timed), since such a cache would answer a repeated text; --keep-lru leaves them. At the end each
 worker lists those caches and any memo (an object with `capacity` and `hits`) that had hits.
 
-Passes are interleaved: pass 1 runs tree A then tree B, pass 2 B then A, and so on, all trees in
-the pass's order of questions (shuffled per pass with --seed), so load changes hit every tree.
+Trees are interleaved: each pass (its order of questions shuffled with --seed) goes in chunks of
+--chunk questions (default 25, a few tens of ms), each chunk asked of tree A then B, the next of B
+then A, and so on, so load changes on this shared machine hit every tree alike.
 The table gives p50/p90/p99/mean/max in ms per question set and overall, with each tree's p50 and
 p99 over the reference's (the baseline when given, else the first --code): the ratio after/before.
 """
@@ -111,6 +112,11 @@ def worker(keep_lru: bool) -> int:
                     errors.append(f"{qid}: {type(error).__name__}: {error}")
                 times.append(time.perf_counter_ns() - start)
             channel.write(json.dumps({"times_ns": times, "errors": errors}) + "\n")
+        elif command["cmd"] == "reset":           # after the warm-up: count the measured questions only
+            clear_caches()
+            for counts in used.values():
+                counts[:] = [0, 0]
+            channel.write("{}\n")
         elif command["cmd"] == "stats":
             clear_caches()
             missed = sorted(set(_lru_caches()) - set(caches))
@@ -173,6 +179,8 @@ def main() -> int:
     add_arguments(parser)
     parser.add_argument("--passes", type=int, default=3, help="timed passes over every question (default 3)")
     parser.add_argument("--seed", type=int, default=11, help="seed of the per-pass shuffles")
+    parser.add_argument("--chunk", type=int, default=25,
+                        help="questions asked of one tree before the next tree takes the same ones (default 25)")
     parser.add_argument("--quick", action="store_true", help="1 pass; the dev set and the first 40 of each eval set")
     parser.add_argument("--keep-lru", action="store_true", help="do not clear the lru_caches before each question")
     parser.add_argument("--json", metavar="FILE", help="also write the figures and samples as JSON")
@@ -207,20 +215,22 @@ def main() -> int:
             warm = [[f"warm{i}", t] for i, t in enumerate(warm_up_texts(questions))]
             for w in workers:
                 w.call(cmd="ask", items=warm * 2)
+                w.call(cmd="reset")
             samples = {w.tree.label: {q.id: [] for q in questions} for w in workers}
             errors = {w.tree.label: [] for w in workers}
             rng = random.Random(args.seed)
             for p in range(passes):
                 order = questions[:]
                 rng.shuffle(order)
-                items = [[q.id, q.text] for q in order]
-                turn = workers[p % len(workers):] + workers[:p % len(workers)]
-                for w in turn:
-                    result = w.call(cmd="ask", items=items)
-                    for q, ns in zip(order, result["times_ns"]):
-                        samples[w.tree.label][q.id].append(ns / 1e6)
-                    errors[w.tree.label] += result["errors"]
-                print(f"  pass {p + 1}/{passes} done ({' then '.join(w.tree.label for w in turn)})", flush=True)
+                for k in range(0, len(order), args.chunk):
+                    chunk = order[k:k + args.chunk]
+                    start = (p + k // args.chunk) % len(workers)
+                    for w in workers[start:] + workers[:start]:
+                        result = w.call(cmd="ask", items=[[q.id, q.text] for q in chunk])
+                        for q, ns in zip(chunk, result["times_ns"]):
+                            samples[w.tree.label][q.id].append(ns / 1e6)
+                        errors[w.tree.label] += result["errors"]
+                print(f"  pass {p + 1}/{passes} done", flush=True)
             stats = {w.tree.label: w.call(cmd="stats") for w in workers}
         finally:
             for w in workers:
