@@ -13,19 +13,23 @@ was asked once; by default (--cycles 1) the script holds each pool question exac
 question is ever repeated, and --cycles N plays the deck N times (from the second cycle on,
 every question has been asked before: what a memo is for).
 
-Each run starts a fresh server (`python run.py` in the tree, on a free port, rate limit off,
-COURSE_ASSISTANT_RATE_LIMIT_MESSAGES=1000000, the tree's own build cache), answers a few warm-up
-conversations of our own phrasings, then N client threads (websocket-client, one process) play the
-script: a client takes the next conversation, opens a connection, reads the welcome, sends
-{"type": "hello"} without a session id (a fresh conversation), reads its welcome, sends each
-message {"type": "message", "id": ..., "text": ...} and waits for its reply frame, closes, and takes
-the next. The run ends when the script is played; messages per second = messages answered / wall
-time (connections and hellos included). A server is started twice per tree: memo on (the default
-memo_entries) and memo off (COURSE_ASSISTANT_MEMO_ENTRIES=0; a tree whose settings have no
-memo_entries gets only the default run). Runs are interleaved: for each pass and level, every
-tree and memo setting in turn (the order rotated per pass), so load changes hit all of them.
-The table gives the median msg/s over the passes, the memo's gain (on/off) per tree and level,
-and each tree over the reference (the baseline when given, else the first --code).
+For each pass and level, fresh servers are started (`python run.py` in the tree, on a free port,
+rate limit off, COURSE_ASSISTANT_RATE_LIMIT_MESSAGES=1000000, the tree's own build cache): per
+tree, one with the memo on (the default memo_entries) and one with it off
+(COURSE_ASSISTANT_MEMO_ENTRIES=0; a tree whose settings have no memo_entries gets only the default
+one). Each answers a few warm-up conversations of our own phrasings. Then the script is played in
+chunks of --chunk conversations (default 12, at least 5 per client; a fraction of a second): each chunk on every server in turn,
+the order rotated per chunk, so load changes on this shared machine hit every server alike; each
+server still gets the whole script once, in order. A chunk is played by N client threads
+(websocket-client, one process): a client takes the next conversation, opens a connection, reads
+the welcome, sends {"type": "hello"} without a session id (a fresh conversation), reads its
+welcome, sends each message {"type": "message", "id": ..., "text": ...} and waits for its reply
+frame, closes, and takes the next. Messages per second = messages answered / time spent playing
+that server's chunks (connections and hellos included).
+The table gives msg/s over all passes, the memo's gain (on/off) per tree and level, and each tree
+over the reference (the baseline when given, else the first --code); each ratio is the median over
+chunks of the two servers' msg/s on the same conversations, a paired figure that a load change
+between chunks does not move. A chunk has at least 5 conversations per client.
 """
 from __future__ import annotations
 
@@ -177,6 +181,9 @@ def main() -> int:
     parser.add_argument("--follow-up-share", type=float, default=0.3,
                         help="chance that a later message of a conversation is a follow-up (default 0.3)")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--chunk", type=int, default=12,
+                        help="conversations played on one server before the next server plays the same ones "
+                             "(default 12; at least 5 per client)")
     parser.add_argument("--quick", action="store_true", help="1 pass; the dev set and the first 40 of each eval set")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args()
@@ -210,26 +217,50 @@ def main() -> int:
                 print(f"  {tree.label}: no memo_entries setting; only its default run")
         name = {(t.label, memo): f"{t.label}, memo {'on' if memo else 'off'}" for t, memo in settings}
         rates: dict = {(t.label, memo, c): [] for t, memo in settings for c in levels}
+        paired: dict = {c: [] for c in levels}      # per chunk: msg/s of every server on the same conversations
         runs = []
         for p in range(passes):
             for clients in levels:
-                turn = settings[p % len(settings):] + settings[:p % len(settings)]
-                for tree, memo in turn:
-                    server = Server(tree, memo)
-                    try:
+                servers = {}
+                try:
+                    for tree, memo in settings:
+                        servers[(tree.label, memo)] = server = Server(tree, memo)
                         play(server.port, warm_up, 1)
-                        r = play(server.port, script, clients)
-                    finally:
+                    totals = {key: {"msgs": 0, "elapsed": 0.0, "errors": 0, "problems": []} for key in servers}
+                    size = max(args.chunk, 5 * clients)   # enough conversations that N clients end together
+                    for c, k in enumerate(range(0, len(script), size)):
+                        chunk_rates = {}
+                        start = (p + c) % len(settings)
+                        for tree, memo in settings[start:] + settings[:start]:
+                            r = play(servers[(tree.label, memo)].port, script[k:k + size], clients)
+                            chunk_rates[(tree.label, memo)] = r["rate"]
+                            total = totals[(tree.label, memo)]
+                            for field in ("msgs", "elapsed", "errors", "problems"):
+                                total[field] += r[field]
+                        paired[clients].append(chunk_rates)
+                finally:
+                    for server in servers.values():
                         server.stop()
-                    rates[(tree.label, memo, clients)].append(r["rate"])
-                    runs.append({"pass": p + 1, "code": tree.label, "memo": memo, "clients": clients,
-                                 **{k: v for k, v in r.items()}})
-                    print(f"  pass {p + 1} {name[(tree.label, memo)]:<40} {clients:>2} clients: {r['rate']:7.1f} msg/s "
+                for (label, memo), r in totals.items():
+                    r["rate"] = r["msgs"] / r["elapsed"]
+                    rates[(label, memo, clients)].append((r["msgs"], r["elapsed"]))
+                    runs.append({"pass": p + 1, "code": label, "memo": memo, "clients": clients, **r})
+                    print(f"  pass {p + 1} {name[(label, memo)]:<40} {clients:>2} clients: {r['rate']:7.1f} msg/s "
                           f"({r['msgs']} msgs in {r['elapsed']:.1f} s, {r['errors']} errors)"
-                          + (f" {r['problems']}" if r["errors"] else ""), flush=True)
+                          + (f" {r['problems'][:3]}" if r["errors"] else ""), flush=True)
         labels = [t.label for t in trees]
 
-    median = {key: statistics.median(v) for key, v in rates.items()}
+    rate = {key: sum(m for m, _ in v) / sum(e for _, e in v) for key, v in rates.items()}
+
+    def ratio(clients, a, b):
+        """Median over chunks of a's msg/s over b's on the same conversations (paired, so a load
+        change between chunks cancels), or None."""
+        values = [c[a] / c[b] for c in paired[clients] if a in c and b in c]
+        return statistics.median(values) if values else None
+
+    def cell(value, width):
+        return f"{value:>{width}.2f}" if value is not None else f"{'-':>{width}}"
+
     reference = labels[0]
     print()
     header = (f"{'code':<34}{'clients':>8}{'memo on msg/s':>15}{'memo off msg/s':>16}{'on/off':>8}"
@@ -239,15 +270,19 @@ def main() -> int:
     figures = []
     for clients in levels:
         for label in labels:
-            on, off = median.get((label, True, clients)), median.get((label, False, clients))
-            ref_on, ref_off = median.get((reference, True, clients)), median.get((reference, False, clients))
-            cells = [f"{on:>15.1f}", f"{off:>16.1f}" if off else f"{'-':>16}", f"{on / off:>8.2f}" if off else f"{'-':>8}"]
+            on, off = rate.get((label, True, clients)), rate.get((label, False, clients))
+            gain = ratio(clients, (label, True), (label, False))
+            cells = [f"{on:>15.1f}", f"{off:>16.1f}" if off else f"{'-':>16}", cell(gain, 8)]
+            vs_ref_on = vs_ref_off = None
             if label != reference:
-                cells += [f"{on / ref_on:>11.2f}", f"{off / ref_off:>12.2f}" if off and ref_off else f"{'-':>12}"]
+                vs_ref_on = ratio(clients, (label, True), (reference, True))
+                vs_ref_off = ratio(clients, (label, False), (reference, False))
+                cells += [cell(vs_ref_on, 11), cell(vs_ref_off, 12)]
             print(f"{label[:33]:<34}{clients:>8}" + "".join(cells))
-            figures.append({"code": label, "clients": clients, "memo_on": on, "memo_off": off,
-                            "on_over_off": on / off if off else None})
-    print(f"(median of {passes} runs each; on/off over 1.20 means the memo gains 20% or more; ref = {reference})")
+            figures.append({"code": label, "clients": clients, "memo_on_msg_s": on, "memo_off_msg_s": off,
+                            "on_over_off": gain, "on_over_ref_on": vs_ref_on, "off_over_ref_off": vs_ref_off})
+    print(f"msg/s: all {passes} passes together; ratios: median over chunks of the paired msg/s on the same "
+          f"conversations. on/off over 1.20 means the memo gains 20% or more; ref = {reference}")
     total_errors = sum(r["errors"] for r in runs)
     print(f"errors (wrong or missing frames, broken connections): {total_errors}")
     load_after = os.getloadavg()
