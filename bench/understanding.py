@@ -22,7 +22,9 @@ Trees are interleaved: each pass (its order of questions shuffled with --seed) g
 --chunk questions (default 25, a few tens of ms), each chunk asked of tree A then B, the next of B
 then A, and so on, so load changes on this shared machine hit every tree alike.
 The table gives p50/p90/p99/mean/max in ms per question set and overall, with each tree's p50 and
-p99 over the reference's (the baseline when given, else the first --code): the ratio after/before.
+p99 over the reference's (the baseline when given, else the first --code): the ratio after/before;
+and "paired", the median over questions and passes of the tree's time over the reference's for
+the same question asked moments apart, which load changes move least.
 """
 from __future__ import annotations
 
@@ -245,18 +247,27 @@ def main() -> int:
             figures[(label, s)] = summary(ms)
 
     reference = labels[0]
+    for label in labels:
+        for s in sets + ["all"]:
+            # paired: the same question in the same pass, asked of both trees within one chunk
+            ratios = [x / r for qid, xs in samples[label].items() if s in ("all", by_id[qid].source)
+                      for x, r in zip(xs, samples[reference][qid])]
+            figures[(label, s)]["paired"] = float(np.median(ratios))
     print()
     header = (f"{'code':<34}{'set':<17}{'n':>6}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'mean ms':>9}"
-              f"{'max ms':>9}{'p50/ref':>9}{'p99/ref':>9}")
+              f"{'max ms':>9}{'p50/ref':>9}{'p99/ref':>9}{'paired':>8}")
     print(header)
     print("-" * len(header))
     for s in sets + ["all"]:
         for label in labels:
             f, ref = figures[(label, s)], figures[(reference, s)]
-            ratio = "" if label == reference else f"{f['p50'] / ref['p50']:>9.2f}{f['p99'] / ref['p99']:>9.2f}"
+            ratio = "" if label == reference else (f"{f['p50'] / ref['p50']:>9.2f}{f['p99'] / ref['p99']:>9.2f}"
+                                                   f"{f['paired']:>8.2f}")
             print(f"{label[:33]:<34}{s:<17}{f['n']:>6}{f['p50']:>9.2f}{f['p90']:>9.2f}{f['p99']:>9.2f}"
                   f"{f['mean']:>9.2f}{f['max']:>9.2f}{ratio}")
-    print(f"(ref = {reference}; a ratio under 1 means faster than the reference)")
+    print(f"(ref = {reference}; a ratio under 1 means faster than the reference; paired: the median over "
+          f"questions and passes of this tree's time over the reference's for the same question, asked "
+          f"moments apart)")
 
     for label in labels:
         slowest = sorted(samples[label].items(), key=lambda kv: -float(np.median(kv[1])))[:10]
