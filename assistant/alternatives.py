@@ -23,6 +23,8 @@ _LEAD = re.compile(r"^(?:which|what|should i|is it|do i|either|between|choose|pi
                    re.IGNORECASE)
 _PURPOSE = re.compile(r"\s+(?:for|to|as|at|in|with|if|when|because|which|what)\s+", re.IGNORECASE)
 MAX_SIDE_WORDS = 5
+_NOT_A_SIDE = frozenset("""higher more above better less lower fewer so not no else anything something whatever
+    later both either similar equivalent""".split())
 
 
 @dataclass(frozen=True)
@@ -47,13 +49,16 @@ def split_alternatives(text: str) -> tuple[str, str] | None:
     right = _PURPOSE.split(right.strip(), maxsplit=1)[0].strip()    # "java for a beginner": java
     if not left or not right or len(left.split()) > MAX_SIDE_WORDS or len(right.split()) > MAX_SIDE_WORDS:
         return None
+    if right.split()[0].lower() in _NOT_A_SIDE:
+        return None     # "4.5 or higher", "free or not", "python or something else"
     return left, right
 
 
 def resolve(brain, label: str) -> Side:
     """What one side is to the catalog and the roadmap."""
-    mentioned = brain.titles.find(" ".join(words(label)), limit=1)
-    if mentioned and mentioned[0].full:
+    plain = " ".join(words(label))
+    mentioned = brain.titles.find(plain, limit=1)
+    if mentioned and mentioned[0].full and mentioned[0].end - mentioned[0].start >= 0.8 * len(plain):
         return Side(label, "course", mentioned[0].course.id)
     distinctive = [normalize_word(w) for w in words(label)
                    if w not in STOPWORDS and normalize_word(w) not in FILLER and not brain.is_filler(w)]

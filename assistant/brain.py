@@ -114,8 +114,7 @@ class Brain:
         english_examples = sorted(w for w in example_words if w in english and len(w) >= 4)
         # Filter words are known words too: "gratis" is not a typo of "ratios".
         concept_words = [w for c in knowledge.concepts for w in c.synonyms] + sorted(self.filter_words)
-        self.lexicon = Lexicon(courses, knowledge.topics, english=every_english,
-                               extra_subjects=[s for c in knowledge.concepts for s in c.synonyms])
+        self.lexicon = Lexicon(courses, knowledge.topics, english=every_english)
         self.spelling = SpellingCorrector(vocabulary_texts, extra_words=[s for t in knowledge.topics for s in t.synonyms]
                                           + concept_words + english_examples, english=english)
         # Each course's title and skills as plain words, for "is this course about X?"

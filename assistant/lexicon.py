@@ -42,7 +42,7 @@ FILLER = frozenset(tokenize("""course courses class classes tutorial tutorials t
     study studying online teach taught get take start started something anything some any please me one ones
     which what help option options thing things know way ways i'd i'm im like would could should really
     better worse compare comparison versus vs difference differences different differ between prefer
-    ok okay alright yes yeah sure great cool thanks plz pls u ur thx vid vids prep preparation exam exams""")) - {"learning"}
+    ok okay alright yes yeah sure great cool thanks plz pls u ur thx vid vids prep preparation exam exams"""))
 # Words of a request that say how to learn, not what: never a subject.
 REQUEST_NOUNS = frozenset("""resource resources material materials book books video videos playlist playlists
     channel channels content tutorial tutorials source sources website websites site sites platform platforms
@@ -61,8 +61,10 @@ class Lexicon:
         self.size = max(len(courses), 1)
         self.english = english
         self.english_total = english_total or max(sum(english.values()), 1)
+        # Subjects by name: topic words and one-word skills ("Photography"). The words of longer
+        # skills and titles ("Problem Solving", "Complete Guide") must earn it by specificity.
         known = {w for t in topics for phrase in (t.name, *t.synonyms) for w in words(phrase)}
-        known |= {w for course in courses for skill in course.skills for w in words(skill)}
+        known |= {w for course in courses for skill in course.skills for w in words(skill) if len(words(skill)) == 1}
         known |= {w for phrase in extra_subjects for w in words(phrase)}
         self.subject_words = frozenset(w for w in known | set(counts) if self._specific(w, w in known))
 
@@ -77,6 +79,8 @@ class Lexicon:
         if known:
             return True
         count = self.count.get(word, 0)
+        if self.english.get(word, 0) >= EVERYDAY_ENGLISH:
+            return False        # "complete", "improve", "university": everyday words, whatever titles say
         lift = self.lift(word)
         return (count >= 2 and lift >= SPECIFIC_LIFT) or (count >= COMMON_COUNT and lift >= COMMON_LIFT)
 
