@@ -85,6 +85,7 @@ class Faq:
     confidence: float
     section: str | None = None
     role: str | None = None
+    weighed: tuple[tuple[str, str], ...] = ()   # "phd vs masters": (side, its question) each answered
 
 
 @dataclass(frozen=True)

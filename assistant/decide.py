@@ -17,6 +17,7 @@ from assistant.cues import ROLE, STEP_NUMBERS, SWITCH_TOPIC
 from assistant.filters import Filters, wants_popular, wants_quality
 from assistant.handlers_roadmap import FAQ_CLOSE
 from assistant.alternatives import resolve
+from assistant.decide_intent import act_for_intent, for_ml_engineers
 from assistant.references import dropped_filters, referenced, refinement
 from assistant.reading import topical_query
 from assistant.scope import COURSE_INTENTS, SURE, decide_scope, only_names_topics, read_scope
@@ -278,7 +279,11 @@ def alternatives(brain, session, reading):
     sides = [resolve(brain, label) for label in reading.alternatives]
     kinds = [side.kind for side in sides]
     if kinds == ["career", "career"]:
-        return Faq(reading.folded, 0.8)
+        # each side's question: the message without the other side ("phd ... data scientist")
+        folded, role = for_ml_engineers(brain, reading)
+        questions = [" ".join(w for w in word_list(folded) if w not in words_of(other.label) - words_of(side.label))
+                     for side, other in (sides, sides[::-1])]
+        return Faq(folded, 0.8, role=role, weighed=tuple((side.label, q) for side, q in zip(sides, questions)))
     if "subject" in kinds:
         return None     # "python or java?": the classifier's reading decides (the roadmap may answer)
     missing = [side.label for side in sides if side.kind == "missing"]
@@ -300,7 +305,6 @@ def words_of(text: str) -> set[str]:
 
 def classified(brain, session, reading):
     """Everything else: the intent classifier's reading, checked against what the message names."""
-    from assistant.decide_intent import act_for_intent
     return act_for_intent(brain, session, reading)
 
 

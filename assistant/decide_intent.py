@@ -73,17 +73,23 @@ def act_for_intent(brain, session, reading):
     return recommend_act(brain, reading, confidence)
 
 
-def faq_act(brain, reading, confidence: float) -> Faq:
-    """The question for the roadmap; asked for another role than ML engineer ("maths to become a
-    data engineer"), the same question for ML engineers, and the reply says so."""
+def for_ml_engineers(brain, reading) -> tuple[str, str | None]:
+    """(the question for the roadmap, the role it was asked for): asked for another role than ML
+    engineer ("maths to become a data engineer"), the same question for ML engineers, when the
+    roadmap answers that."""
     role = reading.cue("other_role")
     if role and not reading.cue("ml_role"):
         folded = reading.folded
         question = folded[:role.start("role")] + "ml engineer" + folded[role.end("role"):]
         entry, section, _ = brain.best_answer(question)
         if entry is not None or section is not None:
-            return Faq(question, confidence, role=" ".join(role.group("role").split()))
-    return Faq(reading.folded, confidence)
+            return question, " ".join(role.group("role").split())
+    return reading.folded, None
+
+
+def faq_act(brain, reading, confidence: float) -> Faq:
+    question, role = for_ml_engineers(brain, reading)
+    return Faq(question, confidence, role=role)
 
 
 def compare_act(brain, reading, confidence: float):

@@ -15,6 +15,11 @@ FAQ_WEAK = 0.28     # below every right answer in the four evaluation sets (the 
 
 def faq(brain, session, act: Faq, reading=None) -> Reply:
     section = brain.knowledge.section_by_id.get(act.section) if act.section else None
+    if act.weighed:
+        reply = weighed(brain, session, act)
+        if act.role:
+            reply.text = f"The roadmap is written for ML engineers, not specifically for {act.role}s. {reply.text}"
+        return reply
     if act.role:
         # "maths to become a data engineer": the roadmap speaks for ML engineers; the same question
         # answered for them, said so, rather than a neighbouring role's answer given as fact.
@@ -23,6 +28,25 @@ def faq(brain, session, act: Faq, reading=None) -> Reply:
                       f"here is what it says for ML engineers.\n\n{reply.text}")
         return reply
     return faq_reply(brain, session, act.question, act.confidence, section=section)
+
+
+def weighed(brain, session, act: Faq) -> Reply:
+    """"PhD vs masters", "certification vs postgrad": what the roadmap says of each side, when its
+    answers for them differ; else the one answer."""
+    answers = [(side, brain.best_answer(question)) for side, question in act.weighed]
+    entries = [(side, entry) for side, (entry, _, score) in answers if entry is not None and score >= FAQ_WEAK]
+    if len({entry.id for _, entry in entries}) < 2:
+        return faq_reply(brain, session, act.question, act.confidence)
+    state.note_faq(session, entries[0][1].id)
+    text = "\n\n".join(f"**{side}**: {entry.answer}" for side, entry in entries)
+    sources = []
+    for _, entry in entries:
+        sources.append({"kind": "faq", "id": entry.id, "title": entry.question, "section": entry.section})
+    cited = [brain.knowledge.section_by_id[e.section] for _, e in entries]
+    sources += [{"kind": "section", "id": c.id, "title": c.title} for c in dict.fromkeys(cited)]
+    related = [brain.knowledge.faq_by_id[i].question for i in brain.related_faqs(entries[0][1].id)][:2]
+    return Reply("faq", f"The roadmap speaks to both.\n\n{text}", act.confidence, sources=sources,
+                 suggestions=related)
 
 
 def faq_reply(brain, session, question: str, confidence: float, section=None) -> Reply:
