@@ -144,6 +144,7 @@ class Brain:
         # of their words is a topic.
         self.career_concepts = frozenset(c.id for c in knowledge.concepts
                                          if not any(" ".join(words(w)) in self.topic_phrases for w in c.synonyms))
+        self.faq_topics = frozenset(t for f in knowledge.faqs for t in f.topics)
         self.readings = Memo()
         self.answers = Memo()
         # The FAQ entries next to each one, for suggestions: fixed by the knowledge, so found once.

@@ -135,6 +135,7 @@ CUES = {
     "category": re.compile(r"\b(?:courses|classes|programs|options|certificates|specializations)\b"),
     "help_find": re.compile(r"\b(?:courses?|class(?:es)?|find|learn|study)\b"),
     "one": re.compile(r"\bone\b"),
+    "books": re.compile(r"\bbooks?\b"),
     "pointing": re.compile(r"\b(?:them|these|those|both|first|second)\b"),
     "fragment": re.compile(r"\bthe\s+((?:[\w.+#-]+\s+){1,3})one\b|\bthe one (?:from|by|on|about|with) ([\w\s.+#-]+)"),
 }

@@ -23,7 +23,8 @@ SMALL_TALK = ("greet", "thanks", "goodbye", "help")
 def act_for_intent(brain, session, reading):
     folded, filters, text = reading.folded, reading.filters, reading.text
     scores, mentions, evidence = read_scope(reading)
-    intent, confidence = decide_scope(brain, scores, evidence, folded, brain.threshold)
+    intent, confidence = decide_scope(brain, scores, evidence, folded, brain.threshold,
+                                      asks_for_material=reading.wants_material and bool(filters.topics or reading.terms))
     if len(mentions) >= 2 and reading.cue("compare"):
         intent = "compare"          # two courses named with "vs", "compare", "which is better"
     elif intent == "out_of_scope" and confidence < SURE and any(m.full and len(word_list(m.course.title)) >= 3
@@ -61,6 +62,11 @@ def act_for_intent(brain, session, reading):
             reading.cue("versus") and (len(filters.topics) >= 2 or confidence >= SURE)):
         intent = "recommend"       # "machine learning" alone asks for courses, not the roadmap;
         # "pytorch vs tensorflow" or "research scientist or ml engineer" asks which, and the FAQ may say
+    if intent == "faq" and reading.wants_material and filters.topics and not set(filters.topics) & brain.faq_topics:
+        intent = "recommend"       # material asked for on a subject the roadmap never answers about: courses
+    if intent == "faq" and reading.cue("books") and filters.topics and not brain.names_roadmap_subject(folded):
+        # "best book for algorithms using python": the catalog lists courses, not books
+        return Recommend(reading.query, filters, True, confidence, note="I list courses rather than books. ")
     if intent == "faq":
         return faq_act(brain, reading, confidence)
     if intent == "compare":

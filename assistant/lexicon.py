@@ -91,7 +91,7 @@ class Lexicon:
     def is_term(self, word: str) -> bool:
         """A subject word English rarely uses ("photoshop", "kubernetes", "golang"): naming one is
         evidence of a question about courses; everyday subject words ("music") are not enough."""
-        return (self.can_be_subject(word) and self.count.get(word, 0) >= 2
+        return (self.can_be_subject(word) and self.count.get(word, 0) >= 3
                 and max(self.english.get(word, 0), self.english.get(normalize_word(word), 0)) < RARE_TERM)
 
     def in_catalog(self, word: str) -> bool:

@@ -31,8 +31,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])(?:[.!?]*)\s+|(?<=[a-z][.!?])(?=[A-Z])|\s
 _ASKS = re.compile(r"\?|\b(?:recommend|suggest|looking for|look for|i (?:want|would like|'d like|wish|need) to (?:learn|study|start|become|get)|"
                    r"how (?:do|can|should|would) i|how to|what (?:should|is|are|do|would|can)|^which|which (?:one|course|is|are|should|would)|where (?:can|do|should|to)|"
                    r"can you|could you|is there|are there|do i need|should i|advise|tell me)\b", re.I)
-_MATERIAL = re.compile(r"\b(?:courses?|class(?:es)?|resources?|tutorials?|books?|series|playlists?|materials?|"
-                       r"sources|lessons|recommend|suggest|looking for)\b")
+_MATERIAL = re.compile(r"\b(?:courses?|class(?:es)?|resources?|tutorials?|books?(?!\s+(?:a|an|the|my|me|us|for)\b)|series|playlists?|materials?|"
+                       r"sources|lessons|recommend|suggest|looking for|path)\b")
 _THANKS = re.compile(r"^(?:thanks?|thank you|cheers|regards|have a (?:great|good|nice)|hoping|bonus points)\b", re.I)
 
 

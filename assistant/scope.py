@@ -22,7 +22,8 @@ def read_scope(reading):
     return scores, mentions, bool(filters.topics or mentions or filters.organization or reading.terms)
 
 
-def decide_scope(brain, scores, evidence: bool, folded: str, threshold: float) -> tuple[str, float]:
+def decide_scope(brain, scores, evidence: bool, folded: str, threshold: float,
+                 asks_for_material: bool = False) -> tuple[str, float]:
     """The intent to act on. Out of scope when the classifier is unsure and nothing in the message
     names a topic or a course (with such evidence the bar is lower), and when the words of the
     message don't fit the intent it was given: small talk and FAQ answers only cover what their
@@ -36,6 +37,9 @@ def decide_scope(brain, scores, evidence: bool, folded: str, threshold: float) -
     if intent == "out_of_scope" or confidence < bar:
         # A bare subject ("web dev", "sql for beginners") is a course request unless the classifier
         # is sure it is not: it must not be refused on a weak out-of-scope guess.
+        if evidence and asks_for_material and course_side:
+            return "recommend", max(p for i, p in course_side if i == "recommend") if any(
+                i == "recommend" for i, _ in course_side) else confidence   # "can you recommend dsa using golang"
         if evidence and course_side and (intent != "out_of_scope" or (
                 only_names_topics(folded, brain) and (confidence < threshold or len(word_list(folded)) <= 2))):
             return course_side[0]
