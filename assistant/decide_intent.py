@@ -12,9 +12,11 @@ from assistant import wording
 from assistant.acts import AskAboutShown, Clarify, Compare, Faq, OutOfScope, Recommend, SmallTalk
 from assistant.cues import INFO
 from assistant.filters import Filters, wants_popular, wants_quality
+from assistant.handlers_roadmap import FAQ_CLOSE
 from assistant.references import referenced
 from assistant.reading import topical_query
 from assistant.scope import COURSE_INTENTS, SURE, decide_scope, only_names_topics, read_scope
+from assistant.textnorm import words
 from assistant.textnorm import words as word_list
 
 SMALL_TALK = ("greet", "thanks", "goodbye", "help")
@@ -53,7 +55,7 @@ def act_for_intent(brain, session, reading):
             # Asking back is worth it when a topic could mean courses or the roadmap's advice;
             # a stated filter ("free", "for beginners", "on edX") means courses.
             if {first, second} == {"faq", "recommend"} and (not filters.without("topics").is_empty() or (
-                    reading.wants_material and reading.has_subject)):
+                    reading.wants_material and reading.has_subject and not _roadmap_answers(brain, reading))):
                 intent = "recommend"    # a filter, or material asked for on a subject: courses
             elif {first, second} == {"faq", "recommend"}:
                 return Clarify(wording.TWO_WAYS, (wording.intent_option(first, text),
@@ -77,6 +79,14 @@ def act_for_intent(brain, session, reading):
             return act
         # no course named, but a subject: "university of michigan python" asks for its courses
     return recommend_act(brain, reading, confidence)
+
+
+def _roadmap_answers(brain, reading) -> bool:
+    """The roadmap has an answer about this very subject ("the best course for deep learning":
+    its own pick), strong enough to give."""
+    entry, _, score = brain.best_answer(reading.folded)
+    return (entry is not None and score >= FAQ_CLOSE and bool(set(entry.topics) & set(reading.filters.topics))
+            and "course" in words(entry.question))
 
 
 def for_ml_engineers(brain, reading) -> tuple[str, str | None]:
