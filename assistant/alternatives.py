@@ -19,9 +19,9 @@ from assistant.textnorm import STOPWORDS, fold, normalize_word, words
 
 _BETWEEN = re.compile(r"\s+(?:or|vs\.?|versus)\s+", re.IGNORECASE)
 _EDGE = re.compile(r"[,:;()\u2013\u2014?!]|\s-\s|\.(?:\s|$)")
-_LEAD = re.compile(r"^(?:which|what|should i|is it|do i|either|between|choose|pick|take|learn|get|do|go for)\b\s*",
-                   re.IGNORECASE)
-_PURPOSE = re.compile(r"\s+(?:for|to|as|at|in|with|if|when|because|which|what)\s+", re.IGNORECASE)
+_LEAD = re.compile(r"^(?:(?:which|what|should i|is it|is|are|does|do i|do|would|will|either|between|choose|pick|take|"
+                   r"learn|get|go for)\s+)*(?:(?:a|an|the|my)\s+)?", re.IGNORECASE)
+_PURPOSE = re.compile(r"\s+(?:for|to|as|at|in|with|if|when|because|which|what|better|worse|more|less)\b", re.IGNORECASE)
 MAX_SIDE_WORDS = 5
 _NOT_A_SIDE = frozenset("""higher more above better less lower fewer so not no else anything something whatever
     later both either similar equivalent""".split())
@@ -62,6 +62,9 @@ def resolve(brain, label: str) -> Side:
         return Side(label, "course", mentioned[0].course.id)
     distinctive = [normalize_word(w) for w in words(label)
                    if w not in STOPWORDS and normalize_word(w) not in FILLER and not brain.is_filler(w)]
+    titled = brain.courses_titled(distinctive) if len(distinctive) >= 2 else []
+    if titled:
+        return Side(label, "course", titled[0])     # "Azure Fundamentals", "Solution Architect"
     if not distinctive or (brain.concepts.tag(fold(label)) and not any(brain.lexicon.is_term(w) for w in distinctive)):
         return Side(label, "career")        # "certification", "a master's degree", "postgrad"
     if brain.is_subject(label) or brain.tagger.tag(fold(label)) or (len(distinctive) == 1 and brain.lexicon.can_be_subject(distinctive[0])

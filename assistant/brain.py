@@ -271,7 +271,10 @@ class Brain:
     def names_only_subjects(self, text: str) -> bool:
         """Whether every word of `text` is a subject or a filler word ("Object Oriented Programming
         in Java"): such a title reads as a request for the subject as well."""
-        return all(w in STOPWORDS or self.is_filler(w) or self.lexicon.can_be_subject(w) for w in words(text))
+        rest = " ".join(words(text))
+        for phrase in self.tagger.named(rest).values():     # "object oriented programming": one subject
+            rest = rest.replace(phrase, " ")
+        return all(w in STOPWORDS or self.is_filler(w) or self.lexicon.can_be_subject(w) for w in rest.split())
 
     def is_filler(self, word: str) -> bool:
         """A word that asks for something rather than naming it ("course", "recommend", "free")."""
@@ -328,6 +331,10 @@ class Brain:
     def names_learning(self, folded: str) -> bool:
         """Whether the message says anything about learning or courses: a learning word or a filter."""
         return any(w in LEARNING_WORDS or w in self.filter_words for w in words(folded))
+
+    def speaks_of_learning(self, folded: str) -> bool:
+        """Whether the message uses a word of learning itself ("course", "study", "certificate")."""
+        return any(w in LEARNING_WORDS for w in words(folded))
 
     def course(self, course_id: str) -> Course | None:
         return self.knowledge.course_by_id.get(course_id)

@@ -278,8 +278,8 @@ def alternatives(brain, session, reading):
         return None
     sides = [resolve(brain, label) for label in reading.alternatives]
     kinds = [side.kind for side in sides]
-    if kinds == ["missing", "missing"] and not brain.names_learning(reading.folded):
-        return None     # "hit or stay at 17": nothing of learning on either side
+    if "career" not in kinds and not (reading.filters.topics or reading.terms or brain.names_learning(reading.folded)):
+        return None     # "hit or stay at 17", "a human being or a computer": nothing of learning here
     if kinds == ["career", "career"]:
         # each side's question: the message without the other side ("phd ... data scientist")
         folded, role = for_ml_engineers(brain, reading)

@@ -33,7 +33,7 @@ def act_for_intent(brain, session, reading):
                                                                 for m in mentions):
         intent = "course_info"      # a course's whole title, with a question the classifier can't place
     if intent == "out_of_scope":
-        return OutOfScope(confidence)
+        return _not_refused(brain, reading, evidence) or OutOfScope(confidence)
     course_side = [(i, p) for i, p in scores.ranking if i in COURSE_INTENTS]
     if intent == "help" and filters.topics and reading.cue("help_find"):
         intent = "recommend"        # "can you help me find a python course?"
@@ -79,6 +79,24 @@ def act_for_intent(brain, session, reading):
             return act
         # no course named, but a subject: "university of michigan python" asks for its courses
     return recommend_act(brain, reading, confidence)
+
+
+def _not_refused(brain, reading, evidence: bool):
+    """What a message the classifier would refuse still gets, from what the Reading found: a career
+    question for another role the roadmap answers for ML engineers ("how much statistics does a
+    data analyst need"), a subject the catalog lacks named with a learning word ("is the WGU MSDA
+    program any good"), or a request for courses that names no subject ("which classes first?")."""
+    if evidence and reading.cue("other_role"):
+        question, role = for_ml_engineers(brain, reading)
+        if role and brain.best_answer(question)[2] >= FAQ_CLOSE:
+            return Faq(question, 0.6, role=role)
+    if brain.speaks_of_learning(reading.folded) and not reading.has_subject and not reading.terms:
+        if reading.missing:
+            named = wording.either(wording.as_written(reading.text, w) for w in reading.missing[:2])
+            return Clarify(f"The catalog has no course on {named}, sorry. Is there a related subject I can look for?")
+        if reading.cue("course_word") and not reading.query:
+            return Clarify(wording.WHAT_TO_LEARN, tuple(wording.SUBJECT_SUGGESTIONS))
+    return None
 
 
 def _roadmap_answers(brain, reading) -> bool:

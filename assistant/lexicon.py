@@ -63,7 +63,8 @@ class Lexicon:
         self.english_total = english_total or max(sum(english.values()), 1)
         # Subjects by name: topic words and one-word skills ("Photography"). The words of longer
         # skills and titles ("Problem Solving", "Complete Guide") must earn it by specificity.
-        known = {w for t in topics for phrase in (t.name, *t.synonyms) for w in words(phrase)}
+        known = {w for t in topics for phrase in (t.name, *t.synonyms) for w in words(phrase)
+                 if len(words(phrase)) == 1 or english.get(w, 0) < EVERYDAY_ENGLISH}   # not "first" of "first aid"
         known |= {w for course in courses for skill in course.skills for w in words(skill) if len(words(skill)) == 1}
         known |= {w for phrase in extra_subjects for w in words(phrase)}
         self.subject_words = frozenset(w for w in known | set(counts) if self._specific(w, w in known))

@@ -33,6 +33,8 @@ _ASKS = re.compile(r"\?|\b(?:recommend|suggest|looking for|look for|i (?:want|wo
                    r"can you|could you|is there|are there|do i need|should i|advise|tell me)\b", re.I)
 _MATERIAL = re.compile(r"\b(?:courses?|class(?:es)?|resources?|tutorials?|books?(?!\s+(?:a|an|the|my|me|us|for)\b)|series|playlists?|materials?|"
                        r"sources|lessons|recommend|suggest|looking for|path)\b")
+_LEARN_OBJECT = re.compile(r"\b(?:learn|learning|study|studying|courses? (?:on|about|in)|class(?:es)? (?:on|about|in))\s+"
+                           r"(?:about\s+|more about\s+)?([a-z][a-z0-9+#.-]*)\s*[?!.]*$")
 _THANKS = re.compile(r"^(?:thanks?|thank you|cheers|regards|have a (?:great|good|nice)|hoping|bonus points)\b", re.I)
 
 
@@ -128,6 +130,7 @@ class Reading:
     terms: tuple[str, ...] = ()                 # subjects English rarely uses: evidence of a course question
     names: frozenset[str] = frozenset()         # who the message speaks to ("Jesse,"): never a subject
     alternatives: tuple[str, ...] = ()          # the two sides of "X or Y?", as written
+    asked: str = ""                             # the word after "learn" that the catalog uses ("elixir")
     background: str = ""                        # the backstory of a long post (folded)
     brain: object = field(default=None, repr=False, compare=False)
 
@@ -156,7 +159,10 @@ class Reading:
     @cached_property
     def query(self) -> str:
         """The words that say what to learn (without names addressed)."""
-        return " ".join(w for w in topical_query(self.folded, self.brain, self.filters).split() if w not in self.names)
+        query = [w for w in topical_query(self.folded, self.brain, self.filters).split() if w not in self.names]
+        if self.asked and self.asked not in query:
+            query.append(self.asked)        # "learn elixir": one course uses the word, so it is a subject
+        return " ".join(query)
 
     @property
     def wants_material(self) -> bool:
@@ -188,6 +194,13 @@ def read_message(brain, text: str) -> Reading:
     subjects = tuple(dict.fromkeys(w for w in content if lexicon.can_be_subject(w) and not brain.is_filler(w)))
     missing = tuple(dict.fromkeys(w for w in content if lexicon.unknown_subject(w) and not brain.is_filler(w)
                                   and normalize_word(w) not in brain.filter_words))
+    learned = _LEARN_OBJECT.search(folded)
+    asked = learned.group(1) if learned and lexicon.in_catalog(learned.group(1)) and not brain.is_filler(learned.group(1)) \
+        and learned.group(1) not in STOPWORDS else ""
+    if learned and not lexicon.in_catalog(learned.group(1)) and learned.group(1) not in STOPWORDS \
+            and not brain.is_filler(learned.group(1)) and normalize_word(learned.group(1)) not in brain.filter_words \
+            and learned.group(1) not in missing and not brain.tagger.tag(learned.group(1)):
+        missing += (learned.group(1),)      # "learn elixir": what is to be learned, even an English word
     corrected = {fix for _, fix in corrections}        # a word the corrector chose is no evidence
     mentions = tuple(brain.titles.find(folded, limit=3))
     if not mentions and background:
@@ -197,5 +210,5 @@ def read_message(brain, text: str) -> Reading:
                    instructors=tuple(brain.instructors_named(folded)),
                    resources=tuple(brain.resources_named(folded)), subjects=subjects, missing=missing,
                    terms=tuple(w for w in subjects if lexicon.is_term(w) and w not in corrected), names=names,
-                   alternatives=split_alternatives(asking) or (),
+                   alternatives=split_alternatives(asking) or (), asked=asked,
                    background=background, brain=brain)
