@@ -1,0 +1,111 @@
+"""Questions in the ways real learners write them, in our own words (the real questions of
+../shared stay there; see tests/test_real_questions.py): a pasted title, a product name, an
+acronym, filler words, two things weighed, another role's career question, a long post, a subject
+the catalog lacks, and bad input."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.engine import Assistant
+
+
+@pytest.fixture(scope="module")
+def bot() -> Assistant:
+    return Assistant.load()
+
+
+def ask(bot, *messages) -> dict:
+    session_id, reply = None, None
+    for text in messages:
+        session_id, reply = bot.respond(session_id, text)
+    return reply
+
+
+def titles(reply) -> list[str]:
+    return [c["title"] for c in reply["courses"]]
+
+
+def test_a_pasted_title_finds_that_course(bot):
+    reply = ask(bot, "Internet of Things: How Did We Get Here?")
+    assert reply["intent"] == "course_info"
+    assert titles(reply)[0] == "Internet of Things: How Did We Get Here?"
+
+
+def test_product_names_and_exam_codes_the_catalog_uses_are_subjects(bot):
+    photoshop = ask(bot, "anyone know a decent photoshop class?")
+    assert photoshop["intent"] == "recommend"
+    assert all("photoshop" in c["title"].lower() for c in photoshop["courses"])
+    kubernetes = ask(bot, "got any kubernetes material for someone starting out?")
+    assert kubernetes["intent"] == "recommend" and kubernetes["filters"].get("level") == "Beginner"
+    assert any("kubernetes" in c["title"].lower() for c in kubernetes["courses"])
+
+
+def test_acronyms_names_and_real_words_are_never_corrected(bot):
+    assert ask(bot, "Is the WGU MSDA program any good?")["corrections"] == {}
+    assert ask(bot, "how do I become more employable as a tester")["corrections"] == {}
+    assert ask(bot, "pyhton corse")["corrections"] == {"pyhton": "python", "corse": "course"}
+
+
+def test_filler_words_never_become_the_subject(bot):
+    reply = ask(bot, "which classes should I pick first?")
+    assert reply["intent"] == "clarify" and not reply["courses"]
+    assert "pick" not in reply["text"].lower()
+
+
+def test_two_named_courses_weighed_in_a_question_are_compared(bot):
+    reply = ask(bot, "Azure Fundamentals or Google Cloud Digital Leader, which should I do first?")
+    assert reply["intent"] == "compare"
+    assert any("Azure" in t for t in titles(reply)) and any("Digital Leader" in t for t in titles(reply))
+
+
+def test_a_side_the_catalog_lacks_is_said_plainly(bot):
+    reply = ask(bot, "which certification first: SnowPro Advanced or Solutions Architect?")
+    assert re.search(r"no course on SnowPro", reply["text"])
+    assert any("Architect" in t for t in titles(reply))
+
+
+def test_two_career_matters_weighed_get_the_roadmap_on_each(bot):
+    reply = ask(bot, "is a bootcamp or a master's degree better for getting hired?")
+    assert reply["intent"] == "faq"
+    ids = {s["id"] for s in reply["sources"] if s["kind"] == "faq"}
+    assert {"bootcamps", "degree"} <= ids
+
+
+def test_another_roles_career_question_is_answered_for_ml_engineers_and_says_so(bot):
+    reply = ask(bot, "how much statistics does a data analyst really need?")
+    assert reply["intent"] == "faq"
+    assert reply["text"].startswith("The roadmap is written for ML engineers, not specifically for data analysts")
+
+
+def test_a_long_post_is_read_for_its_question_with_the_backstory_as_context(bot):
+    post = ("I've been an accountant for twelve years and lately I keep automating my spreadsheets with "
+            "little scripts. My manager noticed and now wants me to help with reporting. I have no formal "
+            "training in any of this. What should I learn first to work with data properly, and is there "
+            "a beginner course you would point me to?")
+    reply = ask(bot, post)
+    assert reply["intent"] == "recommend" and reply["filters"].get("level") == "Beginner"
+    assert "manager" not in reply["text"].lower() and "twelve" not in reply["text"].lower()
+
+
+def test_a_subject_with_no_course_is_said_plainly(bot):
+    reply = ask(bot, "I'd like to study quenya please")
+    assert "no course on quenya" in reply["text"].lower() and not reply["courses"]
+    elixir = ask(bot, "I want to learn Elixir")
+    assert elixir["intent"] == "recommend" and elixir["courses"]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\U0001F600\U0001F44D", "x" * 4000,
+                                  "Quels sont les meilleurs cours de Python pour débutants ?",
+                                  ("I keep reading forums. " * 180).strip()])
+def test_bad_input_gets_a_clear_answer(bot, text):
+    reply = ask(bot, text)
+    assert reply["text"] and reply["intent"] in {"help", "clarify", "out_of_scope", "recommend", "greet"}
+
+
+def test_a_list_of_thirty_course_names_is_answered(bot):
+    names = [c.title for c in bot.knowledge.courses[:30]]
+    reply = ask(bot, ", ".join(names))
+    assert reply["text"]
+    assert reply["intent"] in {"compare", "course_info", "recommend", "clarify"}
