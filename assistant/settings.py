@@ -64,6 +64,11 @@ SETTINGS = [
     Setting("abuse_limit", 50, int, "Consecutive bad frames after which a websocket is closed (code 1008).", minimum=1),
     Setting("threads", 0, int, "Gunicorn worker threads (each open websocket holds one); 0 means "
             "`max_connections` + 64, so every allowed websocket gets a thread and HTTP still does."),
+    Setting("redis_url", "", str, "Redis holding the conversations, rate-limit counters and open-connection count "
+            "that every worker and machine shares (`redis://127.0.0.1:6379/0`); conversations then survive restarts and "
+            "`max_sessions` gives way to Redis's own memory limit. Empty keeps them in the process's memory, which "
+            "allows one worker only."),
+    Setting("workers", 0, int, "Gunicorn worker processes; 0 means one per CPU core. More than one needs `redis_url`."),
     Setting("unanswered_log", "", str, "File to append questions the assistant could not answer (out of scope), "
             "for editors to review; empty turns it off."),
 ]
@@ -106,6 +111,8 @@ def convert(setting: Setting, value, source: str):
         _refuse(setting, source, value, f"must be at least {setting.minimum:g}")
     if setting.name == "port" and converted > 65535:
         _refuse(setting, source, value, "must be a port number, 0-65535")
+    if setting.name == "redis_url" and converted and urlsplit(converted).scheme not in ("redis", "rediss", "unix"):
+        _refuse(setting, source, value, "must be a redis://, rediss:// or unix:// URL")
     if setting.name == "host" and (not converted.strip() or " " in converted):
         _refuse(setting, source, value, "must be a host name or address")
     return converted

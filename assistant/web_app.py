@@ -17,8 +17,8 @@ from werkzeug.exceptions import HTTPException
 
 from assistant.errors import KnowledgeError
 from assistant.protocol import MAX_ID_CHARS
-from assistant.ratelimit import RateLimiter
 from assistant.settings import SettingsError, load_settings
+from assistant.shared_state import SharedStateError, rate_limiter, session_store
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 CHECKED_PATHS = ("/api/", "/ws")          # cross-origin calls here need an allowed Origin
@@ -62,7 +62,7 @@ def load_assistant(settings: dict):
     from assistant.engine import Assistant       # heavy: only when an app is built
     return Assistant.load(settings["knowledge_dir"] or None, cache_dir=settings["cache_dir"] or None,
                           session_ttl=settings["session_ttl"], max_sessions=settings["max_sessions"],
-                          memo_entries=settings["memo_entries"])
+                          memo_entries=settings["memo_entries"], sessions=session_store(settings))
 
 
 def create_app(settings: dict | None = None, assistant=None) -> Flask:
@@ -82,7 +82,7 @@ def create_app(settings: dict | None = None, assistant=None) -> Flask:
     app.extensions["course_assistant"] = {
         "assistant": assistant,
         "settings": settings,
-        "limiter": RateLimiter(settings["rate_limit_messages"], settings["rate_limit_window"]),
+        "limiter": rate_limiter(settings),
         "unanswered": UnansweredLog(settings["unanswered_log"]),
     }
     register_guards(app, settings)
@@ -247,7 +247,7 @@ def serve(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(args.config, overrides={"host": args.host, "port": args.port})
         app = create_app(settings)
-    except (SettingsError, KnowledgeError) as error:
+    except (SettingsError, KnowledgeError, SharedStateError) as error:
         print(f"course-assistant: {error}", file=sys.stderr)
         return 2
     print(f"Course Assistant on http://{settings['host']}:{settings['port']}/", flush=True)
