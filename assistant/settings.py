@@ -41,7 +41,8 @@ SETTINGS = [
     Setting("port", 8000, int, "Port to listen on."),
     Setting("knowledge_dir", "", str, "Knowledge folder; empty means the project's `knowledge/`."),
     Setting("cache_dir", "", str, "Folder for the cache of the built indexes and models (rebuilt whenever the knowledge "
-            "or the code changes); empty means the project's `.cache/`, `off` turns it off."),
+            "or the code changes); empty means the user's cache folder (`~/.cache/course-assistant` on Linux), `off` turns "
+            "it off."),
     Setting("allowed_origins", [], list, "Origins (`https://site.example`) allowed to open the websocket and call the "
             "API cross-origin, besides the server's own origin (always allowed). `*` allows any origin. "
             "Comma-separated in the environment."),
@@ -68,7 +69,8 @@ SETTINGS = [
             "that every worker and machine shares (`redis://127.0.0.1:6379/0`); conversations then survive restarts and "
             "`max_sessions` gives way to Redis's own memory limit. Empty keeps them in the process's memory, which "
             "allows one worker only."),
-    Setting("workers", 0, int, "Gunicorn worker processes; 0 means one per CPU core. More than one needs `redis_url`."),
+    Setting("workers", 0, int, "Gunicorn worker processes; 0 means one per CPU core when `redis_url` is set, else "
+            "one. More than one needs `redis_url`: without it start-up is refused."),
     Setting("unanswered_log", "", str, "File to append questions the assistant could not answer (out of scope), "
             "for editors to review; empty turns it off."),
 ]
@@ -167,6 +169,13 @@ def load_settings(config_file: str | Path | None = None, environ=None, overrides
 def gunicorn_threads(settings: dict) -> int:
     """Threads for gunicorn's gthread worker: the setting, or enough for every allowed websocket."""
     return settings["threads"] or settings["max_connections"] + 64
+
+
+def worker_count(settings: dict) -> int:
+    """Gunicorn workers: the setting, or one per core when state is shared (redis_url), else one."""
+    if settings["workers"]:
+        return settings["workers"]
+    return (os.cpu_count() or 1) if settings["redis_url"] else 1
 
 
 def _show_default(setting: Setting) -> str:

@@ -16,11 +16,11 @@ from flask import Flask, Response, jsonify, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 from assistant.errors import KnowledgeError
+from assistant.paths import WEB_DIR
 from assistant.protocol import MAX_ID_CHARS
 from assistant.settings import SettingsError, load_settings
 from assistant.shared_state import SharedStateError, rate_limiter, session_store
 
-WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 CHECKED_PATHS = ("/api/", "/ws")          # cross-origin calls here need an allowed Origin
 ASSET_MAX_AGE = 300                       # seconds browsers may keep widget.js and friends
 

@@ -1,0 +1,50 @@
+"""The production server's gunicorn configuration, shipped in the package so it works from any
+directory:
+
+    gunicorn -c python:assistant.gunicorn_conf 'assistant.web_app:create_app()'
+    course-assistant serve --production                    # the same command
+
+(`gunicorn -c gunicorn.conf.py ...` in a checkout reads this too.) Host, port, workers and every
+other setting come from the same settings as run.py: COURSE_ASSISTANT_* environment variables, or
+a TOML file named by COURSE_ASSISTANT_CONFIG (docs/SETTINGS.md, docs/SERVING.md).
+
+Workers: one per core when `redis_url` is set (conversations, rate limits and connection counts
+are then shared by every worker), else one. More than one worker without `redis_url` -- from the
+`workers` setting, `-w` or GUNICORN_CMD_ARGS -- is refused at start with one line saying why.
+"""
+import os
+import resource
+
+from assistant.settings import SettingsError, gunicorn_threads, load_settings, worker_count
+
+try:
+    _settings = load_settings()
+except SettingsError as error:                  # one clear line, not a traceback
+    raise SystemExit(f"course-assistant: {error}") from None
+
+bind = f"{_settings['host']}:{_settings['port']}"
+workers = worker_count(_settings)
+worker_class = "gthread"
+threads = gunicorn_threads(_settings)
+worker_connections = threads + 100   # gthread stops accepting beyond this; leave room for keep-alive HTTP
+timeout = 120                        # the worker's heartbeat, not a request limit: websockets may stay open
+graceful_timeout = 10
+keepalive = 5
+preload_app = True                   # load and check the knowledge once, before serving
+
+# Every open websocket holds a file descriptor: use all the system lets this user have.
+_soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+if _hard == resource.RLIM_INFINITY or _soft < _hard:
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (_hard if _hard != resource.RLIM_INFINITY else 1 << 20, _hard))
+    except (ValueError, OSError):
+        pass
+
+
+def on_starting(server):
+    """Refuse more than one worker without shared state, whatever set the worker count."""
+    if server.cfg.workers > 1 and not _settings["redis_url"]:
+        raise RuntimeError(
+            f"course-assistant: {server.cfg.workers} workers need shared state: without the redis_url setting "
+            "(COURSE_ASSISTANT_REDIS_URL) each worker keeps its own conversations and rate limits; "
+            "set redis_url or run one worker")
