@@ -12,7 +12,6 @@ Workers: one per core when `redis_url` is set (conversations, rate limits and co
 are then shared by every worker), else one. More than one worker without `redis_url` -- from the
 `workers` setting, `-w` or GUNICORN_CMD_ARGS -- is refused at start with one line saying why.
 """
-import os
 import resource
 
 from assistant.settings import SettingsError, gunicorn_threads, load_settings, worker_count
@@ -22,11 +21,18 @@ try:
 except SettingsError as error:                  # one clear line, not a traceback
     raise SystemExit(f"course-assistant: {error}") from None
 
+worker_class = _settings["worker_class"]
+if worker_class == "gevent":
+    # Patch before the app is loaded (preload_app): every lock and thread it makes is then
+    # gevent's, so a lock held across a Redis call yields instead of blocking the worker.
+    from gevent import monkey
+    monkey.patch_all()
+
 bind = f"{_settings['host']}:{_settings['port']}"
 workers = worker_count(_settings)
-worker_class = "gthread"
-threads = gunicorn_threads(_settings)
-worker_connections = threads + 100   # gthread stops accepting beyond this; leave room for keep-alive HTTP
+threads = gunicorn_threads(_settings)           # gthread: every allowed websocket gets a thread
+# Connections a worker accepts at once: every allowed websocket, plus room for keep-alive HTTP.
+worker_connections = (threads if worker_class == "gthread" else _settings["max_connections"]) + 100
 timeout = 120                        # the worker's heartbeat, not a request limit: websockets may stay open
 graceful_timeout = 10
 keepalive = 5

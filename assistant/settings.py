@@ -36,6 +36,7 @@ class Setting:
 
 
 KiB = 1024
+WORKER_CLASSES = ("gevent", "gthread")
 SETTINGS = [
     Setting("host", "127.0.0.1", str, "Address to listen on (`0.0.0.0` for every interface)."),
     Setting("port", 8000, int, "Port to listen on."),
@@ -71,6 +72,8 @@ SETTINGS = [
             "allows one worker only."),
     Setting("workers", 0, int, "Gunicorn worker processes; 0 means one per CPU core when `redis_url` is set, else "
             "one. More than one needs `redis_url`: without it start-up is refused."),
+    Setting("worker_class", "gevent", str, "Gunicorn worker model: `gevent` (an event loop: an open websocket costs a "
+            "greenlet, not a thread) or `gthread` (threads). docs/SERVING.md has the measurements behind the default."),
     Setting("unanswered_log", "", str, "File to append questions the assistant could not answer (out of scope), "
             "for editors to review; empty turns it off."),
 ]
@@ -115,6 +118,8 @@ def convert(setting: Setting, value, source: str):
         _refuse(setting, source, value, "must be a port number, 0-65535")
     if setting.name == "redis_url" and converted and urlsplit(converted).scheme not in ("redis", "rediss", "unix"):
         _refuse(setting, source, value, "must be a redis://, rediss:// or unix:// URL")
+    if setting.name == "worker_class" and converted not in WORKER_CLASSES:
+        _refuse(setting, source, value, f"must be one of {', '.join(WORKER_CLASSES)}")
     if setting.name == "host" and (not converted.strip() or " " in converted):
         _refuse(setting, source, value, "must be a host name or address")
     return converted

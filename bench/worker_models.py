@@ -1,0 +1,271 @@
+"""Worker models and workers, measured side by side in one run: gunicorn's gthread against gevent,
+and one worker against two sharing a Redis.
+
+Run from the project root:
+    python bench/worker_models.py [--idle 5000] [--chatters 8] [--duration 10] [--models gthread,gevent]
+                                  [--no-idle] [--no-scale]
+
+Each server is the production command (gunicorn -c python:assistant.gunicorn_conf ...) in a
+subprocess, rate limit and pings off. The load generator is another process (asyncio +
+websockets), so it never shares the server's cores' interpreter. For each worker model (1 worker):
+  - messages/s: `--chatters` clients, one websocket each, send varied questions back to back for
+    `--duration` s (the reply memo sees each question in many conversation states, as in use);
+  - idle: `--idle` websockets opened and held; the worker's RSS, threads and file descriptors
+    before and after (per connection: the difference / the count); then the chatters talk for
+    `--duration` s while they are held: p50/p99 reply latency and messages/s.
+Then (unless --no-scale) messages/s with `--chatters` x 2 clients for 1 worker against 2 workers
+sharing a real redis-server (Debian's), same model (the faster one), same questions.
+Needs `pip install websockets psutil` (the `bench` extra) and redis-server for the scale part.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = [
+    "best python course for beginners", "only free ones", "something more advanced", "compare the first two",
+    "machine learning courses", "tell me more about the second one", "do I need a degree?",
+    "deep learning with pytorch", "show me more", "what math do I need?", "sql for data analysis",
+    "courses on edX", "under 10 hours", "statistics for beginners", "any courses for that?",
+    "nlp courses", "cheap data visualization courses", "how long does it take to become an ml engineer?",
+    "computer vision", "go back", "reinforcement learning", "with a certificate", "thanks",
+    "r programming for beginners", "tensorflow courses rated 4.5 or more", "linear algebra",
+    "what is the best course for kaggle?", "cloud machine learning on aws", "excel for data analysis",
+    "something shorter", "data engineering", "spanish courses on python", "mlops",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# ------------------------------------------------------------------ the load generator (own process)
+
+async def _chatter(url: str, start: int, deadline: float, latencies: list):
+    import websockets
+    async with websockets.connect(url, ping_interval=None, max_size=None, open_timeout=60) as ws:
+        await ws.recv()
+        number = start
+        while time.perf_counter() < deadline:
+            text = QUESTIONS[number % len(QUESTIONS)]
+            number += 1
+            began = time.perf_counter()
+            await ws.send(json.dumps({"type": "message", "id": str(number), "text": text}))
+            while True:
+                frame = json.loads(await ws.recv())
+                if frame.get("in_reply_to") == str(number):
+                    break
+            if frame["type"] != "reply":
+                raise RuntimeError(f"not a reply: {frame}")
+            latencies.append(time.perf_counter() - began)
+
+
+async def _chat(url: str, chatters: int, duration: float) -> dict:
+    latencies: list[float] = []
+    began = time.perf_counter()
+    deadline = began + duration
+    await asyncio.gather(*(_chatter(url, n * 7, deadline, latencies) for n in range(chatters)))
+    elapsed = time.perf_counter() - began
+    latencies.sort()
+    pick = lambda q: round(latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000, 1)
+    return {"messages": len(latencies), "per_second": round(len(latencies) / elapsed, 1),
+            "p50_ms": pick(0.5), "p99_ms": pick(0.99)}
+
+
+async def _open_idle(url: str, count: int) -> list:
+    import websockets
+    held, failures = [], 0
+
+    async def one():
+        nonlocal failures
+        try:
+            ws = await websockets.connect(url, ping_interval=None, max_size=None, open_timeout=120)
+            frame = json.loads(await asyncio.wait_for(ws.recv(), 120))
+            if frame.get("type") != "welcome":
+                failures += 1
+                await ws.close()
+                return
+            held.append(ws)
+        except Exception:
+            failures += 1
+
+    for first in range(0, count, 250):
+        await asyncio.gather(*(one() for _ in range(first, min(count, first + 250))))
+    return held, failures
+
+
+async def _client(args) -> None:
+    url = args.url
+    if args.idle:
+        held, failures = await _open_idle(url, args.idle)
+        print(json.dumps({"idle_open": len(held), "idle_failed": failures}), flush=True)
+        sys.stdin.readline()                       # the parent has measured the server
+        result = await _chat(url, args.chatters, args.duration)
+        result["idle_still_open"] = sum(1 for ws in held if ws.state.name == "OPEN")
+        print(json.dumps(result), flush=True)
+        await asyncio.gather(*(ws.close() for ws in held), return_exceptions=True)
+    else:
+        print(json.dumps(await _chat(url, args.chatters, args.duration)), flush=True)
+
+
+# ------------------------------------------------------------------ servers and measurements
+
+def wait_ready(process, port, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("server not ready")
+
+
+def start_server(model: str, workers: int, redis_url: str = "", max_connections: int = 8000):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COURSE_ASSISTANT_")}
+    env.update({"COURSE_ASSISTANT_PORT": str(port), "COURSE_ASSISTANT_WORKER_CLASS": model,
+                "COURSE_ASSISTANT_WORKERS": str(workers), "COURSE_ASSISTANT_RATE_LIMIT_MESSAGES": "1000000",
+                "COURSE_ASSISTANT_PING_INTERVAL": "0", "COURSE_ASSISTANT_MAX_CONNECTIONS": str(max_connections)})
+    if redis_url:
+        env["COURSE_ASSISTANT_REDIS_URL"] = redis_url
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:assistant.gunicorn_conf",
+                                "assistant.web_app:create_app()"], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_ready(process, port)
+    return process, port
+
+
+def worker_figures(master_pid: int) -> dict:
+    import psutil
+    workers = psutil.Process(master_pid).children()
+    return {"rss_mb": sum(w.memory_info().rss for w in workers) / 2**20,
+            "threads": sum(w.num_threads() for w in workers), "fds": sum(w.num_fds() for w in workers)}
+
+
+def run_client(port: int, chatters: int, duration: float, idle: int = 0, on_idle=None) -> dict:
+    command = [sys.executable, __file__, "--client", f"ws://127.0.0.1:{port}/ws", "--chatters", str(chatters),
+               "--duration", str(duration), "--idle", str(idle)]
+    client = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    result = {}
+    for line in client.stdout:
+        data = json.loads(line)
+        if "idle_open" in data:
+            result.update(data)
+            time.sleep(2)
+            if on_idle:
+                result.update(on_idle())
+            client.stdin.write("go\n")
+            client.stdin.flush()
+        else:
+            result.update(data)
+    client.wait()
+    return result
+
+
+def stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def measure_model(model: str, args) -> dict:
+    process, port = start_server(model, 1, max_connections=args.idle + 1000)
+    try:
+        run_client(port, args.chatters, 2)                               # warm up
+        busy = run_client(port, args.chatters, args.duration)
+        row = {"model": model, "busy": busy}
+        if args.idle:
+            before = worker_figures(process.pid)
+            held = run_client(port, args.chatters, args.duration, idle=args.idle,
+                              on_idle=lambda: {"after": worker_figures(process.pid)})
+            row.update(before=before, held=held)
+        return row
+    finally:
+        stop(process)
+
+
+def start_redis():
+    program = shutil.which("redis-server") or "/usr/bin/redis-server"
+    port = free_port()
+    folder = tempfile.mkdtemp()
+    process = subprocess.Popen([program, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+                                "no", "--dir", folder], stdout=subprocess.DEVNULL)
+    time.sleep(0.5)
+    return process, f"redis://127.0.0.1:{port}/0"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--client", help=argparse.SUPPRESS)
+    parser.add_argument("--idle", type=int, default=5000)
+    parser.add_argument("--chatters", type=int, default=8)
+    parser.add_argument("--duration", type=float, default=10)
+    parser.add_argument("--models", default="gthread,gevent")
+    parser.add_argument("--no-idle", action="store_true")
+    parser.add_argument("--no-scale", action="store_true")
+    args = parser.parse_args()
+    if args.client:
+        args.url = args.client
+        asyncio.run(_client(args))
+        return
+    if args.no_idle:
+        args.idle = 0
+    rows = [measure_model(model, args) for model in args.models.split(",")]
+    print(f"\nworker models, 1 worker each; {args.chatters} chatters, {args.duration:g} s; load {os.getloadavg()}")
+    print("| model | msg/s | p50 ms | p99 ms | idle held | RSS +MB | KB per idle conn | threads +"
+          " | fds + | msg/s while held | p99 ms while held |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        busy = row["busy"]
+        if args.idle:
+            b, a, h = row["before"], row["held"]["after"], row["held"]
+            per = (a["rss_mb"] - b["rss_mb"]) * 1024 / max(h["idle_open"], 1)
+            print(f"| {row['model']} | {busy['per_second']} | {busy['p50_ms']} | {busy['p99_ms']} | "
+                  f"{h['idle_open']} ({h['idle_failed']} failed, {h.get('idle_still_open')} open at the end) | "
+                  f"{a['rss_mb'] - b['rss_mb']:.0f} | {per:.1f} | {a['threads'] - b['threads']} | {a['fds'] - b['fds']} | "
+                  f"{h['per_second']} | {h['p99_ms']} |")
+        else:
+            print(f"| {row['model']} | {busy['per_second']} | {busy['p50_ms']} | {busy['p99_ms']} | - | - | - | - | - | - | - |")
+    if args.no_scale:
+        return
+    model = max(rows, key=lambda r: r["busy"]["per_second"])["model"]
+    redis, url = start_redis()
+    try:
+        figures = []
+        for workers, shared in ((1, ""), (2, url)):
+            process, port = start_server(model, workers, shared)
+            try:
+                run_client(port, args.chatters * 2, 2)
+                figures.append(run_client(port, args.chatters * 2, args.duration))
+            finally:
+                stop(process)
+    finally:
+        redis.terminate()
+    print(f"\n{model}, {args.chatters * 2} chatters, {args.duration:g} s: 1 worker (memory) against 2 workers + Redis")
+    print("| workers | msg/s | p50 ms | p99 ms |\n|---|---|---|---|")
+    for label, figure in zip(("1", "2 + Redis"), figures):
+        print(f"| {label} | {figure['per_second']} | {figure['p50_ms']} | {figure['p99_ms']} |")
+    print(f"ratio: {figures[1]['per_second'] / figures[0]['per_second']:.2f}; load {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
