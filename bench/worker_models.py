@@ -10,7 +10,7 @@ subprocess, rate limit and pings off. The load generator is another process (asy
 websockets), so it never shares the server's cores' interpreter. For each worker model (1 worker):
   - messages/s: `--chatters` clients, one websocket each, send varied questions back to back for
     `--duration` s (the reply memo sees each question in many conversation states, as in use);
-  - idle: `--idle` websockets opened and held; the worker's RSS, threads and file descriptors
+  - idle: `--idle` websockets opened (250 at a time, for at most --idle-budget s) and held; the worker's RSS, threads and file descriptors
     before and after (per connection: the difference / the count); then the chatters talk for
     `--duration` s while they are held: p50/p99 reply latency and messages/s.
 Then (unless --no-scale) messages/s with `--chatters` x 2 clients for 1 worker against 2 workers
@@ -33,6 +33,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+IDLE_BUDGET = 120
 QUESTIONS = [
     "best python course for beginners", "only free ones", "something more advanced", "compare the first two",
     "machine learning courses", "tell me more about the second one", "do I need a degree?",
@@ -65,7 +66,7 @@ async def _chatter(url: str, start: int, deadline: float, latencies: list):
             began = time.perf_counter()
             await ws.send(json.dumps({"type": "message", "id": str(number), "text": text}))
             while True:
-                frame = json.loads(await ws.recv())
+                frame = json.loads(await asyncio.wait_for(ws.recv(), 60))
                 if frame.get("in_reply_to") == str(number):
                     break
             if frame["type"] != "reply":
@@ -77,23 +78,29 @@ async def _chat(url: str, chatters: int, duration: float) -> dict:
     latencies: list[float] = []
     began = time.perf_counter()
     deadline = began + duration
-    await asyncio.gather(*(_chatter(url, n * 7, deadline, latencies) for n in range(chatters)))
+    outcomes = await asyncio.gather(*(_chatter(url, n * 7, deadline, latencies) for n in range(chatters)),
+                                    return_exceptions=True)
     elapsed = time.perf_counter() - began
+    failed = [repr(o) for o in outcomes if isinstance(o, BaseException)]
     latencies.sort()
+    if not latencies:
+        return {"messages": 0, "per_second": 0, "p50_ms": None, "p99_ms": None, "chatters_failed": failed}
     pick = lambda q: round(latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000, 1)
     return {"messages": len(latencies), "per_second": round(len(latencies) / elapsed, 1),
-            "p50_ms": pick(0.5), "p99_ms": pick(0.99)}
+            "p50_ms": pick(0.5), "p99_ms": pick(0.99), "chatters_failed": len(failed)}
 
 
-async def _open_idle(url: str, count: int) -> list:
+async def _open_idle(url: str, count: int, budget: float) -> list:
+    """Open up to `count` websockets, 250 at a time, for at most `budget` seconds."""
     import websockets
     held, failures = [], 0
+    began = time.perf_counter()
 
     async def one():
         nonlocal failures
         try:
-            ws = await websockets.connect(url, ping_interval=None, max_size=None, open_timeout=120)
-            frame = json.loads(await asyncio.wait_for(ws.recv(), 120))
+            ws = await websockets.connect(url, ping_interval=None, max_size=None, open_timeout=60)
+            frame = json.loads(await asyncio.wait_for(ws.recv(), 60))
             if frame.get("type") != "welcome":
                 failures += 1
                 await ws.close()
@@ -103,15 +110,17 @@ async def _open_idle(url: str, count: int) -> list:
             failures += 1
 
     for first in range(0, count, 250):
+        if time.perf_counter() - began > budget:
+            break
         await asyncio.gather(*(one() for _ in range(first, min(count, first + 250))))
-    return held, failures
+    return held, failures, time.perf_counter() - began
 
 
 async def _client(args) -> None:
     url = args.url
     if args.idle:
-        held, failures = await _open_idle(url, args.idle)
-        print(json.dumps({"idle_open": len(held), "idle_failed": failures}), flush=True)
+        held, failures, took = await _open_idle(url, args.idle, args.idle_budget)
+        print(json.dumps({"idle_open": len(held), "idle_failed": failures, "idle_seconds": round(took, 1)}), flush=True)
         sys.stdin.readline()                       # the parent has measured the server
         result = await _chat(url, args.chatters, args.duration)
         result["idle_still_open"] = sum(1 for ws in held if ws.state.name == "OPEN")
@@ -160,7 +169,7 @@ def worker_figures(master_pid: int) -> dict:
 
 def run_client(port: int, chatters: int, duration: float, idle: int = 0, on_idle=None) -> dict:
     command = [sys.executable, __file__, "--client", f"ws://127.0.0.1:{port}/ws", "--chatters", str(chatters),
-               "--duration", str(duration), "--idle", str(idle)]
+               "--duration", str(duration), "--idle", str(idle), "--idle-budget", str(IDLE_BUDGET)]
     client = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     result = {}
     for line in client.stdout:
@@ -179,12 +188,22 @@ def run_client(port: int, chatters: int, duration: float, idle: int = 0, on_idle
 
 
 def stop(process):
+    """Stop the master and make sure no worker outlives it (a worker stuck under load would)."""
+    import psutil
+    workers = psutil.Process(process.pid).children(recursive=True)
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+    for worker in workers:
+        try:
+            worker.wait(timeout=5)
+        except psutil.TimeoutExpired:
+            worker.kill()
+        except psutil.NoSuchProcess:
+            pass
 
 
 def measure_model(model: str, args) -> dict:
@@ -220,6 +239,7 @@ def main():
     parser.add_argument("--chatters", type=int, default=8)
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--models", default="gthread,gevent")
+    parser.add_argument("--idle-budget", type=float, default=120, help="seconds to open the idle websockets")
     parser.add_argument("--no-idle", action="store_true")
     parser.add_argument("--no-scale", action="store_true")
     args = parser.parse_args()
@@ -229,6 +249,8 @@ def main():
         return
     if args.no_idle:
         args.idle = 0
+    global IDLE_BUDGET
+    IDLE_BUDGET = args.idle_budget
     rows = [measure_model(model, args) for model in args.models.split(",")]
     print(f"\nworker models, 1 worker each; {args.chatters} chatters, {args.duration:g} s; load {os.getloadavg()}")
     print("| model | msg/s | p50 ms | p99 ms | idle held | RSS +MB | KB per idle conn | threads +"
@@ -240,7 +262,7 @@ def main():
             b, a, h = row["before"], row["held"]["after"], row["held"]
             per = (a["rss_mb"] - b["rss_mb"]) * 1024 / max(h["idle_open"], 1)
             print(f"| {row['model']} | {busy['per_second']} | {busy['p50_ms']} | {busy['p99_ms']} | "
-                  f"{h['idle_open']} ({h['idle_failed']} failed, {h.get('idle_still_open')} open at the end) | "
+                  f"{h['idle_open']} in {h['idle_seconds']} s ({h['idle_failed']} failed, {h.get('idle_still_open')} open at the end) | "
                   f"{a['rss_mb'] - b['rss_mb']:.0f} | {per:.1f} | {a['threads'] - b['threads']} | {a['fds'] - b['fds']} | "
                   f"{h['per_second']} | {h['p99_ms']} |")
         else:
