@@ -48,7 +48,8 @@ SETTINGS = [
             "API cross-origin, besides the server's own origin (always allowed). `*` allows any origin. "
             "Comma-separated in the environment."),
     Setting("session_ttl", 1800.0, float, "Seconds a conversation is kept after its last message.", minimum=1),
-    Setting("max_sessions", 10000, int, "Conversations kept in memory at most; the least recently used goes first.",
+    Setting("max_sessions", 10000, int, "Conversations kept in memory at most; the least recently used goes first "
+            "(without `redis_url`; Redis keeps as many as its `maxmemory` allows).",
             minimum=1),
     Setting("max_message_chars", 2000, int, "Longest message text accepted, in characters.", minimum=1),
     Setting("max_frame_bytes", 64 * KiB, int, "Largest websocket frame or HTTP body answered with a structured "
@@ -59,8 +60,8 @@ SETTINGS = [
             "in the same conversation state. 0 keeps none."),
     Setting("rate_limit_messages", 20, int, "Messages a session may send per `rate_limit_window` seconds.", minimum=1),
     Setting("rate_limit_window", 10.0, float, "Length of the rate-limit window, in seconds.", minimum=0.001),
-    Setting("max_connections", 1000, int, "Open websocket connections at most; beyond it a connection gets a "
-            "`too_many_connections` error frame and is closed (code 1013).", minimum=1),
+    Setting("max_connections", 1000, int, "Open websocket connections at most (with `redis_url`, across every worker and "
+            "machine sharing it); beyond it a connection gets a `too_many_connections` error frame and is closed (code 1013).", minimum=1),
     Setting("ping_interval", 25.0, float, "Seconds between websocket keep-alive pings; a client that misses a pong "
             "is closed. 0 turns pings off."),
     Setting("abuse_limit", 50, int, "Consecutive bad frames after which a websocket is closed (code 1008).", minimum=1),

@@ -14,7 +14,7 @@ websockets), so it never shares the server's cores' interpreter. For each worker
     before and after (per connection: the difference / the count); then the chatters talk for
     `--duration` s while they are held: p50/p99 reply latency and messages/s.
 Then (unless --no-scale) messages/s with `--chatters` x 2 clients for 1 worker against 2 workers
-sharing a real redis-server (Debian's), same model (the faster one), same questions.
+sharing a real redis-server (Debian's), same model (--scale-model, gevent), same questions.
 Needs `pip install websockets psutil` (the `bench` extra) and redis-server for the scale part.
 """
 from __future__ import annotations
@@ -242,6 +242,7 @@ def main():
     parser.add_argument("--idle-budget", type=float, default=120, help="seconds to open the idle websockets")
     parser.add_argument("--no-idle", action="store_true")
     parser.add_argument("--no-scale", action="store_true")
+    parser.add_argument("--scale-model", default="gevent", help="worker model of the 1-against-2-workers part")
     args = parser.parse_args()
     if args.client:
         args.url = args.client
@@ -269,7 +270,7 @@ def main():
             print(f"| {row['model']} | {busy['per_second']} | {busy['p50_ms']} | {busy['p99_ms']} | - | - | - | - | - | - | - |")
     if args.no_scale:
         return
-    model = max(rows, key=lambda r: r["busy"]["per_second"])["model"]
+    model = args.scale_model
     redis, url = start_redis()
     try:
         figures = []
