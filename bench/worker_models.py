@@ -8,8 +8,10 @@ Run from the project root:
 Each server is the production command (gunicorn -c python:assistant.gunicorn_conf ...) in a
 subprocess, rate limit and pings off. The load generator is another process (asyncio +
 websockets), so it never shares the server's cores' interpreter. For each worker model (1 worker):
-  - messages/s: `--chatters` clients, one websocket each, send varied questions back to back for
-    `--duration` s (the reply memo sees each question in many conversation states, as in use);
+  - messages/s: `--chatters` clients, one websocket each, send varied messages back to back for
+    `--duration` s (new requests from 13 modifiers x 25 topics, and follow-ups, in a different order
+    for each client: few are met again in the same conversation state, so the reply memo rarely
+    answers; a 2 s warm-up with other conversations first);
   - idle: `--idle` websockets opened (250 at a time, for at most --idle-budget s) and held; the worker's RSS, threads and file descriptors
     before and after (per connection: the difference / the count); then the chatters talk for
     `--duration` s while they are held: p50/p99 reply latency and messages/s.
@@ -23,6 +25,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -34,17 +37,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 IDLE_BUDGET = 120
-QUESTIONS = [
-    "best python course for beginners", "only free ones", "something more advanced", "compare the first two",
-    "machine learning courses", "tell me more about the second one", "do I need a degree?",
-    "deep learning with pytorch", "show me more", "what math do I need?", "sql for data analysis",
-    "courses on edX", "under 10 hours", "statistics for beginners", "any courses for that?",
-    "nlp courses", "cheap data visualization courses", "how long does it take to become an ml engineer?",
-    "computer vision", "go back", "reinforcement learning", "with a certificate", "thanks",
-    "r programming for beginners", "tensorflow courses rated 4.5 or more", "linear algebra",
-    "what is the best course for kaggle?", "cloud machine learning on aws", "excel for data analysis",
-    "something shorter", "data engineering", "spanish courses on python", "mlops",
-]
+TOPICS = ["python", "machine learning", "deep learning", "sql", "statistics", "data visualization", "nlp",
+          "computer vision", "reinforcement learning", "linear algebra", "r programming", "tensorflow", "pytorch",
+          "data engineering", "mlops", "excel", "javascript", "cloud computing", "spark", "tableau", "calculus",
+          "time series", "recommender systems", "generative ai", "probability"]
+MODIFIERS = ["", "free", "beginner", "advanced", "short", "best", "cheap", "intermediate", "popular",
+             "highly rated", "edx", "coursera", "udemy"]
+FOLLOW_UPS = ["only free ones", "something more advanced", "compare the first two", "tell me more about the second one",
+              "show me more", "something shorter", "with a certificate", "go back", "under 10 hours", "thanks",
+              "do I need a degree?", "what math do I need?"]
+
+
+def questions(seed: int):
+    """Varied messages, as many learners would send: new requests (a modifier and a topic) and
+    follow-ups, in a different order for each client, so few are met again in the same state."""
+    rng = random.Random(seed)
+    while True:
+        if rng.random() < 0.5:
+            yield f"{rng.choice(MODIFIERS)} {rng.choice(TOPICS)} courses".strip()
+        else:
+            yield rng.choice(FOLLOW_UPS)
 
 
 def free_port() -> int:
@@ -55,13 +67,14 @@ def free_port() -> int:
 
 # ------------------------------------------------------------------ the load generator (own process)
 
-async def _chatter(url: str, start: int, deadline: float, latencies: list):
+async def _chatter(url: str, seed: int, deadline: float, latencies: list):
     import websockets
+    texts = questions(seed)
     async with websockets.connect(url, ping_interval=None, max_size=None, open_timeout=60) as ws:
         await ws.recv()
-        number = start
+        number = 0
         while time.perf_counter() < deadline:
-            text = QUESTIONS[number % len(QUESTIONS)]
+            text = next(texts)
             number += 1
             began = time.perf_counter()
             await ws.send(json.dumps({"type": "message", "id": str(number), "text": text}))
@@ -74,11 +87,11 @@ async def _chatter(url: str, start: int, deadline: float, latencies: list):
             latencies.append(time.perf_counter() - began)
 
 
-async def _chat(url: str, chatters: int, duration: float) -> dict:
+async def _chat(url: str, chatters: int, duration: float, seed: int = 0) -> dict:
     latencies: list[float] = []
     began = time.perf_counter()
     deadline = began + duration
-    outcomes = await asyncio.gather(*(_chatter(url, n * 7, deadline, latencies) for n in range(chatters)),
+    outcomes = await asyncio.gather(*(_chatter(url, seed * 1000 + n, deadline, latencies) for n in range(chatters)),
                                     return_exceptions=True)
     elapsed = time.perf_counter() - began
     failed = [repr(o) for o in outcomes if isinstance(o, BaseException)]
@@ -122,12 +135,12 @@ async def _client(args) -> None:
         held, failures, took = await _open_idle(url, args.idle, args.idle_budget)
         print(json.dumps({"idle_open": len(held), "idle_failed": failures, "idle_seconds": round(took, 1)}), flush=True)
         sys.stdin.readline()                       # the parent has measured the server
-        result = await _chat(url, args.chatters, args.duration)
+        result = await _chat(url, args.chatters, args.duration, args.seed)
         result["idle_still_open"] = sum(1 for ws in held if ws.state.name == "OPEN")
         print(json.dumps(result), flush=True)
         await asyncio.gather(*(ws.close() for ws in held), return_exceptions=True)
     else:
-        print(json.dumps(await _chat(url, args.chatters, args.duration)), flush=True)
+        print(json.dumps(await _chat(url, args.chatters, args.duration, args.seed)), flush=True)
 
 
 # ------------------------------------------------------------------ servers and measurements
@@ -167,8 +180,10 @@ def worker_figures(master_pid: int) -> dict:
             "threads": sum(w.num_threads() for w in workers), "fds": sum(w.num_fds() for w in workers)}
 
 
-def run_client(port: int, chatters: int, duration: float, idle: int = 0, on_idle=None) -> dict:
+def run_client(port: int, chatters: int, duration: float, idle: int = 0, on_idle=None, seed: int = 1) -> dict:
+    """The load generator's figures; each `seed` gives other conversations (a warm-up uses 0)."""
     command = [sys.executable, __file__, "--client", f"ws://127.0.0.1:{port}/ws", "--chatters", str(chatters),
+               "--seed", str(seed),
                "--duration", str(duration), "--idle", str(idle), "--idle-budget", str(IDLE_BUDGET)]
     client = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     result = {}
@@ -209,12 +224,12 @@ def stop(process):
 def measure_model(model: str, args) -> dict:
     process, port = start_server(model, 1, max_connections=args.idle + 1000)
     try:
-        run_client(port, args.chatters, 2)                               # warm up
-        busy = run_client(port, args.chatters, args.duration)
+        run_client(port, args.chatters, 2, seed=0)                       # warm up
+        busy = run_client(port, args.chatters, args.duration, seed=1)
         row = {"model": model, "busy": busy}
         if args.idle:
             before = worker_figures(process.pid)
-            held = run_client(port, args.chatters, args.duration, idle=args.idle,
+            held = run_client(port, args.chatters, args.duration, idle=args.idle, seed=2,
                               on_idle=lambda: {"after": worker_figures(process.pid)})
             row.update(before=before, held=held)
         return row
@@ -235,6 +250,7 @@ def start_redis():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--client", help=argparse.SUPPRESS)
+    parser.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--idle", type=int, default=5000)
     parser.add_argument("--chatters", type=int, default=8)
     parser.add_argument("--duration", type=float, default=10)
@@ -277,8 +293,8 @@ def main():
         for workers, shared in ((1, ""), (2, url)):
             process, port = start_server(model, workers, shared)
             try:
-                run_client(port, args.chatters * 2, 2)
-                figures.append(run_client(port, args.chatters * 2, args.duration))
+                run_client(port, args.chatters * 2, 2, seed=0)
+                figures.append(run_client(port, args.chatters * 2, args.duration, seed=1))
             finally:
                 stop(process)
     finally:
