@@ -180,6 +180,18 @@ def worker_figures(master_pid: int) -> dict:
             "threads": sum(w.num_threads() for w in workers), "fds": sum(w.num_fds() for w in workers)}
 
 
+def cpu_seconds(*pids) -> float:
+    """User + system CPU time of these processes and their children (the workers), so far."""
+    import psutil
+    total = 0.0
+    for pid in pids:
+        process = psutil.Process(pid)
+        for each in [process, *process.children(recursive=True)]:
+            times = each.cpu_times()
+            total += times.user + times.system
+    return total
+
+
 def run_client(port: int, chatters: int, duration: float, idle: int = 0, on_idle=None, seed: int = 1) -> dict:
     """The load generator's figures; each `seed` gives other conversations (a warm-up uses 0)."""
     command = [sys.executable, __file__, "--client", f"ws://127.0.0.1:{port}/ws", "--chatters", str(chatters),
@@ -225,7 +237,9 @@ def measure_model(model: str, args) -> dict:
     process, port = start_server(model, 1, max_connections=args.idle + 1000)
     try:
         run_client(port, args.chatters, 2, seed=0)                       # warm up
+        before = cpu_seconds(process.pid)
         busy = run_client(port, args.chatters, args.duration, seed=1)
+        busy["cpu_ms"] = round((cpu_seconds(process.pid) - before) * 1000 / max(busy["messages"], 1), 2)
         row = {"model": model, "busy": busy}
         if args.idle:
             before = worker_figures(process.pid)
@@ -270,40 +284,44 @@ def main():
     IDLE_BUDGET = args.idle_budget
     rows = [measure_model(model, args) for model in args.models.split(",")]
     print(f"\nworker models, 1 worker each; {args.chatters} chatters, {args.duration:g} s; load {os.getloadavg()}")
-    print("| model | msg/s | p50 ms | p99 ms | idle held | RSS +MB | KB per idle conn | threads +"
+    print("| model | msg/s | p50 ms | p99 ms | CPU ms/msg | idle held | RSS +MB | KB per idle conn | threads +"
           " | fds + | msg/s while held | p99 ms while held |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         busy = row["busy"]
         if args.idle:
             b, a, h = row["before"], row["held"]["after"], row["held"]
             per = (a["rss_mb"] - b["rss_mb"]) * 1024 / max(h["idle_open"], 1)
-            print(f"| {row['model']} | {busy['per_second']} | {busy['p50_ms']} | {busy['p99_ms']} | "
+            print(f"| {row['model']} | {busy['per_second']} | {busy['p50_ms']} | {busy['p99_ms']} | {busy['cpu_ms']} | "
                   f"{h['idle_open']} in {h['idle_seconds']} s ({h['idle_failed']} failed, {h.get('idle_still_open')} open at the end) | "
                   f"{a['rss_mb'] - b['rss_mb']:.0f} | {per:.1f} | {a['threads'] - b['threads']} | {a['fds'] - b['fds']} | "
                   f"{h['per_second']} | {h['p99_ms']} |")
         else:
-            print(f"| {row['model']} | {busy['per_second']} | {busy['p50_ms']} | {busy['p99_ms']} | - | - | - | - | - | - | - |")
+            print(f"| {row['model']} | {busy['per_second']} | {busy['p50_ms']} | {busy['p99_ms']} | {busy['cpu_ms']} | - | - | - | - | - | - | - |")
     if args.no_scale:
         return
     model = args.scale_model
     redis, url = start_redis()
     try:
         figures = []
-        for workers, shared in ((1, ""), (2, url)):
+        for workers, shared in ((1, ""), (1, url), (2, url)):
             process, port = start_server(model, workers, shared)
             try:
                 run_client(port, args.chatters * 2, 2, seed=0)
-                figures.append(run_client(port, args.chatters * 2, args.duration, seed=1))
+                before = cpu_seconds(process.pid, redis.pid)
+                figure = run_client(port, args.chatters * 2, args.duration, seed=1)
+                used = cpu_seconds(process.pid, redis.pid) - before
+                figure["cpu_ms"] = round(used * 1000 / max(figure["messages"], 1), 2)
+                figures.append(figure)
             finally:
                 stop(process)
     finally:
         redis.terminate()
     print(f"\n{model}, {args.chatters * 2} chatters, {args.duration:g} s: 1 worker (memory) against 2 workers + Redis")
-    print("| workers | msg/s | p50 ms | p99 ms |\n|---|---|---|---|")
-    for label, figure in zip(("1", "2 + Redis"), figures):
-        print(f"| {label} | {figure['per_second']} | {figure['p50_ms']} | {figure['p99_ms']} |")
-    print(f"ratio: {figures[1]['per_second'] / figures[0]['per_second']:.2f}; load {os.getloadavg()}")
+    print("| workers | msg/s | p50 ms | p99 ms | server CPU ms per message (workers + redis-server) |\n|---|---|---|---|---|")
+    for label, figure in zip(("1", "1 + Redis", "2 + Redis"), figures):
+        print(f"| {label} | {figure['per_second']} | {figure['p50_ms']} | {figure['p99_ms']} | {figure['cpu_ms']} |")
+    print(f"ratio 2 + Redis / 1: {figures[2]['per_second'] / figures[0]['per_second']:.2f}; load {os.getloadavg()}")
 
 
 if __name__ == "__main__":
