@@ -4,6 +4,7 @@ restarts."""
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,9 @@ def chat(server, text, session_id=None):
 
 def test_with_redis_every_core_gets_a_worker_and_conversations_keep_their_context(redis_url):
     with running_server({"redis_url": redis_url}, gunicorn=True) as server:
+        deadline = time.monotonic() + 60          # /health answers as soon as the first worker is up
+        while len(worker_pids(server)) < os.cpu_count() and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert len(worker_pids(server)) == os.cpu_count()
         for _ in range(30):                        # the kernel spreads them over the workers
             status, first = chat(server, "machine learning courses")
