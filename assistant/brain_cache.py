@@ -3,7 +3,8 @@
 The cache file's name is a fingerprint of every knowledge file and of the assistant's own code:
 any edit makes a new fingerprint, so the knowledge is loaded, validated and indexed afresh. An
 unreadable cache is rebuilt; a cache that cannot be written is skipped. The cache is pickled, so
-it lives in a folder only this server writes (`cache_dir` setting, default `.cache/`).
+it lives in a folder only this server's user writes (`cache_dir` setting; by default the user's
+cache folder, ~/.cache/course-assistant on Linux: assistant/paths.py).
 """
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ import tempfile
 from pathlib import Path
 
 from assistant.brain import Brain
-from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, PROJECT_ROOT, load_knowledge
+from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+from assistant.paths import user_cache_dir
 
-DEFAULT_CACHE_DIR = PROJECT_ROOT / ".cache"
+DEFAULT_CACHE_DIR = user_cache_dir()
 _CODE_DIR = Path(__file__).resolve().parent
 
 

@@ -146,13 +146,32 @@ def _eval_real(args) -> int:
     return 0
 
 
+PRODUCTION_COMMAND = ["-m", "gunicorn", "-c", "python:assistant.gunicorn_conf", "assistant.web_app:create_app()"]
+
+
 def cmd_serve(args) -> int:
+    if args.production:
+        return serve_production(args)
     from assistant.web_app import serve
     argv = []
     for flag in ("host", "port", "config"):
         if getattr(args, flag, None) is not None:
             argv += [f"--{flag}", str(getattr(args, flag))]
     return serve(argv) or 0
+
+
+def serve_production(args) -> int:
+    """Replace this process with gunicorn and the packaged configuration (docs/SERVING.md); the
+    flags become the settings they name."""
+    import os
+    env = dict(os.environ)
+    for flag in ("host", "port"):
+        if getattr(args, flag, None) is not None:
+            env[f"COURSE_ASSISTANT_{flag.upper()}"] = str(getattr(args, flag))
+    if args.config:
+        env["COURSE_ASSISTANT_CONFIG"] = os.path.abspath(args.config)
+    os.execve(sys.executable, [sys.executable, *PRODUCTION_COMMAND], env)
+    return 1                                # not reached
 
 
 def cmd_catalog_import(args) -> int:
@@ -190,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true")
     check.add_argument("--cache", nargs="?", const="", metavar="DIR",
                        help="also write the start-up cache of the built indexes and models "
-                            "(default folder: the project's .cache/, as the server's cache_dir setting)")
+                            "(default folder: the user's cache folder, as the server's cache_dir setting)")
     check.set_defaults(run=cmd_check)
 
     evaluate = commands.add_parser("eval", help="evaluate understanding on a labelled set")
@@ -207,6 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--config")
+    serve.add_argument("--production", action="store_true",
+                       help="gunicorn with the packaged configuration: every core with redis_url (docs/SERVING.md)")
     serve.set_defaults(run=cmd_serve)
 
     catalog = commands.add_parser("catalog", help="catalog tools")

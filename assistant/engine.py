@@ -18,14 +18,16 @@ __all__ = ["Assistant", "PROJECT_ROOT", "DEFAULT_KNOWLEDGE"]
 
 class Assistant:
     def __init__(self, knowledge: Knowledge | None = None, *, session_ttl: float = 1800,
-                 max_sessions: int = 10000, brain: Brain | None = None, memo_entries: int | None = None):
+                 max_sessions: int = 10000, brain: Brain | None = None, memo_entries: int | None = None,
+                 sessions=None):
         self.brain = brain or Brain(knowledge)
         if memo_entries is not None:
             self.brain.keep_recent(memo_entries)
         self.knowledge = self.brain.knowledge
         self.replies = ReplyMemo(self.brain, DEFAULT_REPLY_ENTRIES if memo_entries is None
                                  else min(memo_entries, DEFAULT_REPLY_ENTRIES))
-        self.sessions = SessionStore(ttl=session_ttl, capacity=max_sessions)
+        # In this process's memory, or a shared store (assistant/shared_state.py) passed in.
+        self.sessions = sessions if sessions is not None else SessionStore(ttl=session_ttl, capacity=max_sessions)
 
     @classmethod
     def load(cls, knowledge_dir: str | Path | None = None, *, cache_dir: str | Path | None = None,
@@ -43,20 +45,18 @@ class Assistant:
 
     def welcome(self, session_id: str | None = None) -> tuple[str, dict]:
         """Resume a live session, or start a new one; with the greeting reply."""
-        session, _ = self.sessions.get_or_create(session_id if isinstance(session_id, str) else None)
-        session.greeted = True
+        with self.sessions.hold(session_id) as session:
+            session.greeted = True
         return session.id, self.greeting()
 
     def respond(self, session_id: str | None, text: str) -> tuple[str, dict]:
-        session, _ = self.sessions.get_or_create(session_id if isinstance(session_id, str) else None)
-        with session.lock:
+        with self.sessions.hold(session_id) as session:
             reply = respond(self.brain, session, text)
         return session.id, reply.to_dict()
 
     def respond_json(self, session_id: str | None, text: str) -> tuple[str, str, str]:
         """respond() with the reply as JSON text, and its intent: what the websocket sends. A
         message met again in the same conversation state is answered from the reply memo."""
-        session, _ = self.sessions.get_or_create(session_id if isinstance(session_id, str) else None)
-        with session.lock:
+        with self.sessions.hold(session_id) as session:
             intent, reply = self.replies.respond(session, text)
         return session.id, intent, reply

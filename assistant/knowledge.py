@@ -9,10 +9,10 @@ from pathlib import Path
 from assistant.errors import KnowledgeError
 from assistant.models import (LEVELS, Concept, Course, FaqEntry, IntentExamples, Knowledge, Resource,
                               Section, Topic)
+from assistant.paths import KNOWLEDGE_DIR, PROJECT_ROOT
 from assistant.yaml_lines import LineDict, load_yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
+DEFAULT_KNOWLEDGE_DIR = KNOWLEDGE_DIR       # knowledge/, or the package's copy when installed
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 SMALL_TALK_INTENTS = ("greet", "thanks", "goodbye", "help", "out_of_scope")

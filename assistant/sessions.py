@@ -1,13 +1,29 @@
-"""Per-session conversation state, kept in memory with a TTL and an LRU cap."""
+"""Per-session conversation state as plain data, and the in-memory store (a TTL and an LRU cap).
+
+A Session holds only plain data (strings, numbers, lists, tuples, Filters): `to_state()` gives it
+as JSON-able data and `Session.from_state()` rebuilds an equal session, so a conversation can live
+in another process (assistant/shared_state.py keeps it in Redis). Stores hand a session out with
+`hold(session_id)`: the session locked for this process while a message is answered, and kept
+when the block ends. Two messages of one conversation answered at the same moment by two
+processes are not serialised: the last one to finish is kept (a learner sends one at a time).
+
+>>> session = Session("s1", results=["c1"], filters=Filters(topics=("python",), free=True))
+>>> Session.from_state(json.loads(json.dumps(session.to_state()))) == session
+True
+"""
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields, is_dataclass
 
 from assistant.filters import Filters
+
+PLAIN_CLASSES = {"Filters": Filters}      # the frozen dataclasses a session's state may hold
 
 
 class _ReadsNoted:
@@ -44,16 +60,97 @@ class Session:
     last_intent: str | None = None
     turns: int = _ReadsNoted(0)                           # messages answered, counting this one
     greeted: bool = False
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def remember_shown(self, course_ids):
         seen = set(self.shown)
         self.shown.extend(i for i in course_ids if i not in seen)
         del self.shown[:-500]   # bounded: a long session cannot grow without limit
 
+    def to_state(self) -> dict:
+        """The session as JSON-able plain data (TypeError naming the field if one is not plain)."""
+        state = {}
+        for spec in fields(self):
+            value = self.__dict__["_turns"] if spec.name == "turns" else getattr(self, spec.name)
+            try:
+                state[spec.name] = to_plain(value)
+            except TypeError as error:
+                raise TypeError(f"Session.{spec.name}: {error}; conversation state must be plain data "
+                                "(it may live in another process)") from None
+        return state
 
-class SessionStore:
-    """Sessions by id; expire after `ttl` seconds idle; at most `capacity`, least recent evicted."""
+    @classmethod
+    def from_state(cls, state: dict) -> "Session":
+        """The session `to_state()` described; fields it does not name take their defaults."""
+        names = {spec.name for spec in fields(cls)}
+        return cls(**{name: from_plain(value) for name, value in state.items() if name in names})
+
+
+def to_plain(value):
+    """`value` as JSON-able data: lists stay lists, a tuple becomes {"tuple": [...]}, a Filters
+    {"Filters": {...}}, so that from_plain() gives back an equal value of the same types."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if type(value) is list:
+        return [to_plain(item) for item in value]
+    if type(value) is tuple:
+        return {"tuple": [to_plain(item) for item in value]}
+    if is_dataclass(value) and PLAIN_CLASSES.get(type(value).__name__) is type(value):
+        return {type(value).__name__: {spec.name: to_plain(getattr(value, spec.name)) for spec in fields(value)}}
+    raise TypeError(f"a {type(value).__name__} is not plain data")
+
+
+def from_plain(value):
+    if type(value) is list:
+        return [from_plain(item) for item in value]
+    if type(value) is dict:
+        (tag, inner), = value.items()
+        if tag == "tuple":
+            return tuple(from_plain(item) for item in inner)
+        return PLAIN_CLASSES[tag](**{name: from_plain(item) for name, item in inner.items()})
+    return value
+
+
+class StripedLocks:
+    """A fixed set of locks, one picked by a session id's hash: a session is answered by one
+    thread of this process at a time, and no lock is kept per session."""
+
+    def __init__(self, count: int = 64):
+        self._locks = [threading.Lock() for _ in range(count)]
+
+    def __call__(self, session_id: str) -> threading.Lock:
+        return self._locks[hash(session_id) % len(self._locks)]
+
+
+class HoldsSessions:
+    """`hold()` for a store with get(id), create() and save(session)."""
+
+    @contextmanager
+    def hold(self, session_id: str | None):
+        """The live session with this id, or a new one, locked in this process; what the block
+        changed is saved when it ends without an error."""
+        if isinstance(session_id, str) and session_id:
+            with self.locks(session_id):
+                session = self.get(session_id)
+                if session is not None:
+                    yield session
+                    self.save(session)
+                    return
+        session = self.create()
+        with self.locks(session.id):
+            yield session
+            self.save(session)
+
+    def get_or_create(self, session_id: str | None) -> tuple[Session, bool]:
+        """(session, created)."""
+        session = self.get(session_id)
+        if session is not None:
+            return session, False
+        return self.create(), True
+
+
+class SessionStore(HoldsSessions):
+    """Sessions by id, in this process's memory; expire after `ttl` seconds idle; at most
+    `capacity`, least recent evicted."""
 
     def __init__(self, ttl: float = 1800, capacity: int = 10000, clock=time.monotonic):
         if ttl <= 0 or capacity <= 0:
@@ -63,6 +160,7 @@ class SessionStore:
         self._clock = clock
         self._sessions: OrderedDict[str, tuple[Session, float]] = OrderedDict()
         self._lock = threading.Lock()
+        self.locks = StripedLocks()
 
     def __len__(self) -> int:
         return len(self._sessions)
@@ -98,9 +196,5 @@ class SessionStore:
                 self._sessions.popitem(last=False)
         return session
 
-    def get_or_create(self, session_id: str | None) -> tuple[Session, bool]:
-        """(session, created)."""
-        session = self.get(session_id)
-        if session is not None:
-            return session, False
-        return self.create(), True
+    def save(self, session: Session):
+        """Nothing to do: the session held is the one kept."""

@@ -36,17 +36,20 @@ class Setting:
 
 
 KiB = 1024
+WORKER_CLASSES = ("gevent", "gthread")
 SETTINGS = [
     Setting("host", "127.0.0.1", str, "Address to listen on (`0.0.0.0` for every interface)."),
     Setting("port", 8000, int, "Port to listen on."),
     Setting("knowledge_dir", "", str, "Knowledge folder; empty means the project's `knowledge/`."),
     Setting("cache_dir", "", str, "Folder for the cache of the built indexes and models (rebuilt whenever the knowledge "
-            "or the code changes); empty means the project's `.cache/`, `off` turns it off."),
+            "or the code changes); empty means the user's cache folder (`~/.cache/course-assistant` on Linux), `off` turns "
+            "it off."),
     Setting("allowed_origins", [], list, "Origins (`https://site.example`) allowed to open the websocket and call the "
             "API cross-origin, besides the server's own origin (always allowed). `*` allows any origin. "
             "Comma-separated in the environment."),
     Setting("session_ttl", 1800.0, float, "Seconds a conversation is kept after its last message.", minimum=1),
-    Setting("max_sessions", 10000, int, "Conversations kept in memory at most; the least recently used goes first.",
+    Setting("max_sessions", 10000, int, "Conversations kept in memory at most; the least recently used goes first "
+            "(without `redis_url`; Redis keeps as many as its `maxmemory` allows).",
             minimum=1),
     Setting("max_message_chars", 2000, int, "Longest message text accepted, in characters.", minimum=1),
     Setting("max_frame_bytes", 64 * KiB, int, "Largest websocket frame or HTTP body answered with a structured "
@@ -57,13 +60,21 @@ SETTINGS = [
             "in the same conversation state. 0 keeps none."),
     Setting("rate_limit_messages", 20, int, "Messages a session may send per `rate_limit_window` seconds.", minimum=1),
     Setting("rate_limit_window", 10.0, float, "Length of the rate-limit window, in seconds.", minimum=0.001),
-    Setting("max_connections", 1000, int, "Open websocket connections at most; beyond it a connection gets a "
-            "`too_many_connections` error frame and is closed (code 1013).", minimum=1),
+    Setting("max_connections", 1000, int, "Open websocket connections at most (with `redis_url`, across every worker and "
+            "machine sharing it); beyond it a connection gets a `too_many_connections` error frame and is closed (code 1013).", minimum=1),
     Setting("ping_interval", 25.0, float, "Seconds between websocket keep-alive pings; a client that misses a pong "
             "is closed. 0 turns pings off."),
     Setting("abuse_limit", 50, int, "Consecutive bad frames after which a websocket is closed (code 1008).", minimum=1),
     Setting("threads", 0, int, "Gunicorn worker threads (each open websocket holds one); 0 means "
             "`max_connections` + 64, so every allowed websocket gets a thread and HTTP still does."),
+    Setting("redis_url", "", str, "Redis holding the conversations, rate-limit counters and open-connection count "
+            "that every worker and machine shares (`redis://127.0.0.1:6379/0`); conversations then survive restarts and "
+            "`max_sessions` gives way to Redis's own memory limit. Empty keeps them in the process's memory, which "
+            "allows one worker only."),
+    Setting("workers", 0, int, "Gunicorn worker processes; 0 means one per CPU core when `redis_url` is set, else "
+            "one. More than one needs `redis_url`: without it start-up is refused."),
+    Setting("worker_class", "gevent", str, "Gunicorn worker model: `gevent` (an event loop: an open websocket costs a "
+            "greenlet, not a thread) or `gthread` (threads). docs/SERVING.md has the measurements behind the default."),
     Setting("unanswered_log", "", str, "File to append questions the assistant could not answer (out of scope), "
             "for editors to review; empty turns it off."),
 ]
@@ -106,6 +117,10 @@ def convert(setting: Setting, value, source: str):
         _refuse(setting, source, value, f"must be at least {setting.minimum:g}")
     if setting.name == "port" and converted > 65535:
         _refuse(setting, source, value, "must be a port number, 0-65535")
+    if setting.name == "redis_url" and converted and urlsplit(converted).scheme not in ("redis", "rediss", "unix"):
+        _refuse(setting, source, value, "must be a redis://, rediss:// or unix:// URL")
+    if setting.name == "worker_class" and converted not in WORKER_CLASSES:
+        _refuse(setting, source, value, f"must be one of {', '.join(WORKER_CLASSES)}")
     if setting.name == "host" and (not converted.strip() or " " in converted):
         _refuse(setting, source, value, "must be a host name or address")
     return converted
@@ -160,6 +175,13 @@ def load_settings(config_file: str | Path | None = None, environ=None, overrides
 def gunicorn_threads(settings: dict) -> int:
     """Threads for gunicorn's gthread worker: the setting, or enough for every allowed websocket."""
     return settings["threads"] or settings["max_connections"] + 64
+
+
+def worker_count(settings: dict) -> int:
+    """Gunicorn workers: the setting, or one per core when state is shared (redis_url), else one."""
+    if settings["workers"]:
+        return settings["workers"]
+    return (os.cpu_count() or 1) if settings["redis_url"] else 1
 
 
 def _show_default(setting: Setting) -> str:

@@ -15,12 +15,13 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, jsonify, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
+from assistant.compression import PrecompressedFile, compress_response
 from assistant.errors import KnowledgeError
+from assistant.paths import WEB_DIR
 from assistant.protocol import MAX_ID_CHARS
-from assistant.ratelimit import RateLimiter
 from assistant.settings import SettingsError, load_settings
+from assistant.shared_state import SharedStateError, rate_limiter, session_store
 
-WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 CHECKED_PATHS = ("/api/", "/ws")          # cross-origin calls here need an allowed Origin
 ASSET_MAX_AGE = 300                       # seconds browsers may keep widget.js and friends
 
@@ -62,7 +63,7 @@ def load_assistant(settings: dict):
     from assistant.engine import Assistant       # heavy: only when an app is built
     return Assistant.load(settings["knowledge_dir"] or None, cache_dir=settings["cache_dir"] or None,
                           session_ttl=settings["session_ttl"], max_sessions=settings["max_sessions"],
-                          memo_entries=settings["memo_entries"])
+                          memo_entries=settings["memo_entries"], sessions=session_store(settings))
 
 
 def create_app(settings: dict | None = None, assistant=None) -> Flask:
@@ -82,7 +83,7 @@ def create_app(settings: dict | None = None, assistant=None) -> Flask:
     app.extensions["course_assistant"] = {
         "assistant": assistant,
         "settings": settings,
-        "limiter": RateLimiter(settings["rate_limit_messages"], settings["rate_limit_window"]),
+        "limiter": rate_limiter(settings),
         "unanswered": UnansweredLog(settings["unanswered_log"]),
     }
     register_guards(app, settings)
@@ -109,13 +110,15 @@ def register_guards(app: Flask, settings: dict):
     def add_cors_headers(response):
         origin = request.headers.get("Origin")
         if request.path.startswith("/api/"):
-            response.headers.add("Vary", "Origin")
+            response.vary.add("Origin")
             if origin and response.status_code != 403:      # refused origins were stopped before
                 response.headers["Access-Control-Allow-Origin"] = origin
                 response.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
                 response.headers["Access-Control-Allow-Headers"] = "Content-Type"
                 response.headers["Access-Control-Max-Age"] = "600"
         return response
+
+    app.after_request(compress_response)         # JSON replies and pages, gzipped when accepted
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -198,13 +201,15 @@ def register_api(app: Flask):
 
 
 def register_pages(app: Flask, assistant):
+    assets = {name: PrecompressedFile(WEB_DIR / name) for name in ("widget.js", "widget.css")}
+
     @app.get("/widget.js")
     def widget_script():
-        return serve_asset("widget.js", "text/javascript; charset=utf-8")
+        return serve_asset(assets["widget.js"], "text/javascript")
 
     @app.get("/widget.css")
     def widget_styles():
-        return serve_asset("widget.css", "text/css; charset=utf-8")
+        return serve_asset(assets["widget.css"], "text/css")
 
     @app.get("/static/<path:name>")
     def static_file(name):
@@ -228,9 +233,10 @@ def render_page(knowledge, page: str) -> Response:
     return Response(render_demo_page(knowledge, page=page), mimetype="text/html")
 
 
-def serve_asset(name: str, mimetype: str) -> Response:
-    """A widget file for any origin's pages: cached briefly, revalidated by ETag."""
-    response = send_from_directory(WEB_DIR, name, mimetype=mimetype, max_age=ASSET_MAX_AGE)
+def serve_asset(asset: PrecompressedFile, mimetype: str) -> Response:
+    """A widget file for any origin's pages: cached briefly, revalidated by ETag, gzipped when
+    accepted. (Flask adds the one `charset=utf-8` to a text mimetype.)"""
+    response = asset.response(mimetype, ASSET_MAX_AGE)
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -247,7 +253,7 @@ def serve(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(args.config, overrides={"host": args.host, "port": args.port})
         app = create_app(settings)
-    except (SettingsError, KnowledgeError) as error:
+    except (SettingsError, KnowledgeError, SharedStateError) as error:
         print(f"course-assistant: {error}", file=sys.stderr)
         return 2
     print(f"Course Assistant on http://{settings['host']}:{settings['port']}/", flush=True)

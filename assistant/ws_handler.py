@@ -55,7 +55,8 @@ def register_socket(app) -> Sock:
     sock = Sock(app)
     parts = app.extensions["course_assistant"]
     settings = parts["settings"]
-    slots = parts["connections"] = ConnectionSlots(settings["max_connections"])
+    from assistant.shared_state import connection_slots     # in Redis when redis_url is set
+    slots = parts["connections"] = connection_slots(settings)
 
     def start_conversation() -> SocketConversation:
         return SocketConversation(parts["assistant"], parts["limiter"], settings["max_message_chars"],

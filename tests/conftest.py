@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -68,6 +69,65 @@ def server_environment(settings: dict) -> dict:
     for name, value in settings.items():
         env[ENV_PREFIX + name.upper()] = ",".join(value) if isinstance(value, list) else str(value)
     return env
+
+
+def require_program(name: str, package: str | None = None) -> str:
+    """The path of a Debian program the test needs; without it the test skips, or fails under CI
+    (scripts/test.sh installs it when run as root)."""
+    path = shutil.which(name) or next((p for p in (f"/usr/sbin/{name}", f"/usr/bin/{name}") if os.path.exists(p)), None)
+    if path is None:
+        why = f"needs {name} (apt-get install {package or name})"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run this test, but it {why}", pytrace=False)
+        pytest.skip(why)
+    return path
+
+
+def require_module(name: str, extra: str = "test"):
+    """An importable module the test needs; skips without it, fails under CI."""
+    try:
+        return __import__(name)
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run this test, but the module {name} is missing (pip install -e '.[{extra}]')",
+                        pytrace=False)
+        pytest.skip(f"needs the module {name} (pip install -e '.[{extra}]')")
+
+
+@contextmanager
+def running_redis():
+    """Debian's redis-server on a free port, in memory only; yields its URL (redis://...)."""
+    program = require_program("redis-server")
+    port = free_port()
+    folder = tempfile.mkdtemp(prefix="course-assistant-redis-")
+    process = subprocess.Popen([program, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no", "--dir", folder], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 20
+    try:
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as probe:
+                    probe.sendall(b"PING\r\n")
+                    if probe.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"redis-server did not start (exit {process.poll()})")
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A real redis-server for the session (Debian's package)."""
+    require_module("redis")
+    with running_redis() as url:
+        yield url
 
 
 @contextmanager

@@ -1,0 +1,63 @@
+"""The production server's gunicorn configuration, shipped in the package so it works from any
+directory:
+
+    gunicorn -c python:assistant.gunicorn_conf 'assistant.web_app:create_app()'
+    course-assistant serve --production                    # the same command
+
+(`gunicorn -c gunicorn.conf.py ...` in a checkout reads this too.) Host, port, workers and every
+other setting come from the same settings as run.py: COURSE_ASSISTANT_* environment variables, or
+a TOML file named by COURSE_ASSISTANT_CONFIG (docs/SETTINGS.md, docs/SERVING.md).
+
+Workers: one per core when `redis_url` is set (conversations, rate limits and connection counts
+are then shared by every worker), else one. More than one worker without `redis_url` -- from the
+`workers` setting, `-w` or GUNICORN_CMD_ARGS -- is refused at start with one line saying why.
+"""
+import resource
+
+from assistant.settings import SettingsError, gunicorn_threads, load_settings, worker_count
+
+try:
+    _settings = load_settings()
+except SettingsError as error:                  # one clear line, not a traceback
+    raise SystemExit(f"course-assistant: {error}") from None
+
+worker_class = _settings["worker_class"]
+if worker_class == "gevent":
+    # Patch before the app is loaded (preload_app): every lock and thread it makes is then
+    # gevent's, so a lock held across a Redis call yields instead of blocking the worker.
+    from gevent import monkey
+    monkey.patch_all()
+
+bind = f"{_settings['host']}:{_settings['port']}"
+workers = worker_count(_settings)
+threads = gunicorn_threads(_settings)           # gthread: every allowed websocket gets a thread
+# Connections a worker accepts at once: every allowed websocket, plus room for keep-alive HTTP.
+worker_connections = (threads if worker_class == "gthread" else _settings["max_connections"]) + 100
+timeout = 120                        # the worker's heartbeat, not a request limit: websockets may stay open
+graceful_timeout = 10
+keepalive = 5
+preload_app = True                   # load and check the knowledge once, before serving
+# With shared state (several workers), each worker listens on its own SO_REUSEPORT socket and the
+# kernel spreads new connections evenly; on one shared socket, gevent workers woken together let
+# one of them take most websockets (measured with 16 clients: 28 of the 33 connections on one of
+# two workers; with this, 15 and 16).
+# Not without redis_url: there a second server started by mistake on the port would split the
+# conversations kept in memory.
+reuse_port = bool(_settings["redis_url"])
+
+# Every open websocket holds a file descriptor: use all the system lets this user have.
+_soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+if _hard == resource.RLIM_INFINITY or _soft < _hard:
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (_hard if _hard != resource.RLIM_INFINITY else 1 << 20, _hard))
+    except (ValueError, OSError):
+        pass
+
+
+def on_starting(server):
+    """Refuse more than one worker without shared state, whatever set the worker count."""
+    if server.cfg.workers > 1 and not _settings["redis_url"]:
+        raise RuntimeError(
+            f"course-assistant: {server.cfg.workers} workers need shared state: without the redis_url setting "
+            "(COURSE_ASSISTANT_REDIS_URL) each worker keeps its own conversations and rate limits; "
+            "set redis_url or run one worker")

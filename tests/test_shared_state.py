@@ -1,0 +1,133 @@
+"""Conversations, rate limits and connection counts shared through a real redis-server (Debian's
+package): two Assistants on one Redis stand for two worker processes or two machines."""
+import json
+import time
+
+import pytest
+
+from assistant.engine import Assistant
+from assistant.reply_memo import state_of
+from assistant.sessions import Session
+from conftest import require_module
+
+SCRIPT = ["machine learning courses", "tell me more about the second one", "only free ones",
+          "compare the first two", "something shorter", "go back", "thanks"]
+
+
+@pytest.fixture(scope="module")
+def brain():
+    return Assistant.load().brain
+
+
+@pytest.fixture
+def redis(redis_url):
+    client = require_module("redis").Redis.from_url(redis_url)
+    client.flushdb()
+    return client
+
+
+def process(brain, redis_url, ttl=1800):
+    """An Assistant as a worker process would have it: its own client, memo and locks."""
+    from redis import Redis
+    from assistant.shared_state import RedisSessionStore
+    return Assistant(brain=brain, sessions=RedisSessionStore(Redis.from_url(redis_url), ttl=ttl))
+
+
+def test_a_sessions_state_is_plain_data_that_comes_back_equal(brain):
+    bot = Assistant(brain=brain)
+    session_id = None
+    for text in SCRIPT:
+        session_id, _ = bot.respond(session_id, text)
+    session = bot.sessions.get(session_id)
+    text = json.dumps(session.to_state())
+    again = Session.from_state(json.loads(text))
+    assert again == session and state_of(again) == state_of(session)
+    assert again.turns == len(SCRIPT) and again.filters == session.filters
+
+
+def test_a_field_holding_a_live_object_is_refused_by_name():
+    session = Session("x", avoid={"tableau"})
+    with pytest.raises(TypeError, match="Session.avoid: a set is not plain data"):
+        session.to_state()
+
+
+def test_a_conversation_alternating_between_two_processes_goes_as_in_one(brain, redis, redis_url):
+    """Every message lands on the other process; the replies are the ones a single in-memory
+    process gives, the second time round too (when each process's reply memo answers)."""
+    alone = Assistant(brain=brain)
+    first, second = process(brain, redis_url), process(brain, redis_url)
+    for _ in range(2):
+        alone_id = shared_id = None
+        for number, text in enumerate(SCRIPT):
+            alone_id, _, expected = alone.respond_json(alone_id, text)
+            shared_id, _, got = (first, second)[number % 2].respond_json(shared_id, text)
+            assert json.loads(got) == json.loads(expected), text
+    assert second.replies.memo.hits and first.replies.memo.hits
+    assert first.has_session(shared_id) and second.has_session(shared_id)
+
+
+def test_references_to_earlier_results_work_on_the_other_process(brain, redis, redis_url):
+    first, second = process(brain, redis_url), process(brain, redis_url)
+    session_id, results = first.respond(None, "machine learning courses")
+    session_id, more = second.respond(session_id, "tell me more about the second one")
+    assert more["intent"] == "course_info" and more["courses"][0]["id"] == results["courses"][1]["id"]
+    session_id, again = first.respond(session_id, "machine learning courses")
+    assert again["courses"] == results["courses"]
+    session_id, both = second.respond(session_id, "compare the first two")
+    assert both["intent"] == "compare"
+    assert [c["id"] for c in both["comparison"]["courses"]] == [c["id"] for c in results["courses"][:2]]
+
+
+def test_sessions_expire_in_redis_after_the_ttl(brain, redis, redis_url):
+    bot = process(brain, redis_url, ttl=1)
+    session_id, _ = bot.respond(None, "python courses")
+    key = f"course-assistant:session:{session_id}"
+    assert 0 < redis.pttl(key) <= 1000
+    assert bot.has_session(session_id)
+    time.sleep(1.3)
+    assert not bot.has_session(session_id) and not redis.exists(key)
+    new_id, reply = bot.respond(session_id, "compare the first two")
+    assert new_id != session_id and reply["intent"] != "compare"
+
+
+def test_an_unreadable_stored_session_starts_over(brain, redis, redis_url):
+    bot = process(brain, redis_url)
+    redis.set("course-assistant:session:broken", b"{not json")
+    assert not bot.has_session("broken")
+    session_id, reply = bot.respond("broken", "python courses")
+    assert session_id != "broken" and reply["courses"]
+
+
+def test_the_rate_limit_is_shared_by_every_process(redis, redis_url):
+    from redis import Redis
+    from assistant.shared_state import RedisRateLimiter
+    a, b = (RedisRateLimiter(Redis.from_url(redis_url), limit=3, window=1) for _ in range(2))
+    assert a.allow("s1") and b.allow("s1") and a.allow("s1")
+    wait = b.wait_time("s1")
+    assert 0 < wait <= 1
+    assert not a.allow("s1") and a.allow("s2")            # refused events are not counted
+    time.sleep(wait + 0.05)
+    assert b.allow("s1")
+    assert 0 < redis.pttl("course-assistant:rate:s1") <= 1000
+
+
+def test_open_connections_are_counted_across_processes_and_a_dead_one_stops_counting(redis, redis_url):
+    from redis import Redis
+    from assistant.shared_state import RedisConnectionSlots
+    a, b = (RedisConnectionSlots(Redis.from_url(redis_url), capacity=3) for _ in range(2))
+    assert a.take() and a.take() and b.take()
+    assert not b.take() and not a.take()
+    assert a.total() == 3 and (a.open, b.open) == (2, 1)
+    a.give_back()
+    assert b.take() and not a.take()
+    redis.delete(f"course-assistant:alive:{b._process[1]}")   # b died without giving its slots back
+    assert a.take() and a.take() and not a.take()
+    assert a.total() == 3
+
+
+def test_an_unreachable_redis_is_one_clear_error():
+    require_module("redis")
+    from assistant.shared_state import SharedStateError, redis_client
+    from conftest import free_port
+    with pytest.raises(SharedStateError, match=r"cannot use Redis at redis://:\*\*\*@127\.0\.0\.1:\d+/0 \(setting redis_url\)"):
+        redis_client(f"redis://:secret@127.0.0.1:{free_port()}/0")
