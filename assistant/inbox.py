@@ -5,9 +5,9 @@ table as a list of rows (dicts with the columns of `TABLES`): the /admin page re
 CSV export writes them, `course-assistant review` prints the unanswered groups.
 
 Unanswered questions (refused, asked back, "the roadmap doesn't cover that", low confidence) are
-grouped by similarity: TF-IDF over character n-grams (so typos and word order matter little),
-and a question joins the group of the first more frequent question whose cosine similarity
-reaches `SIMILAR`.
+grouped by similarity: TF-IDF over the character n-grams of their content words (so typos,
+word order and "any good ... course" matter little); questions whose cosine similarity reaches
+`SIMILAR` are one group (linked through each other), led by its most frequent question.
 
 >>> groups = group_questions([{"message": m, "kind": "refused", "reply_text": "Sorry.", "at": 1.0}
 ...     for m in ["photoshop course?", "Photoshop courses", "a photoshop course please", "how to bake bread"]])
@@ -23,7 +23,11 @@ from datetime import datetime, timezone
 
 from assistant.turn_record import UNANSWERED_KINDS
 
-SIMILAR = 0.45                  # cosine similarity at which two questions are one group
+SIMILAR = 0.35                  # cosine similarity at which two questions are one group
+GENERIC_WORDS = frozenset("""course courses class classes tutorial tutorials lesson lessons learn learning study
+beginner beginners best good great top want need looking find recommend recommendation suggest please online help
+tell know like way start thing things hi hello hey thanks thank does did do can could would should""".split())
+_WORD = re.compile(r"[a-z0-9+#]+")
 MAX_DISTINCT = 3000             # distinct questions grouped per kind at most (the most frequent)
 KIND_LABELS = {"refused": "Refused", "asked_back": "Asked back", "not_covered": "Not covered by the roadmap",
                "low_confidence": "Low confidence"}
@@ -50,6 +54,18 @@ def parse_period(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2).lower()]
 
 
+def content_words(text: str) -> str:
+    """The words that say what a question is about: without English stop words and the words
+    every question here has ("course", "learn", "best"); the text itself when nothing is left.
+
+    >>> content_words("Any good Photoshop classes for beginners?")
+    'photoshop'
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    words = [w for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS and w not in GENERIC_WORDS]
+    return " ".join(words) or text.lower()
+
+
 def _normal(text: str) -> str:
     return " ".join(str(text).lower().split())
 
@@ -68,19 +84,18 @@ def group_questions(turns: list[dict], threshold: float = SIMILAR) -> list[dict]
     texts = sorted(by_text, key=lambda t: (-len(by_text[t]), t))[:MAX_DISTINCT]
     leader_of = list(range(len(texts)))
     if len(texts) > 1:
+        import numpy
+        from scipy.sparse.csgraph import connected_components
         from sklearn.feature_extraction.text import TfidfVectorizer
         vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True,
-                                  dtype=__import__("numpy").float32).fit_transform(texts)
+                                  dtype=numpy.float32).fit_transform([content_words(t) for t in texts])
         similar = (vectors @ vectors.T).tocsr()
-        assigned = [False] * len(texts)
-        for i in range(len(texts)):             # most frequent first: each leads the rest like it
-            if assigned[i]:
-                continue
-            assigned[i] = True
-            row = similar.getrow(i)
-            for j, score in zip(row.indices, row.data):
-                if not assigned[j] and score >= threshold:
-                    assigned[j], leader_of[j] = True, i
+        similar.data = (similar.data >= threshold).astype(numpy.int8)
+        similar.eliminate_zeros()
+        _, component = connected_components(similar, directed=False)
+        first_of: dict[int, int] = {}
+        for index, label in enumerate(component):   # texts are most frequent first: the first leads
+            leader_of[index] = first_of.setdefault(int(label), index)
     members: dict[int, list[str]] = defaultdict(list)
     for index, leader in enumerate(leader_of):
         members[leader].append(texts[index])

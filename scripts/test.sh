@@ -11,4 +11,13 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "course-assistant: chromium not found and not root: browser tests will skip (and fail under CI)" >&2
   fi
 fi
+# The conversation-log tests start their own PostgreSQL server (Debian's postgresql package).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >/dev/null \
+      || echo "course-assistant: could not install postgresql; its tests will say why" >&2
+  else
+    echo "course-assistant: postgresql not found and not root: its tests will skip (and fail under CI)" >&2
+  fi
+fi
 exec python3 -m pytest "$@"
