@@ -28,7 +28,10 @@ vertical-align:middle;margin-left:.3rem}.kind{display:inline-block;border-radius
 background:#fff4e5;white-space:nowrap}.muted{color:#57606a;font-size:.88rem}.reply{color:#57606a;font-size:.88rem;
 max-width:26rem}form.inline{display:inline}button,input{font:inherit;padding:.35rem .6rem}
 .login{max-width:24rem;margin:3rem auto}.login input{width:100%;margin:.4rem 0}.error{color:#b42318}
-@media (max-width:40rem){.reply{max-width:14rem}th,td{padding:.3rem}}
+@media (max-width:40rem){table,tbody,tr,td{display:block;width:100%}thead{position:absolute;left:-9999px}
+tr{border-bottom:1px solid #d0d7de;padding:.4rem 0}td{border:0;padding:.15rem 0;text-align:left!important}
+td::before{content:attr(data-label);display:block;font-size:.75rem;color:#57606a;text-transform:uppercase;
+letter-spacing:.03em}.reply{max-width:none}}
 """
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'none'")
@@ -63,7 +66,9 @@ def _table(name: str, period: str, headers: list[str], rows: list[list[str]], em
     if not rows:
         return f'<p class="muted">{_e(empty)} {csv}</p>'
     head = "".join(f'<th scope="col">{_e(h)}</th>' for h in headers)
-    body = "".join("<tr>" + "".join(rows_cells) + "</tr>" for rows_cells in rows)
+    labels = [f'<td data-label="{_e(h)}"' for h in headers]      # shown beside each cell on a phone
+    body = "".join("<tr>" + "".join(label + cell[3:] for label, cell in zip(labels, cells)) + "</tr>"
+                   for cells in rows)
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div><p>{csv}</p>'
 
 
