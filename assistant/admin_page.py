@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 
 from assistant.inbox import KIND_LABELS
 
+SHOWN = {"unanswered": 60, "thumbs_down": 25, "days": 400, "subjects": 15, "clicks": 15}   # rows on the page
 PERIODS = (("1d", "Last 24 hours"), ("7d", "Last 7 days"), ("30d", "Last 30 days"))
 STYLE = """
 *{box-sizing:border-box}body{font:16px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1f2328;
@@ -72,6 +73,15 @@ def _table(name: str, period: str, headers: list[str], rows: list[list[str]], em
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div><p>{csv}</p>'
 
 
+def _short(text, limit: int = 180) -> str:
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _more(shown: int, total: int) -> str:
+    return f'<p class="muted">{total - shown} more in the CSV.</p>' if total > shown else ""
+
+
 def _td(value, numeric: bool = False, cls: str = "") -> str:
     classes = " ".join(c for c in ("n" if numeric else "", cls) if c)
     return f'<td{f" class={chr(34)}{classes}{chr(34)}" if classes else ""}>{_e(value)}</td>'
@@ -95,17 +105,18 @@ def render_inbox(inbox: dict, period: str, log_note: str = "") -> str:
                  _td(d["unanswered"], True), _td(d["thumbs_up"], True), _td(d["thumbs_down"], True),
                  _td(d["course_clicks"], True)] for d in tables["days"]]
     group_rows = []
-    for g in tables["unanswered"][:100]:
+    for g in tables["unanswered"][:SHOWN["unanswered"]]:
         others = "; ".join(g["other_examples"])
         example = f'{_e(g["example"])}' + (f'<div class="muted">also: {_e(others)}</div>' if others else "")
         group_rows.append([f'<td><span class="kind">{_e(KIND_LABELS.get(g["kind"], g["kind"]))}</span></td>',
-                           _td(g["count"], True), f"<td>{example}</td>", _td(g["example_reply"], cls="reply"),
+                           _td(g["count"], True), f"<td>{example}</td>", _td(_short(g["example_reply"]), cls="reply"),
                            _td(g["last_asked"])])
-    down_rows = [[_td(r["when"]), _td(r["message"]), _td(r["reply"], cls="reply"), _td(r["intent"])]
-                 for r in tables["thumbs_down"][:100]]
-    subject_rows = [[_td(r["name"]), _td(r["asked"], True)] for r in tables["subjects"][:30]]
+    down_rows = [[_td(r["when"]), _td(r["message"]), _td(_short(r["reply"]), cls="reply"), _td(r["intent"])]
+                 for r in tables["thumbs_down"][:SHOWN["thumbs_down"]]]
+    subject_rows = [[_td(r["name"]), _td(r["asked"], True)] for r in tables["subjects"][:SHOWN["subjects"]]]
     click_rows = [[_td(r["title"] or r["course_id"]), _td(r["clicks"], True), _td(r["shown"], True)]
-                  for r in tables["clicks"][:30]]
+                  for r in tables["clicks"][:SHOWN["clicks"]]]
+    more = {name: _more(min(len(rows), SHOWN[name]), len(rows)) for name, rows in tables.items()}
     note = f'<p class="muted">{_e(log_note)}</p>' if log_note else ""
     body = f"""<header><h1>Course Assistant inbox</h1>
 <form class="inline" method="post" action="/admin/logout"><button type="submit">Sign out</button></form></header>
@@ -115,16 +126,17 @@ def render_inbox(inbox: dict, period: str, log_note: str = "") -> str:
 <p class="muted">Refused, asked back, not covered by the roadmap, or answered with low confidence; similar questions
 grouped, largest group first.</p>
 {_table("unanswered", period, ["Kind", "Times", "Question", "Example reply", "Last asked"], group_rows,
-        "Nothing unanswered in this period.")}</section>
+        "Nothing unanswered in this period.")}{more["unanswered"]}</section>
 <section aria-labelledby="h-down"><h2 id="h-down">Thumbs down</h2>
 {_table("thumbs_down", period, ["When", "Question", "Reply", "Intent"], down_rows, "No thumbs down in this period.")}
-</section>
+{more["thumbs_down"]}</section>
 <section aria-labelledby="h-days"><h2 id="h-days">Per day</h2>
 {_table("days", period, ["Day (UTC)", "Conversations", "Messages", "Unanswered", "Thumbs up", "Thumbs down",
                          "Course clicks"], day_rows, "No conversations in this period.")}</section>
 <section aria-labelledby="h-subjects"><h2 id="h-subjects">Most asked subjects</h2>
-{_table("subjects", period, ["Subject", "Messages"], subject_rows, "No subjects asked in this period.")}</section>
+{_table("subjects", period, ["Subject", "Messages"], subject_rows, "No subjects asked in this period.")}
+{more["subjects"]}</section>
 <section aria-labelledby="h-clicks"><h2 id="h-clicks">Most clicked courses</h2>
 {_table("clicks", period, ["Course", "Clicks", "Times shown"], click_rows, "No course clicked in this period.")}
-</section></main>"""
+{more["clicks"]}</section></main>"""
     return _page("Course Assistant inbox", body)

@@ -141,10 +141,12 @@ class Store:
         return self._run(work)
 
     # -- writing
-    def write(self, turns: list[dict], votes: list[tuple], clicks: list[tuple]):
-        """One transaction: turns (dicts of TURN_COLUMNS), votes (turn_id, conversation, vote, at;
+    def write(self, turns: list, votes: list[tuple], clicks: list[tuple]):
+        """One transaction: turns (dicts of TURN_COLUMNS, or tuples in their order with the lists
+        as JSON text), votes (turn_id, conversation, vote, at;
         a later vote on the same turn replaces it) and course clicks (at, conversation, turn_id, course_id)."""
-        rows = [tuple(json.dumps(t[c], ensure_ascii=False) if c in JSON_COLUMNS else t[c] for c in TURN_COLUMNS)
+        rows = [t if type(t) is tuple else
+                tuple(json.dumps(t[c], ensure_ascii=False) if c in JSON_COLUMNS else t[c] for c in TURN_COLUMNS)
                 for t in turns]
 
         def work(connection):

@@ -6,25 +6,32 @@ feedback. The writer thread takes what is queued, makes the rows (reads the repl
 assistant/turn_record.py, masks e-mails and phone numbers), and writes them in one transaction
 per batch. Every hour it deletes rows older than the retention.
 
-A database that is locked, full, read-only or unreachable never reaches the reply path: the
+Turns are written as tuples in the order of log_store.TURN_COLUMNS. A database that is locked,
+full, read-only or unreachable never reaches the reply path: the
 writer keeps the rows it could not write (up to `max_pending`, the oldest dropped first), logs
 the failure at most once per minute, retries with a growing pause, and writes them when the
 database is back. A full queue (the writer far behind) drops the new turn, also logged.
 """
 from __future__ import annotations
 
+import json
 import logging
-import queue
 import secrets
 import threading
 import time
+from collections import deque
 
 from assistant.turn_record import MAX_MESSAGE_CHARS, mask_personal, turn_record
 
 LOG = logging.getLogger("course_assistant.turn_log")
 VOTES = ("up", "down", "none")          # "none" takes a vote back
 RETENTION_EVERY = 3600.0                # seconds between deletions of old rows
+RECORDS_KEPT = 2048                     # reply texts whose records the writer keeps
 WARN_EVERY = 60.0                       # a failure is logged at most this often
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 class OncePerMinute:
@@ -70,22 +77,26 @@ class NoLog:
 class TurnLog:
     enabled = True
 
-    def __init__(self, store, retention_days: float = 30, *, batch_max: int = 500, queue_max: int = 20_000,
-                 max_pending: int = 50_000, linger: float = 0.05, warn_every: float = WARN_EVERY):
+    def __init__(self, store, retention_days: float = 30, *, batch_max: int = 2000, queue_max: int = 20_000,
+                 max_pending: int = 50_000, linger: float = 0.25, warn_every: float = WARN_EVERY):
         self.store = store
         self.retention = retention_days * 86400.0
         self.batch_max = batch_max
+        self.queue_max = queue_max
         self.max_pending = max_pending
-        self.linger = linger                    # how long the writer waits to gather a batch
-        self.queue: queue.Queue = queue.Queue(queue_max)
+        self.linger = linger                    # seconds the writer sleeps between batches
+        # A deque, not a queue.Queue: appending takes no lock and wakes no thread, so the reply
+        # path pays next to nothing and the writer runs in short bursts, not once per turn.
+        self.queue: deque = deque()
         self.failures = OncePerMinute(warn_every)
         self.drops = OncePerMinute(warn_every)
         self.pending: tuple[list, list, list] = ([], [], [])   # rows made but not yet written
         self.failing_since: float | None = None
         self.written = 0                        # turns written so far (for tests and the bench)
+        self._records: dict = {}                # reply JSON text -> its record (replies kept by the memo repeat)
         self._next_retention = 0.0
-        self._idle = threading.Event()
-        self._idle.set()
+        self._busy = False
+        self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="turn-log-writer", daemon=True)
         self._thread.start()
@@ -105,65 +116,78 @@ class TurnLog:
         return self._put(("click", time.time(), conversation, turn_id, course_id))
 
     def _put(self, item) -> bool:
-        self._idle.clear()
-        try:
-            self.queue.put_nowait(item)
-            return True
-        except queue.Full:
+        if len(self.queue) >= self.queue_max:
             self.drops.warn("conversation log: the writer is behind (%d queued); a %s was not logged",
-                            self.queue.qsize(), item[0])
+                            len(self.queue), item[0])
             return False
+        self.queue.append(item)
+        return True
 
     # ------------------------------------------------------------ control
     def flush(self, timeout: float = 10) -> bool:
-        """Wait until everything queued is written (or failed); True when the queue ran dry."""
+        """Wait until everything queued is written; False if it is not within `timeout` seconds
+        (the database refuses, or the writer is behind)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self._idle.wait(0.05) and self.queue.empty():
-                return not any(self.pending)
+            self._wake.set()
+            if not self.queue and not self._busy and not any(self.pending):
+                return True
+            time.sleep(0.02)
         return False
 
     def close(self, timeout: float = 5):
         """Write what is queued (for up to `timeout` seconds), then stop the writer."""
         self._stop.set()
+        self._wake.set()
         self._thread.join(timeout)
         self.store.close()
 
     # ------------------------------------------------------------ the writer thread
     def _run(self):
         while True:
-            batch = self._take()
-            if batch:
-                self._make_rows(batch)
-            if any(self.pending):
-                self._write()
-            self._maybe_delete_old()
-            if self.queue.empty() and not any(self.pending):
-                self._idle.set()
-                if self._stop.is_set():
-                    return
-            elif self._stop.is_set() and self.failing_since is not None:
-                return                          # stopping while the database is down: give up
+            if not self._stop.is_set():
+                self._wake.wait(self.linger)
+                self._wake.clear()
+            self._busy = True
+            try:
+                while self.queue or any(self.pending):
+                    batch = self._take()
+                    if batch:
+                        self._make_rows(batch)
+                    if any(self.pending):
+                        self._write()
+                    if self.failing_since is not None:
+                        break                   # retry after the pause, with what came meanwhile
+                self._maybe_delete_old()
+            finally:
+                self._busy = False
+            if self._stop.is_set() and (not self.queue or self.failing_since is not None):
+                return                          # stopping: everything written, or the database is down
 
     def _take(self) -> list:
+        batch, take = [], self.queue.popleft
         try:
-            first = self.queue.get(timeout=0.25)
-        except queue.Empty:
-            return []
-        batch = [first]
-        deadline = time.monotonic() + self.linger
-        while len(batch) < self.batch_max:
-            try:
-                batch.append(self.queue.get_nowait())
-            except queue.Empty:
-                wait = deadline - time.monotonic()
-                if wait <= 0:
-                    break
-                try:
-                    batch.append(self.queue.get(timeout=wait))
-                except queue.Empty:
-                    break
+            while len(batch) < self.batch_max:
+                batch.append(take())
+        except IndexError:
+            pass
         return batch
+
+    def _record_of(self, reply, act):
+        """The reply's record as column values; a reply text met again (from the reply memo) is read once."""
+        key = reply if type(reply) is str and act is None else None
+        if key is not None:
+            kept = self._records.get(key)
+            if kept is not None:
+                return kept
+        record = turn_record(reply, act)
+        values = (record["intent"], record["confidence"], record["act"], _json(record["filters"]), record["kind"],
+                  _json(record["courses"]), _json(record["subjects"]), record["reply_text"])
+        if key is not None:
+            if len(self._records) >= RECORDS_KEPT:
+                self._records.clear()
+            self._records[key] = values
+        return values
 
     def _make_rows(self, batch: list):
         turns, votes, clicks = self.pending
@@ -171,11 +195,8 @@ class TurnLog:
             try:
                 if item[0] == "turn":
                     _, turn_id, at, conversation, message, reply, seconds, act, transport = item
-                    row = turn_record(reply, act)
-                    row.update(turn_id=turn_id, at=at, conversation=conversation,
-                               message=mask_personal(message[:MAX_MESSAGE_CHARS]),
-                               latency_ms=round(seconds * 1000, 3), transport=transport)
-                    turns.append(row)
+                    turns.append((turn_id, at, conversation, mask_personal(message[:MAX_MESSAGE_CHARS]),
+                                  *self._record_of(reply, act), round(seconds * 1000, 3), transport))
                 elif item[0] == "vote":
                     votes.append(item[1:])
                 else:
