@@ -91,6 +91,11 @@ class Store:
 
     close = reset
 
+    def forget_connection(self):
+        """After a fork: drop the parent's connection without closing it (it is the parent's)."""
+        self._connection = None
+        self._lock = threading.Lock()
+
     def sql(self, statement: str) -> str:
         return statement
 

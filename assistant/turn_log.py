@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import threading
 import time
@@ -98,8 +99,23 @@ class TurnLog:
         self._busy = False
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._start_writer()
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self._after_fork)
+
+    def _start_writer(self):
         self._thread = threading.Thread(target=self._run, name="turn-log-writer", daemon=True)
         self._thread.start()
+
+    def _after_fork(self):
+        """In a forked worker (gunicorn's preload_app): the writer thread did not come along, and
+        the parent's database connection is not this process's to use. Start afresh."""
+        self.queue = deque()
+        self.pending = ([], [], [])
+        self._busy = False
+        self._wake, self._stop = threading.Event(), threading.Event()
+        self.store.forget_connection()
+        self._start_writer()
 
     # ------------------------------------------------------------ the reply path (cheap)
     def record(self, conversation: str, message: str, reply, seconds: float, *, act: str | None = None,

@@ -355,3 +355,16 @@ def test_a_bad_database_url_is_refused_at_start_up(tmp_path):
     assert "database_url" in message and "postgresql://" in message
     with pytest.raises(StoreError):
         open_store("redis://x")
+
+
+def test_under_gunicorn_the_forked_worker_logs(tmp_path):
+    """gunicorn.conf.py preloads the app before forking its worker: the worker writes the log."""
+    path = tmp_path / "conversations.sqlite3"
+    with running_server({"data_dir": str(tmp_path)}, gunicorn=True) as url:
+        ws, welcome = connect_ws(url)
+        try:
+            frame = ask(ws, "free statistics course", "c1")
+        finally:
+            ws.close()
+        rows = wait_for_rows(str(path), "turns", 1)
+    assert rows[0]["turn_id"] == frame["turn_id"] and rows[0]["conversation"] == welcome["session_id"]
