@@ -121,9 +121,11 @@ def build_inbox(store, since: float, knowledge=None, now: float | None = None) -
     now = time.time() if now is None else now
     start = now - since
     turns = store.turns_since(start)
-    votes = store.votes_since(start)
     clicks = store.clicks_since(start)
     by_turn = {turn["turn_id"]: turn for turn in turns}
+    # Only a vote from the turn's own conversation counts (turn ids are not secret).
+    votes = [vote for vote in store.votes_since(start) if vote["turn_id"] in by_turn
+             and by_turn[vote["turn_id"]]["conversation"] == vote["conversation"]]
 
     days: dict[str, dict] = {}
 
@@ -151,8 +153,8 @@ def build_inbox(store, since: float, knowledge=None, now: float | None = None) -
 
     thumbs_down = []
     for vote in sorted(votes, key=lambda v: -v["at"]):
-        turn = by_turn.get(vote["turn_id"])
-        if vote["vote"] == "down" and turn is not None and turn["conversation"] == vote["conversation"]:
+        turn = by_turn[vote["turn_id"]]
+        if vote["vote"] == "down":
             thumbs_down.append({"when": _when(vote["at"]), "message": turn["message"], "reply": turn["reply_text"],
                                 "intent": turn["intent"], "kind": turn["kind"], "conversation": turn["conversation"]})
 

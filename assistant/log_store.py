@@ -28,13 +28,13 @@ ADVISORY_LOCK = 150015               # PostgreSQL: one server migrates at a time
 # auto-numbered key. Never edit a released step: add the next one.
 MIGRATIONS = [
     (1, [
-        "CREATE TABLE turns (id {id}, turn_id TEXT NOT NULL UNIQUE, at DOUBLE PRECISION NOT NULL, "
+        "CREATE TABLE turns (id {id}, turn_id TEXT NOT NULL, at DOUBLE PRECISION NOT NULL, "
         "conversation TEXT NOT NULL, message TEXT NOT NULL, intent TEXT NOT NULL, confidence DOUBLE PRECISION, "
         "act TEXT, filters TEXT NOT NULL, kind TEXT NOT NULL, courses TEXT NOT NULL, subjects TEXT NOT NULL, "
         "reply_text TEXT NOT NULL, latency_ms DOUBLE PRECISION, transport TEXT NOT NULL)",
         "CREATE INDEX turns_at ON turns (at)",
-        "CREATE TABLE feedback (turn_id TEXT PRIMARY KEY, conversation TEXT NOT NULL, vote TEXT NOT NULL, "
-        "at DOUBLE PRECISION NOT NULL)",
+        "CREATE TABLE feedback (turn_id TEXT NOT NULL, conversation TEXT NOT NULL, vote TEXT NOT NULL, "
+        "at DOUBLE PRECISION NOT NULL, PRIMARY KEY (turn_id, conversation))",
         "CREATE INDEX feedback_at ON feedback (at)",
     ]),
     (2, [
@@ -48,11 +48,9 @@ assert MIGRATIONS[-1][0] == SCHEMA_VERSION
 TURN_COLUMNS = ("turn_id", "at", "conversation", "message", "intent", "confidence", "act", "filters", "kind",
                 "courses", "subjects", "reply_text", "latency_ms", "transport")
 JSON_COLUMNS = ("filters", "courses", "subjects")
-INSERT_TURN = (f"INSERT INTO turns ({', '.join(TURN_COLUMNS)}) VALUES ({', '.join('?' * len(TURN_COLUMNS))}) "
-               "ON CONFLICT (turn_id) DO NOTHING")
+INSERT_TURN = f"INSERT INTO turns ({', '.join(TURN_COLUMNS)}) VALUES ({', '.join('?' * len(TURN_COLUMNS))})"
 UPSERT_VOTE = ("INSERT INTO feedback (turn_id, conversation, vote, at) VALUES (?, ?, ?, ?) "
-               "ON CONFLICT (turn_id) DO UPDATE SET vote = excluded.vote, at = excluded.at "
-               "WHERE feedback.conversation = excluded.conversation")
+               "ON CONFLICT (turn_id, conversation) DO UPDATE SET vote = excluded.vote, at = excluded.at")
 INSERT_CLICK = "INSERT INTO course_clicks (at, conversation, turn_id, course_id) VALUES (?, ?, ?, ?)"
 
 
@@ -149,7 +147,8 @@ class Store:
     def write(self, turns: list, votes: list[tuple], clicks: list[tuple]):
         """One transaction: turns (dicts of TURN_COLUMNS, or tuples in their order with the lists
         as JSON text), votes (turn_id, conversation, vote, at;
-        a later vote on the same turn replaces it) and course clicks (at, conversation, turn_id, course_id)."""
+        a later vote on the same turn from the same conversation replaces it; the inbox counts only
+        votes from the turn's own conversation) and course clicks (at, conversation, turn_id, course_id)."""
         rows = [t if type(t) is tuple else
                 tuple(json.dumps(t[c], ensure_ascii=False) if c in JSON_COLUMNS else t[c] for c in TURN_COLUMNS)
                 for t in turns]
@@ -202,7 +201,7 @@ class Store:
 
 class SQLiteStore(Store):
     dialect = "sqlite"
-    auto_id = "INTEGER PRIMARY KEY AUTOINCREMENT"
+    auto_id = "INTEGER PRIMARY KEY"      # the rowid: no AUTOINCREMENT bookkeeping per insert
 
     def __init__(self, path: str | Path, busy_timeout: float = 2.0):
         super().__init__()

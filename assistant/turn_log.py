@@ -14,6 +14,7 @@ database is back. A full queue (the writer far behind) drops the new turn, also 
 """
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -99,9 +100,16 @@ class TurnLog:
         self._busy = False
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._new_ids()
         self._start_writer()
         if hasattr(os, "register_at_fork"):
             os.register_at_fork(after_in_child=self._after_fork)
+
+    def _new_ids(self):
+        """Turn ids: a random prefix per process and a counter (unique without a lookup; a vote
+        counts only from the turn's own conversation, so an id need not be secret)."""
+        self._prefix = secrets.token_hex(5)
+        self._counter = itertools.count(1)
 
     def _start_writer(self):
         self._thread = threading.Thread(target=self._run, name="turn-log-writer", daemon=True)
@@ -115,13 +123,14 @@ class TurnLog:
         self._busy = False
         self._wake, self._stop = threading.Event(), threading.Event()
         self.store.forget_connection()
+        self._new_ids()
         self._start_writer()
 
     # ------------------------------------------------------------ the reply path (cheap)
     def record(self, conversation: str, message: str, reply, seconds: float, *, act: str | None = None,
                transport: str = "ws") -> str | None:
         """Queue one turn: `reply` is the reply dict or its JSON text. The new turn's id."""
-        turn_id = secrets.token_hex(8)
+        turn_id = self._prefix + format(next(self._counter), "x")
         self._put(("turn", turn_id, time.time(), conversation, message, reply, seconds, act, transport))
         return turn_id
 
@@ -212,7 +221,7 @@ class TurnLog:
                 if item[0] == "turn":
                     _, turn_id, at, conversation, message, reply, seconds, act, transport = item
                     turns.append((turn_id, at, conversation, mask_personal(message[:MAX_MESSAGE_CHARS]),
-                                  *self._record_of(reply, act), round(seconds * 1000, 3), transport))
+                                  *self._record_of(reply, act), seconds * 1000, transport))
                 elif item[0] == "vote":
                     votes.append(item[1:])
                 else:

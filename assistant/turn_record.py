@@ -21,7 +21,7 @@ import re
 
 LOW_CONFIDENCE = 0.5                 # below this, a reply counts as answered with low confidence
 MAX_MESSAGE_CHARS = 2000             # what is kept of a message (the server refuses longer ones anyway)
-MAX_REPLY_CHARS = 600                # what is kept of the reply's text, as an example for editors
+MAX_REPLY_CHARS = 240                # what is kept of the reply's text, as an example for editors
 NOT_COVERED = re.compile(r"\b(?:doesn't|does not|don't|do not) cover\b", re.IGNORECASE)
 
 # Kinds of reply an editor wants to see ("unanswered"), and the rest.
@@ -35,9 +35,16 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w+])\+?\(?\d(?:[\s().-]{0,2}\d){6,14}(?!\w)")
 
 
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+
+
 def mask_personal(text: str) -> str:
     """`text` with e-mail addresses and phone numbers replaced by [email] and [phone]."""
-    return _PHONE.sub("[phone]", _EMAIL.sub("[email]", text))
+    if "@" in text:
+        text = _EMAIL.sub("[email]", text)
+    if len(text) - len(text.translate(_NO_DIGITS)) >= 7:      # a phone number needs 7 digits
+        text = _PHONE.sub("[phone]", text)
+    return text
 
 
 def reply_kind(reply: dict, act: str | None = None) -> str:
