@@ -80,7 +80,7 @@ class TurnLog:
     enabled = True
 
     def __init__(self, store, retention_days: float = 30, *, batch_max: int = 2000, queue_max: int = 20_000,
-                 max_pending: int = 50_000, linger: float = 0.25, warn_every: float = WARN_EVERY):
+                 max_pending: int = 50_000, linger: float = 1.0, warn_every: float = WARN_EVERY):
         self.store = store
         self.retention = retention_days * 86400.0
         self.batch_max = batch_max

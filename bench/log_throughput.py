@@ -11,7 +11,9 @@ median round trips per second of each and the ratio on/off (the goal: on >= 0.90
 server process's CPU time per reply (from /proc, all its threads, the log's writer included),
 which a machine busy with other work disturbs less than the rates. After
 the runs, the number of rows in the log is compared with the replies the logging server sent.
-With --memo-off both servers also run with memo_entries=0, every reply computed afresh.
+With --together the two servers are measured at the same time instead (each with the level's
+clients), so that load from elsewhere on the machine falls on both alike. With --memo-off both
+servers run with memo_entries=0, every reply computed afresh.
 """
 from __future__ import annotations
 
@@ -118,6 +120,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="runs per server and level, taking turns")
     parser.add_argument("--levels", default="1,8,32", help="comma-separated client counts")
     parser.add_argument("--memo-off", action="store_true", help="both servers with memo_entries=0")
+    parser.add_argument("--together", action="store_true",
+                        help="measure both servers at the same time (each with the level's clients) "
+                             "instead of taking turns: steadier on a machine busy with other work")
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
     folder = Path(tempfile.mkdtemp(prefix="course-assistant-bench-"))
@@ -127,14 +132,27 @@ def main() -> int:
     try:
         procs["on"] = spawn(ports["on"], True, str(folder / "on"), args.memo_off)
         procs["off"] = spawn(ports["off"], False, str(folder / "off"), args.memo_off)
-        print(f"{len(QUESTIONS)} varied questions; {args.duration:g} s per run, {args.rounds} rounds taking turns; "
+        how = "both at once" if args.together else "taking turns"
+        print(f"{len(QUESTIONS)} varied questions; {args.duration:g} s per run, {args.rounds} rounds {how}; "
               f"memo {'off' if args.memo_off else 'on'}; client threads in one process on the same machine")
         for clients in levels:
             rates, cpus = {"on": [], "off": []}, {"on": [], "off": []}
             for round_number in range(args.rounds):
-                order = ("off", "on") if round_number % 2 == 0 else ("on", "off")
-                for name in order:
-                    rate, replies, cpu = measure(ports[name], clients, args.duration, procs[name].pid)
+                if args.together:
+                    # Both servers at once, each with `clients` connections: whatever else the
+                    # machine is doing slows both alike.
+                    results = {}
+                    threads = [threading.Thread(target=lambda n=name: results.__setitem__(
+                        n, measure(ports[n], clients, args.duration, procs[n].pid))) for name in ("off", "on")]
+                    for t in threads:
+                        t.start()
+                    for t in threads:
+                        t.join()
+                else:
+                    results = {}
+                    for name in (("off", "on") if round_number % 2 == 0 else ("on", "off")):
+                        results[name] = measure(ports[name], clients, args.duration, procs[name].pid)
+                for name, (rate, replies, cpu) in results.items():
                     rates[name].append(rate)
                     cpus[name].append(cpu)
                     if name == "on":

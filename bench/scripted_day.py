@@ -150,7 +150,7 @@ def main() -> int:
         counts = play(port, args.messages, random.Random(args.seed))
         print(f"played {counts['messages']} messages in {counts['conversations']} conversations "
               f"({counts['votes']} votes, {counts['clicks']} course clicks) in {time.perf_counter() - started:.1f} s")
-        time.sleep(1.5)                         # the log's writer batches every quarter second
+        time.sleep(2.5)                         # the log's writer writes a batch every second
         for path in screenshots(port, Path(args.shots)):
             print(f"screenshot: {path}")
     finally:
