@@ -162,6 +162,8 @@ def main() -> int:
             print(f"  {clients:>3} clients: logging off {off:7.0f} msg/s  on {on:7.0f} msg/s  on/off {on / off:5.3f}"
                   f"  | server CPU per reply: off {cpu_off:.3f} ms  on {cpu_on:.3f} ms  on/off {cpu_on / cpu_off:5.3f}",
                   flush=True)
+            paired = statistics.median(a / b for a, b in zip(rates["on"], rates["off"]))
+            print(f"       median of the rounds' own on/off ratios (each round's two runs back to back): {paired:5.3f}")
             print(f"       runs off {', '.join(f'{r:.0f}' for r in rates['off'])}; "
                   f"on {', '.join(f'{r:.0f}' for r in rates['on'])}", flush=True)
         rows = count_rows(folder / "on" / "conversations.sqlite3", replies_logged)
