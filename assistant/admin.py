@@ -117,6 +117,9 @@ def register_admin(app: Flask):
             return _html(render_message("Bad period", str(error)), 400)
 
     def read_inbox(seconds: float):
+        if not settings.get("log_conversations", True):      # no log: no database is opened at all
+            return _html(render_message("Logging is off", "The server keeps no conversation log "
+                                        "(log_conversations = false), so there is nothing to show."), 200)
         reading = store()
         try:
             return build_inbox(reading, seconds, knowledge=getattr(parts["assistant"], "knowledge", None))
@@ -137,9 +140,7 @@ def register_admin(app: Flask):
         inbox = read_inbox(seconds)
         if isinstance(inbox, Response):
             return inbox
-        note = "" if settings.get("log_conversations", True) else \
-            "Logging is off (log_conversations = false): nothing new is recorded."
-        return _html(render_inbox(inbox, period, note))
+        return _html(render_inbox(inbox, period))
 
     @app.get("/admin/export/<name>.csv")
     def admin_export(name):

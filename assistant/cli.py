@@ -169,7 +169,12 @@ def cmd_review(args) -> int:
         return 2
     try:
         settings = load_settings(args.config)
-        store = open_store(log_location(settings))
+        location = log_location(settings)
+        if location.startswith("sqlite:///") and not Path(location[len("sqlite:///"):]).is_file():
+            print(f"{PROG} review: no conversation log at {location[len('sqlite:///'):]} (is data_dir, or "
+                  "database_url, the server's?)", file=sys.stderr)
+            return 2
+        store = open_store(location)
         store.migrate()
         inbox = build_inbox(store, seconds)
     except (SettingsError, StoreError) as error:

@@ -367,3 +367,11 @@ def test_under_gunicorn_the_forked_worker_logs(tmp_path):
             ws.close()
         rows = wait_for_rows(str(path), "turns", 1)
     assert rows[0]["turn_id"] == frame["turn_id"] and rows[0]["conversation"] == welcome["session_id"]
+
+
+def test_the_review_command_says_when_there_is_no_log_where_the_settings_point(tmp_path):
+    env = server_environment({"data_dir": str(tmp_path / "nowhere")})
+    result = subprocess.run([sys.executable, "-m", "assistant", "review", "--since", "7d"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "no conversation log at" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "nowhere").exists()
