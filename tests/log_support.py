@@ -111,3 +111,18 @@ def wait_for_rows(location: str, table: str, count: int, timeout: float = 15) ->
             return rows
         time.sleep(0.1)
     raise AssertionError(f"{table} has {len(rows)} rows after {timeout}s, expected {count}: {rows[-3:]}")
+
+
+def wait_for_messages(location: str, messages: list[str], timeout: float = 15) -> list[dict]:
+    """The turns once every one of `messages` has been logged."""
+    deadline = time.monotonic() + timeout
+    rows: list[dict] = []
+    while time.monotonic() < deadline:
+        try:
+            rows = read_rows(location, "turns")
+        except Exception:
+            rows = []
+        if set(messages) <= {row["message"] for row in rows}:
+            return rows
+        time.sleep(0.1)
+    raise AssertionError(f"not all of {messages} logged after {timeout}s: {[r['message'] for r in rows][-5:]}")

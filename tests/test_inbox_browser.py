@@ -7,12 +7,13 @@ import csv
 import io
 import json
 import os
+import time
 
 import pytest
 
 from browser_support import LAUNCH_ARGS, RECORDERS, SHOTS, TIMEOUT_MS, Widget, find_chromium
 from conftest import get, running_server
-from log_support import wait_for_rows
+from log_support import read_rows, wait_for_messages, wait_for_rows
 
 from assistant.inbox import TABLES
 
@@ -103,8 +104,12 @@ def test_admin_without_a_token_is_refused_and_with_it_shows_the_inbox_and_csv(br
         refused = widget.ask(REFUSED)
         refused.locator("button.vote.down").click()
         widget.ask("course")                                              # asked back
-        wait_for_rows(location, "feedback", 1)
-        wait_for_rows(location, "turns", 2)
+        turns = wait_for_messages(location, [REFUSED, "course"])
+        refused_turn = next(t["turn_id"] for t in turns if t["message"] == REFUSED)
+        deadline = time.monotonic() + 15                                    # and the vote on it
+        while refused_turn not in {v["turn_id"] for v in read_rows(location, "feedback")}:
+            assert time.monotonic() < deadline, "the thumbs-down was not logged"
+            time.sleep(0.1)
 
         response = page.goto(url + "/admin")
         assert response.status == 401 and response.headers["cache-control"] == "no-store"
