@@ -1,4 +1,4 @@
-"""The command line: ask, chat, check, eval, serve, and catalog import."""
+"""The command line: ask, chat, check, eval, serve, review, and catalog import."""
 from __future__ import annotations
 
 import argparse
@@ -192,6 +192,52 @@ def cmd_catalog_import(args) -> int:
     return 0
 
 
+def cmd_review(args) -> int:
+    """The grouped unanswered questions of the period, largest group first: an editor's to-do list."""
+    from assistant.inbox import KIND_LABELS, build_inbox, parse_period
+    from assistant.log_store import StoreError, log_location, open_store
+    from assistant.settings import SettingsError, load_settings
+    try:
+        seconds = parse_period(args.since)
+    except ValueError as error:
+        print(f"{PROG} review: --since: {error}", file=sys.stderr)
+        return 2
+    try:
+        settings = load_settings(args.config)
+        location = log_location(settings)
+        if location.startswith("sqlite:///") and not Path(location[len("sqlite:///"):]).is_file():
+            print(f"{PROG} review: no conversation log at {location[len('sqlite:///'):]} (is data_dir, or "
+                  "database_url, the server's?)", file=sys.stderr)
+            return 2
+        store = open_store(location)
+        store.migrate()
+        inbox = build_inbox(store, seconds)
+    except (SettingsError, StoreError) as error:
+        print(f"{PROG} review: {error}", file=sys.stderr)
+        return 2
+    except Exception as error:          # the database is down or unreadable: say which
+        label = getattr(locals().get("store"), "label", "the conversation log")
+        print(f"{PROG} review: cannot read {label}: {error}", file=sys.stderr)
+        return 2
+    groups = inbox["tables"]["unanswered"]
+    if args.json:
+        print(json.dumps({"since": args.since, "conversations": inbox["conversations"], "messages": inbox["turns"],
+                          "groups": groups}, ensure_ascii=False, indent=2))
+        return 0
+    unanswered = sum(g["count"] for g in groups)
+    print(f"Last {args.since}: {inbox['conversations']} conversations, {inbox['turns']} messages, "
+          f"{unanswered} unanswered in {len(groups)} groups.")
+    for number, group in enumerate(groups[:args.limit], start=1):
+        kind = KIND_LABELS.get(group["kind"], group["kind"]).lower()
+        print(f"\n{number:>3}. {group['count']}x  {group['example']}  [{kind}]")
+        if group["other_examples"]:
+            print("      also: " + "; ".join(group["other_examples"]))
+        print("      reply: " + " ".join(group["example_reply"].split())[:160])
+    if len(groups) > args.limit:
+        print(f"\n... and {len(groups) - args.limit} smaller groups (--limit N, or --json for all).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="A course-finding chat assistant.")
     parser.add_argument("--knowledge", help=f"knowledge folder (default: {DEFAULT_KNOWLEDGE_DIR})")
@@ -229,6 +275,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--production", action="store_true",
                        help="gunicorn with the packaged configuration: every core with redis_url (docs/SERVING.md)")
     serve.set_defaults(run=cmd_serve)
+
+    review = commands.add_parser("review", help="the questions the assistant could not answer, grouped "
+                                                 "(from the conversation log the server's settings name)")
+    review.add_argument("--since", default="7d", help="period: 24h, 7d, 2w (default 7d)")
+    review.add_argument("--json", action="store_true", help="every group as JSON")
+    review.add_argument("--limit", type=int, default=30, help="groups to print (default 30)")
+    review.add_argument("--config", help="TOML file of settings (default $COURSE_ASSISTANT_CONFIG)")
+    review.set_defaults(run=cmd_review)
 
     catalog = commands.add_parser("catalog", help="catalog tools")
     catalog_commands = catalog.add_subparsers(dest="catalog_command", required=True)

@@ -40,7 +40,7 @@ PAGE = """<!doctype html>
 {body}
 </main>
 <footer class="site-footer"><p>Course Reviews · independent reviews of online courses ·
-<a href="/about">About us</a></p></footer>
+<a href="/about">About us</a></p>{privacy}</footer>
 {widget}
 </body>
 </html>
@@ -132,12 +132,14 @@ def render_article(knowledge) -> tuple[str, str]:
     return title, "\n".join(parts)
 
 
-def _page(title: str, body: str, widget_src: str) -> str:
+def _page(title: str, body: str, widget_src: str, privacy: str = "") -> str:
+    """`privacy` (plain text) says what the chat keeps: assistant/privacy_note.py."""
     csp = html.escape(content_security_policy(widget_src), quote=False).replace('"', "&quot;")
-    return PAGE.format(csp=csp, title=html.escape(title), body=body, widget=widget_tag(widget_src))
+    note = f'\n<p class="privacy" id="privacy">{html.escape(privacy)}</p>' if privacy else ""
+    return PAGE.format(csp=csp, title=html.escape(title), body=body, widget=widget_tag(widget_src), privacy=note)
 
 
-def render_second_page(knowledge=None, widget_src: str = "/widget.js") -> str:
+def render_second_page(knowledge=None, widget_src: str = "/widget.js", privacy: str = "") -> str:
     """A second page of the site (served at /about), to see the conversation follow the visitor."""
     sections = list(getattr(knowledge, "sections", None) or [])
     links = "".join(f'<li><a href="/#{html.escape(s.id, quote=True)}">{_inline(s.title)}</a></li>'
@@ -149,12 +151,12 @@ def render_second_page(knowledge=None, widget_src: str = "/widget.js") -> str:
             "the pages of this site.</p>"
             + (f'<h2>In the machine learning engineer roadmap</h2><ul>{links}</ul>' if links else "")
             + '<p><a href="/">Back to the roadmap</a></p>')
-    return _page("About Course Reviews", body, widget_src)
+    return _page("About Course Reviews", body, widget_src, privacy)
 
 
-def render_demo_page(knowledge, widget_src: str = "/widget.js", page: str = "article") -> str:
+def render_demo_page(knowledge, widget_src: str = "/widget.js", page: str = "article", privacy: str = "") -> str:
     """The roadmap article with the widget embedded; `page="about"` gives the second page."""
     if page == "about":
-        return render_second_page(knowledge, widget_src)
+        return render_second_page(knowledge, widget_src, privacy)
     title, body = render_article(knowledge)
-    return _page(title, body, widget_src)
+    return _page(title, body, widget_src, privacy)

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from dataclasses import dataclass, field
 
 from assistant.ratelimit import RateLimiter
 from assistant.reply_json import encode, encode_reply_frame
 
 MAX_ID_CHARS = 128
-FRAME_TYPES = ("message", "hello", "ping")
+FRAME_TYPES = ("message", "hello", "ping", "feedback", "course_click")
+VOTES = ("up", "down", "none")          # a feedback frame's vote; "none" takes a vote back
 
 
 class ProtocolError(Exception):
@@ -103,9 +105,39 @@ def parse_frame(raw, *, max_chars: int, max_bytes: int) -> dict:
         return {"type": "hello", "id": in_reply_to, "session_id": session_id}
     if kind == "ping":
         return {"type": "ping", "id": in_reply_to}
+    if kind in ("feedback", "course_click"):
+        return parse_feedback(frame, in_reply_to)
     shown = repr(kind)[:40] if isinstance(kind, str) else _kind_of(kind)
     raise ProtocolError("unknown_type", f"Unknown frame type {shown}; known types: {', '.join(FRAME_TYPES)}.",
                         in_reply_to)
+
+
+def parse_feedback(frame: dict, in_reply_to=None) -> dict:
+    """A `feedback` ({"turn_id", "vote": "up" | "down" | "none"}) or `course_click` ({"turn_id",
+    "course_id"}) frame or HTTP body, checked; ProtocolError with the code otherwise."""
+    kind = frame.get("type")
+    turn_id = frame.get("turn_id")
+    if not isinstance(turn_id, str) or not turn_id or len(turn_id) > MAX_ID_CHARS:
+        raise ProtocolError("bad_turn", f"'turn_id' must be the turn_id of a reply (a string of at most "
+                                        f"{MAX_ID_CHARS} characters); got {_kind_of(turn_id)}.", in_reply_to)
+    if kind == "feedback":
+        vote = frame.get("vote")
+        if vote is None:
+            vote = "none"
+        if vote not in VOTES:
+            raise ProtocolError("bad_vote", f"'vote' must be one of {', '.join(VOTES)}; got "
+                                            f"{repr(vote)[:40] if isinstance(vote, str) else _kind_of(vote)}.", in_reply_to)
+        return {"type": "feedback", "id": in_reply_to, "turn_id": turn_id, "vote": vote}
+    course_id = frame.get("course_id")
+    if not isinstance(course_id, str) or not course_id or len(course_id) > 300:
+        raise ProtocolError("bad_course", "'course_id' must be the id of a course card shown (a string); got "
+                                          f"{_kind_of(course_id)}.", in_reply_to)
+    return {"type": "course_click", "id": in_reply_to, "turn_id": turn_id, "course_id": course_id}
+
+
+def noted_frame(in_reply_to, kind: str, logged: bool) -> str:
+    """The answer to feedback and course_click frames; `logged` is false when the log is off."""
+    return _dump({"type": "noted", "in_reply_to": in_reply_to, "of": kind, "logged": logged})
 
 
 def _read_text(frame: dict, max_chars: int, in_reply_to) -> str:
@@ -132,6 +164,7 @@ class SocketConversation:
     consecutive_errors: int = 0
     closing: str | None = None          # set when the connection should close, with the reason
     unanswered: list = field(default_factory=list)
+    turn_log: object = None             # assistant/turn_log.py: TurnLog, or None for no log
 
     def open(self, session_id: str | None = None) -> str:
         """The welcome frame: the session `session_id` when it is alive (resumed), else a new one."""
@@ -152,6 +185,9 @@ class SocketConversation:
             return [pong_frame(frame["id"])]
         if frame["type"] == "hello":
             return [self.open(frame["session_id"])]
+        if frame["type"] in ("feedback", "course_click"):
+            return [self._note(frame)]
+        started = time.perf_counter()
         respond_json = getattr(self.assistant, "respond_json", None)
         if respond_json is not None:        # the reply as JSON text already
             self.session_id, intent, reply = respond_json(self.session_id, frame["text"])
@@ -160,7 +196,20 @@ class SocketConversation:
             intent, reply = reply.get("intent"), encode(reply)
         if intent == "out_of_scope":
             self.unanswered.append(frame["text"])
-        return [encode_reply_frame(frame["id"], self.session_id, reply)]
+        turn_id = None
+        if self.turn_log is not None:
+            turn_id = self.turn_log.record(self.session_id, frame["text"], reply, time.perf_counter() - started)
+        return [encode_reply_frame(frame["id"], self.session_id, reply, turn_id)]
+
+    def _note(self, frame: dict) -> str:
+        """Record a vote or a course-card click in this conversation."""
+        log, logged = self.turn_log, False
+        if log is not None and self.session_id:
+            if frame["type"] == "feedback":
+                logged = log.vote(self.session_id, frame["turn_id"], frame["vote"])
+            else:
+                logged = log.course_click(self.session_id, frame["turn_id"], frame["course_id"])
+        return noted_frame(frame["id"], frame["type"], bool(logged))
 
     def _check_rate(self, in_reply_to):
         wait = self.limiter.wait_time(self.session_id or "")

@@ -37,9 +37,11 @@ def encode(value) -> str:
     return _plain(value)
 
 
-def encode_reply_frame(in_reply_to, session_id: str, reply_json: str) -> str:
-    """The contract's reply frame around a reply object already encoded (`reply_json`)."""
+def encode_reply_frame(in_reply_to, session_id: str, reply_json: str, turn_id: str | None = None) -> str:
+    """The contract's reply frame around a reply object already encoded (`reply_json`); with the
+    conversation log on, `turn_id` names the turn for feedback frames (docs/PROTOCOL.md)."""
     return ('{"type":"reply","in_reply_to":' + _plain(in_reply_to) + ',"session_id":' + _plain(session_id)
+            + ("" if turn_id is None else ',"turn_id":' + _plain(turn_id))
             + ',"reply":' + reply_json + "}")
 
 

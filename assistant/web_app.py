@@ -9,6 +9,7 @@ import argparse
 import math
 import sys
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,9 +19,12 @@ from werkzeug.exceptions import HTTPException
 from assistant.compression import PrecompressedFile, compress_response
 from assistant.errors import KnowledgeError
 from assistant.paths import WEB_DIR
-from assistant.protocol import MAX_ID_CHARS
+from assistant.protocol import MAX_ID_CHARS, ProtocolError, parse_feedback
+from assistant.ratelimit import RateLimiter
+from assistant.log_store import StoreError
 from assistant.settings import SettingsError, load_settings
 from assistant.shared_state import SharedStateError, rate_limiter, session_store
+from assistant.turn_log import open_turn_log
 
 CHECKED_PATHS = ("/api/", "/ws")          # cross-origin calls here need an allowed Origin
 ASSET_MAX_AGE = 300                       # seconds browsers may keep widget.js and friends
@@ -66,10 +70,11 @@ def load_assistant(settings: dict):
                           memo_entries=settings["memo_entries"], sessions=session_store(settings))
 
 
-def create_app(settings: dict | None = None, assistant=None) -> Flask:
+def create_app(settings: dict | None = None, assistant=None, turn_log=None) -> Flask:
     """The app. Without `settings`, they come from load_settings() (environment, config file);
     a dict given here (even a partial one) is checked and completed with the defaults alone.
-    The assistant is loaded here, once, unless one is passed in."""
+    The assistant is loaded here, once, unless one is passed in; so is the conversation log
+    (assistant/turn_log.py), which fails start-up with a StoreError naming an unusable database."""
     settings = load_settings() if settings is None else load_settings(environ={}, overrides=settings)
     assistant = assistant or load_assistant(settings)
     app = Flask(__name__, static_folder=None)
@@ -85,12 +90,15 @@ def create_app(settings: dict | None = None, assistant=None) -> Flask:
         "settings": settings,
         "limiter": rate_limiter(settings),
         "unanswered": UnansweredLog(settings["unanswered_log"]),
+        "turn_log": turn_log or open_turn_log(settings),
     }
     register_guards(app, settings)
     register_api(app)
     register_pages(app, assistant)
     from assistant.ws_handler import register_socket
     register_socket(app)
+    from assistant.admin import register_admin
+    register_admin(app)
     return app
 
 
@@ -192,12 +200,47 @@ def register_api(app: Flask):
                                                    f"{limiter.window:g} seconds. Try again in {math.ceil(wait)} s.",
                               headers={"Retry-After": str(math.ceil(wait))})
         known = session_id
+        started = time.perf_counter()
         session_id, reply = assistant.respond(session_id, message)
         if session_id != known:                  # a new session: its first message counts too
             limiter.allow(session_id)
         if reply.get("intent") == "out_of_scope":
             parts["unanswered"].add([message])
-        return jsonify({"session_id": session_id, "reply": reply})
+        turn_id = parts["turn_log"].record(session_id, message, reply, time.perf_counter() - started,
+                                           transport="http")
+        return jsonify({"session_id": session_id, **({"turn_id": turn_id} if turn_id else {}), "reply": reply})
+
+    @app.route("/api/feedback", methods=["POST", "OPTIONS"])
+    def feedback():
+        return note_feedback("feedback")
+
+    @app.route("/api/course_click", methods=["POST", "OPTIONS"])
+    def course_click():
+        return note_feedback("course_click")
+
+    def note_feedback(kind: str):
+        """A visitor's vote on a reply, or a click on a course card: the websocket frame's body
+        with the session_id (docs/PROTOCOL.md)."""
+        if request.method == "OPTIONS":
+            return Response(status=204)
+        body = request.get_json(force=True, silent=True)
+        if not isinstance(body, dict):
+            return json_error(400, "bad_json", 'Send a JSON object like {"session_id": "...", "turn_id": "...", '
+                                               + ('"vote": "up"}.' if kind == "feedback" else '"course_id": "..."}.'))
+        session_id = body.get("session_id")
+        if not isinstance(session_id, str) or not session_id or len(session_id) > MAX_ID_CHARS:
+            return json_error(400, "bad_session", "'session_id' must be the session's id (a string of at most "
+                                                  f"{MAX_ID_CHARS} characters).")
+        try:
+            frame = parse_feedback({**body, "type": kind})
+        except ProtocolError as error:
+            return json_error(400, error.code, error.message)
+        log = parts["turn_log"]
+        if kind == "feedback":
+            logged = log.vote(session_id, frame["turn_id"], frame["vote"])
+        else:
+            logged = log.course_click(session_id, frame["turn_id"], frame["course_id"])
+        return jsonify({"noted": kind, "logged": bool(logged)})
 
 
 def register_pages(app: Flask, assistant):
@@ -219,18 +262,21 @@ def register_pages(app: Flask, assistant):
     def favicon():
         return Response(status=204)
 
+    settings = app.extensions["course_assistant"]["settings"]
+
     @app.get("/")
     def demo():
-        return render_page(assistant.knowledge, "article")
+        return render_page(assistant.knowledge, "article", settings)
 
     @app.get("/about")
     def about():
-        return render_page(assistant.knowledge, "about")
+        return render_page(assistant.knowledge, "about", settings)
 
 
-def render_page(knowledge, page: str) -> Response:
+def render_page(knowledge, page: str, settings: dict | None = None) -> Response:
     from assistant.demo_page import render_demo_page
-    return Response(render_demo_page(knowledge, page=page), mimetype="text/html")
+    from assistant.privacy_note import privacy_note
+    return Response(render_demo_page(knowledge, page=page, privacy=privacy_note(settings or {})), mimetype="text/html")
 
 
 def serve_asset(asset: PrecompressedFile, mimetype: str) -> Response:
@@ -253,7 +299,7 @@ def serve(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(args.config, overrides={"host": args.host, "port": args.port})
         app = create_app(settings)
-    except (SettingsError, KnowledgeError, SharedStateError) as error:
+    except (SettingsError, KnowledgeError, SharedStateError, StoreError) as error:
         print(f"course-assistant: {error}", file=sys.stderr)
         return 2
     print(f"Course Assistant on http://{settings['host']}:{settings['port']}/", flush=True)

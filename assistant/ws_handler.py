@@ -60,7 +60,8 @@ def register_socket(app) -> Sock:
 
     def start_conversation() -> SocketConversation:
         return SocketConversation(parts["assistant"], parts["limiter"], settings["max_message_chars"],
-                                  settings["max_frame_bytes"], settings["abuse_limit"])
+                                  settings["max_frame_bytes"], settings["abuse_limit"],
+                                  turn_log=parts.get("turn_log"))
 
     @sock.route("/ws")
     def chat_socket(ws):

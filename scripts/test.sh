@@ -17,4 +17,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
     echo "course-assistant: ${missing[*]} not found and not root: the tests needing them will skip (and fail under CI)" >&2
   fi
 fi
+# The conversation-log tests start their own PostgreSQL server (Debian's postgresql package).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >/dev/null \
+      || echo "course-assistant: could not install postgresql; its tests will say why" >&2
+  else
+    echo "course-assistant: postgresql not found and not root: its tests will skip (and fail under CI)" >&2
+  fi
+fi
 exec python3 -m pytest "$@"

@@ -138,6 +138,11 @@ def running_server(settings: dict | None = None, gunicorn: bool = False, args: l
     (run.py only). Output goes to a log file, so a chatty server never blocks on a full pipe."""
     settings = dict(settings or {})
     settings["port"] = settings.get("port") or free_port()
+    scratch = None
+    if "data_dir" not in settings and "database_url" not in settings:
+        # The conversation log is on by default: keep each server's out of the user's data folder.
+        scratch = tempfile.mkdtemp(prefix="course-assistant-data-")
+        settings["data_dir"] = scratch
     if gunicorn:
         command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "assistant.web_app:create_app()"]
     else:
@@ -159,6 +164,8 @@ def running_server(settings: dict | None = None, gunicorn: bool = False, args: l
             process.kill()
             process.wait()
         log.unlink(missing_ok=True)
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -88,7 +88,7 @@ def test_websocket_frames(socket_to, frame):
 def test_http_bodies(fuzz_server, body):
     status, answer, _ = post_json(fuzz_server + "/api/chat", None, raw=body)
     if status == 200:
-        assert set(answer) == {"session_id", "reply"}
+        assert set(answer) == {"session_id", "turn_id", "reply"}       # turn_id: the conversation log is on
     else:
         assert 400 <= status < 500, (status, answer)
         assert isinstance(answer["error"]["code"], str) and answer["error"]["message"]

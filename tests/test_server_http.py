@@ -24,7 +24,7 @@ def test_health_answers_with_the_counts_once_loaded(server):
 
 def test_chat_answers_in_the_contract_shape_and_keeps_the_session(server):
     status, first, _ = chat(server, "sql courses for beginners")
-    assert status == 200 and set(first) == {"session_id", "reply"}
+    assert status == 200 and set(first) == {"session_id", "turn_id", "reply"}    # turn_id: the log is on
     assert set(first["reply"]) >= REPLY_KEYS and first["reply"]["intent"] == "recommend"
     shown = [course["id"] for course in first["reply"]["courses"]]
     status, second, _ = chat(server, "compare the first two", first["session_id"])
@@ -212,7 +212,7 @@ def test_importing_the_app_module_loads_nothing():
 
 def test_the_factory_takes_partial_settings_and_any_assistant():
     from assistant.web_app import create_app
-    client = create_app({"max_message_chars": 5}, assistant=StubAssistant()).test_client()
+    client = create_app({"max_message_chars": 5, "log_conversations": False}, assistant=StubAssistant()).test_client()
     assert client.get("/health").get_json()["sections"] == 1
     first = client.post("/api/chat", json={"message": "hi"}).get_json()
     second = client.post("/api/chat", json={"message": "again", "session_id": first["session_id"]}).get_json()

@@ -138,7 +138,9 @@
   var ICONS = {
     chat: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z",
     send: "M3 20.5 21.5 12 3 3.5l2.6 7.1L15 12l-9.4 1.4z",
-    close: "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z"
+    close: "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z",
+    up: "M2 21h4V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3a1.5 1.5 0 0 0-.5-1.1L13.2 1 7.6 6.6A2 2 0 0 0 7 8v11a2 2 0 0 0 2 2h9a2 2 0 0 0 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2z",
+    down: "M22 3h-4v12h4V3zM2 14a2 2 0 0 0 2 2h6.3l-1 4.6v.3c0 .4.2.8.5 1.1l1 1 5.6-5.6A2 2 0 0 0 17 16V5a2 2 0 0 0-2-2H6a2 2 0 0 0-1.8 1.2l-3 7.1c-.1.2-.2.5-.2.7v2z"
   };
   // Only http(s) addresses become links.
   function safeUrl(url, base) {
@@ -339,6 +341,7 @@
       var cards = el("div", { className: "cards", role: "list" });
       reply.courses.forEach(function (course) {
         var item = el("div", { role: "listitem" }, [courseCard(course || {})]);
+        watchCourseClicks(item, entry, course || {});
         cards.appendChild(item);
       });
       bubble.appendChild(cards);
@@ -349,7 +352,59 @@
       bubble.appendChild(chipRow(reply.suggestions.map(String), entry.greeting ? "chips starters" : "chips",
                                  entry.greeting ? "Example questions" : "Suggestions"));
     }
+    if (entry.turnId) bubble.appendChild(feedbackRow(entry));
     return bubble;
+  }
+
+  // ------------------------------------------------------------------ feedback: thumbs and course-card clicks
+  // Only on replies that carry a turn_id (the server keeps a conversation log). One vote per reply:
+  // pressing the other thumb changes it, pressing the same one again takes it back. Sent as the
+  // protocol's feedback / course_click frames, or over HTTP when the socket is not open.
+  function sendFeedback(frame) {
+    if (socket && ready && socket.readyState === 1) {
+      socket.send(JSON.stringify(frame));
+      return;
+    }
+    if (!state.sessionId || typeof fetch !== "function") return;
+    var body = Object.assign({ session_id: state.sessionId }, frame);
+    delete body.type;
+    fetch(ORIGIN + "/api/" + frame.type, { method: "POST", mode: "cors", credentials: "omit", keepalive: true,
+      headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }).catch(function () { /* best effort */ });
+  }
+  function feedbackRow(entry) {
+    var thanks = el("span", { className: "visually-hidden", role: "status" });
+    var row = el("div", { className: "feedback", part: "feedback", role: "group", "aria-label": "Was this answer helpful?" });
+    var buttons = {};
+    function paint() {
+      ["up", "down"].forEach(function (vote) {
+        buttons[vote].setAttribute("aria-pressed", entry.vote === vote ? "true" : "false");
+      });
+    }
+    ["up", "down"].forEach(function (vote) {
+      var label = vote === "up" ? "Helpful" : "Not helpful";
+      var button = el("button", { type: "button", className: "vote " + vote, part: "vote", "aria-label": label,
+                                  title: label, "aria-pressed": "false" }, [icon(ICONS[vote])]);
+      button.addEventListener("click", function () {
+        entry.vote = entry.vote === vote ? null : vote;
+        paint();
+        saveState();
+        thanks.textContent = entry.vote ? "Thanks for your feedback." : "Feedback removed.";
+        sendFeedback({ type: "feedback", turn_id: entry.turnId, vote: entry.vote || "none" });
+      });
+      buttons[vote] = button;
+      row.appendChild(button);
+    });
+    row.appendChild(thanks);
+    paint();
+    return row;
+  }
+  function watchCourseClicks(item, entry, course) {
+    if (!entry.turnId || typeof course.id !== "string") return;
+    item.addEventListener("click", function (event) {
+      var target = event.target;
+      if (!target || !target.closest || !target.closest("a")) return;      // the course's link was followed
+      sendFeedback({ type: "course_click", turn_id: entry.turnId, course_id: course.id });
+    });
   }
   var userNodes = {};
   function userMessage(entry) {
@@ -576,7 +631,8 @@
     if (!item && id != null && state.answered.indexOf(id) >= 0) return;   // a resent message answered twice
     if (id != null) state.answered.push(id);
     if (typeof frame.session_id === "string") state.sessionId = frame.session_id;
-    var entry = { role: "bot", reply: frame.reply || {}, inReplyTo: id };
+    var entry = { role: "bot", reply: frame.reply || {}, inReplyTo: id,
+                  turnId: typeof frame.turn_id === "string" ? frame.turn_id : null };
     var users = state.transcript.filter(function (e) { return e.role === "user"; });
     if (item && users.length && users[users.length - 1].id !== id) entry.quote = item.text;   // answers an earlier question
     show(entry);
