@@ -20,7 +20,6 @@ from assistant.compression import PrecompressedFile, compress_response
 from assistant.errors import KnowledgeError
 from assistant.paths import WEB_DIR
 from assistant.protocol import MAX_ID_CHARS, ProtocolError, parse_feedback
-from assistant.ratelimit import RateLimiter
 from assistant.log_store import StoreError
 from assistant.settings import SettingsError, load_settings
 from assistant.shared_state import SharedStateError, rate_limiter, session_store
