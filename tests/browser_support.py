@@ -86,7 +86,7 @@ class Widget:
         """Click a button that sends `sends` as the learner's message; the reply's locator."""
         before = self(".message.bot").count()
         button.click()
-        self.expect(self(".message.user").last).to_have_text(sends)
+        self.expect(self(".message.user .user-text").last).to_have_text(sends)
         self.expect(self(".message.bot")).to_have_count(before + 1)
         return self(".message.bot").last
 

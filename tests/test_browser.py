@@ -117,7 +117,10 @@ def test_recommendation_shows_course_cards(widget, server):
         assert card.locator(".card-meta").inner_text().strip()
         assert card.locator(".why").inner_text().startswith("Why: ")
     rating = cards.first.locator(".rating").inner_text()
-    assert re.fullmatch(r"★ \d{1,2}\.\d/10 · [\d.]+[kM]? reviews?", rating), rating
+    assert re.fullmatch(r"★ \d(\.\d+)?/5 · [\d.]+[kM]? reviews?", rating), rating
+    # One scale: the card's figure is the one the "why" line says.
+    why = cards.first.locator(".why").inner_text()
+    assert rating.split()[1] in why and "/10" not in why, (rating, why)
     assert "Beginner" in cards.first.locator(".card-meta").inner_text()
     filters = reply.locator(".filters .filter").all_inner_texts()
     assert "Beginner" in filters and "Python" in filters
@@ -150,7 +153,11 @@ def test_a_comparison_is_a_table(widget, server):
     assert "Rating" in labels and len(labels) >= 3
     assert all(row.locator("td").count() == 2 for row in table.locator("tbody tr").all())
     ratings = table.locator("tbody tr", has=widget.page.locator("th", has_text="Rating")).locator("td").all_inner_texts()
-    assert all(re.fullmatch(r"\d\.\d/10 \([\d.]+k reviews\)", r) for r in ratings), ratings   # as the site rates
+    assert all(re.fullmatch(r"\d(\.\d+)?/5 \([\d.]+k reviews\)", r) for r in ratings), ratings   # as the cards say
+    # One scale: the table's figures are the ones the reply's text gives.
+    text = reply.locator(".text").inner_text()
+    said = re.findall(r"\d(?:\.\d+)?/\d+", text)
+    assert said and all(figure in [r.split()[0] for r in ratings] for figure in said), (ratings, text)
     assert reply.locator(".card").count() == 0, "a comparison shows as a table, not as cards"
     widget.screenshot("desktop-1280x800-comparison")
 
@@ -190,7 +197,7 @@ def test_reload_keeps_the_history_and_the_session_without_a_second_greeting(widg
     session = widget.session_id()
     assert session
     widget.page.reload()
-    expect(widget(".message.user")).to_have_text(["sql courses for beginners"])
+    expect(widget(".message.user .user-text")).to_have_text(["sql courses for beginners"])
     expect(widget(".panel")).to_be_visible()   # it was open: it stays open
     widget.expect_online()
     assert widget.greetings() == 1
@@ -207,7 +214,7 @@ def test_the_conversation_follows_to_another_page_of_the_site(widget, server):
     session = widget.session_id()
     widget.page.get_by_role("link", name="About", exact=True).first.click()
     widget.page.wait_for_url(server + "/about")
-    expect(widget(".message.user")).to_have_text(["machine learning courses on edX"])
+    expect(widget(".message.user .user-text")).to_have_text(["machine learning courses on edX"])
     widget.expect_online()
     assert widget.session_id() == session and widget.greetings() == 1
     widget.ask("only free ones")
@@ -263,7 +270,7 @@ def test_error_frames_are_shown_politely_with_a_way_to_send_again(widget, limite
     before = widget(".message.bot").count()
     notice.locator("button.chip").click()
     expect(widget(".message.bot")).to_have_count(before + 1)
-    expect(widget(".message.user").last).to_have_text("java")
+    expect(widget(".message.user .user-text").last).to_have_text("java")
     assert widget.page.evaluate("window.__sockets.length") == 1   # errors don't cost the connection
 
 
@@ -317,7 +324,7 @@ def test_embedding_from_another_origin_works_when_allowed_and_says_why_when_not(
 def test_an_xss_payload_stays_text(widget, server):
     widget.open(server + "/")
     widget.ask(XSS)
-    expect(widget(".message.user").last).to_have_text(XSS)
+    expect(widget(".message.user .user-text").last).to_have_text(XSS)
     widget.page.wait_for_timeout(800)
     assert widget.page.dialogs == []
     assert widget.shadow("root.querySelectorAll('img').length") == 0
@@ -332,7 +339,7 @@ def test_keyboard_enter_sends_and_escape_closes_back_to_the_launcher(widget, ser
     assert widget.focused() == "ca-input"
     widget.page.keyboard.type("thanks")
     widget.page.keyboard.press("Enter")
-    expect(widget(".message.user")).to_have_text(["thanks"])
+    expect(widget(".message.user .user-text")).to_have_text(["thanks"])
     expect(widget("input.input")).to_have_value("")
     for selector in ("button.close", "button.send"):
         assert widget(selector).get_attribute("aria-label")

@@ -3,8 +3,10 @@
  * Embed with one tag on any page, on any origin:
  *   <script src="https://HOST/widget.js" defer data-title="Course Assistant"></script>
  *
- * No dependencies, no build step, no eval, no inline styles or scripts: a strict
- * Content-Security-Policy that allows HOST for scripts, styles and connections is enough.
+ * No dependencies, no build step, no eval, no inline styles or scripts. Its stylesheet is fetched
+ * and applied as a constructed stylesheet, so a Content-Security-Policy that allows HOST in
+ * script-src and connect-src is enough (style-src may stay 'self'); without fetch it falls back
+ * to a <link>, which needs HOST in style-src. Without its styles it stays hidden and says why.
  * Everything renders inside one shadow root (restyle it through ::part(...)); every text from a
  * learner or from the server goes in with textContent, never innerHTML.
  * Protocol: the websocket of the public contract, as documented in docs/PROTOCOL.md.
@@ -90,7 +92,7 @@
   // ------------------------------------------------------------------ state kept across pages (sessionStorage)
   function freshState() {
     return { sessionId: null, transcript: [], outbox: [], answered: [], open: config.open === "true", seq: 0,
-             greeted: false };
+             greeted: false, unread: 0, transport: "ws" };
   }
   var state = loadState();
   function loadState() {
@@ -138,7 +140,8 @@
   var ICONS = {
     chat: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z",
     send: "M3 20.5 21.5 12 3 3.5l2.6 7.1L15 12l-9.4 1.4z",
-    close: "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z"
+    close: "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z",
+    restart: "M11 5h2v6h6v2h-6v6h-2v-6H5v-2h6z"
   };
   // Only http(s) addresses become links.
   function safeUrl(url, base) {
@@ -171,8 +174,9 @@
     if (n >= 1e3) return (n / 1e3).toFixed(1).replace(/\.0$/, "") + "k";
     return String(n);
   }
-  function outOfTen(rating, scale) {
-    return (rating * 10 / (scale > 0 ? scale : 5)).toFixed(1) + "/10";
+  // One scale for the whole product, as the server's text says it: "4.8/5".
+  function ratingText(rating, scale) {
+    return String(Math.round(rating * 5 / (scale > 0 ? scale : 5) * 100) / 100) + "/5";
   }
 
   // ------------------------------------------------------------------ the widget's DOM
@@ -181,18 +185,21 @@
   host.setAttribute("data-position", config.position === "left" ? "left" : "right");
   Object.keys(theme).forEach(function (name) { host.style.setProperty(name, theme[name]); });   // CSSOM: CSP-safe
   var root = host.attachShadow({ mode: "open" });
-  var stylesheet = el("link", { rel: "stylesheet", href: ORIGIN + "/widget.css" });
-  root.appendChild(stylesheet);
 
+  var launcherLabel = config.launcher + " (" + config.title + ")";
+  var unreadBadge = el("span", { className: "unread", part: "unread", "aria-hidden": "true", hidden: true });
   var launcher = el("button", { type: "button", className: "launcher", part: "launcher",
-    "aria-label": config.launcher + " (" + config.title + ")", "aria-expanded": "false", "aria-controls": "ca-panel" },
-    [icon(ICONS.chat), el("span", { className: "launcher-label", text: config.launcher })]);
+    "aria-label": launcherLabel, "aria-expanded": "false", "aria-controls": "ca-panel" },
+    [icon(ICONS.chat), el("span", { className: "launcher-label", text: config.launcher }), unreadBadge]);
   var status = el("p", { className: "status", part: "status", role: "status", "data-state": "idle", text: "Not connected" });
   var closeButton = el("button", { type: "button", className: "close", part: "close", "aria-label": "Close chat",
     title: "Close (Esc)" }, [icon(ICONS.close)]);
-  var header = el("header", { className: "header", part: "header" }, [
+  var restartButton = el("button", { type: "button", className: "restart", part: "restart",
+    "aria-label": "New conversation", title: "New conversation (clears this one)" }, [icon(ICONS.restart)]);
+  // A plain <div>, not <header>: inside the dialog a header would be a second page banner landmark.
+  var header = el("div", { className: "header", part: "header" }, [
     el("div", { className: "titles" }, [el("h2", { className: "title", id: "ca-title", text: config.title }), status]),
-    closeButton]);
+    restartButton, closeButton]);
   var log = el("div", { className: "log", part: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
     "aria-label": "Conversation", tabindex: "0" });
   var typing = el("div", { className: "typing", part: "typing", role: "status", hidden: true }, [
@@ -205,16 +212,42 @@
     el("label", { className: "visually-hidden", for: "ca-input", text: "Your message" }), input, sendButton]);
   var panel = el("section", { className: "panel", part: "panel", id: "ca-panel", role: "dialog",
     "aria-labelledby": "ca-title", hidden: true }, [header, log, typing, form]);
-  // Hidden until widget.css has loaded, so the host page never flashes unstyled buttons.
+  // The widget's own top element: widget.css sets every inherited property here, so nothing the
+  // host page sets on <course-assistant> reaches the text. Hidden until widget.css applies, so the
+  // page never shows unstyled buttons.
   var shell = el("div", { className: "shell", hidden: true }, [launcher, panel]);
   root.appendChild(shell);
-  function reveal() { shell.hidden = false; }
-  stylesheet.addEventListener("load", reveal);
-  stylesheet.addEventListener("error", function () {
-    console.warn(NAME, "could not load " + ORIGIN + "/widget.css (is it allowed by the page's style-src?)");
-    reveal();
-  });
-  setTimeout(reveal, 4000);
+  function reveal() {
+    shell.hidden = false;
+    if (!panel.hidden) bringIntoView(log.lastElementChild);   // a restored conversation opens at its end
+  }
+  // Styles: fetched and adopted as a constructed stylesheet (a CSP's style-src doesn't apply to
+  // those), else a <link>; when neither is allowed the widget stays hidden and says what to add.
+  function loadStyles() {
+    var url = ORIGIN + "/widget.css";
+    var adoptable = "adoptedStyleSheets" in root && typeof CSSStyleSheet === "function" &&
+                    "replaceSync" in CSSStyleSheet.prototype && typeof fetch === "function";
+    if (!adoptable) { linkStyles(url); return; }
+    fetch(url, { credentials: "omit" }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.text();
+    }).then(function (text) {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(text);
+      root.adoptedStyleSheets = [sheet];
+      reveal();
+    }).catch(function () { linkStyles(url); });
+  }
+  function linkStyles(url) {
+    var sheet = el("link", { rel: "stylesheet", href: url });
+    sheet.addEventListener("load", reveal);
+    sheet.addEventListener("error", function () {
+      console.error(NAME, "the widget stays hidden: this page could not load its styles from " + url + ". If the " +
+                    "page has a Content-Security-Policy, add " + ORIGIN + " to its connect-src directive (or to " +
+                    "style-src).");
+    });
+    root.insertBefore(sheet, shell);
+  }
 
   // ------------------------------------------------------------------ rendering replies
   // Buttons that send a text: suggestions and example questions (label and text may differ).
@@ -231,7 +264,8 @@
     var url = safeUrl(course.url);
     var title = String(course.title || "Untitled course");
     var meta = [course.provider, course.organization, course.level].filter(Boolean).join(" · ");
-    var card = el("article", { className: "card", part: "card" }, [
+    // With a link, the whole card is its target: the title's link stretches over the card (widget.css).
+    var card = el("article", { className: "card" + (url ? " linked" : ""), part: "card" }, [
       el("h3", { className: "card-title" }, [url ? link(url, title) : el("span", { text: title })]),
       meta ? el("p", { className: "card-meta", text: meta }) : null]);
     var badges = el("p", { className: "badges" });
@@ -239,7 +273,7 @@
       var reviews = typeof course.reviews === "number" && course.reviews > 0
         ? " · " + compact(course.reviews) + (course.reviews === 1 ? " review" : " reviews") : "";
       badges.appendChild(el("span", { className: "rating", part: "rating" }, [
-        el("span", { "aria-hidden": "true", text: "★ " }), outOfTen(course.rating, course.rating_scale),
+        el("span", { "aria-hidden": "true", text: "★ " }), ratingText(course.rating, course.rating_scale),
         el("span", { className: "reviews", text: reviews })]));
     }
     if (course.free === true) badges.appendChild(el("span", { className: "badge free", part: "badge", text: "Free" }));
@@ -264,8 +298,8 @@
       courses.forEach(function (course, i) {
         var value = row.values && row.values[i];
         if (row.label === "Rating" && course && typeof course.rating === "number") {
-          // The site rates out of 10, as the cards do; the row's text is on the API's scale.
-          value = outOfTen(course.rating, course.rating_scale) +
+          // Said as the cards say it, whatever the row's text.
+          value = ratingText(course.rating, course.rating_scale) +
             (typeof course.reviews === "number" && course.reviews > 0 ? " (" + compact(course.reviews) + " reviews)" : "");
         }
         tr.appendChild(el("td", { text: value == null ? "–" : String(value) }));
@@ -291,7 +325,7 @@
     if (filters.provider) add("On " + filters.provider, "Any provider");
     if (filters.organization) add("From " + filters.organization, "Any organization");
     if (typeof filters.max_hours === "number") add("Up to " + filters.max_hours + " h", "Any length");
-    if (typeof filters.min_rating === "number") add("Rated " + outOfTen(filters.min_rating, 5).replace("/10", "+/10"), "Any rating");
+    if (typeof filters.min_rating === "number") add("Rated " + ratingText(filters.min_rating, 5).replace("/5", "+/5"), "Any rating");
     if (filters.certificate === true) add("Certificate", "No certificate needed");
     if (filters.language) add("In " + filters.language, "Any language");
     if (!items.length) return null;
@@ -320,13 +354,19 @@
       if (!section || seen[section]) return;
       seen[section] = true;
       var href = safeUrl("#" + encodeURIComponent(section), ROADMAP_URL.href);
-      if (href) row.appendChild(link(href, String(source.title || section), "source"));
+      if (!href) return;
+      var anchor = link(href, String(source.title || section), "source");
+      // A phone's panel covers the page: put it away so the visitor sees the section it goes to.
+      anchor.addEventListener("click", function () { if (fullScreen()) close(false); });
+      row.appendChild(anchor);
     });
     return row.childNodes.length > 1 ? row : null;
   }
   function botMessage(entry) {
     var reply = entry.reply || {};
-    var bubble = el("div", { className: "message bot" + (entry.greeting ? " greeting" : ""), part: "message bot-message" });
+    var results = (Array.isArray(reply.courses) && reply.courses.length > 0) || !!reply.comparison;
+    var bubble = el("div", { className: "message bot" + (entry.greeting ? " greeting" : "") + (results ? " results" : ""),
+                             part: "message bot-message" }, [el("span", { className: "visually-hidden", text: "Assistant said: " })]);
     if (entry.quote) bubble.appendChild(el("p", { className: "quote", text: "↪ " + entry.quote }));
     bubble.appendChild(el("p", { className: "text" }, [richText(reply.text)]));
     var corrections = correctionsLine(reply.corrections);
@@ -354,7 +394,7 @@
   var userNodes = {};
   function userMessage(entry) {
     var node = el("div", { className: "message user", part: "message user-message", "data-id": entry.id }, [
-      el("span", { className: "user-text", text: entry.text })]);
+      el("span", { className: "visually-hidden", text: "You said: " }), el("span", { className: "user-text", text: entry.text })]);
     userNodes[entry.id] = node;
     return node;
   }
@@ -382,6 +422,7 @@
   function show(entry, keep) {
     var node = render(entry);
     log.appendChild(node);
+    if (node.classList.contains("results")) retireOlderButtons(node);
     if (keep !== false) {
       state.transcript.push(entry);
       saveState();
@@ -397,6 +438,18 @@
       log.scrollTop = log.scrollHeight;
     }
   }
+  // Suggestions and filter chips act on the results shown last (the server's context): under
+  // older results they would act on the newer ones, so they are switched off once newer results show.
+  function retireOlderButtons(latest) {
+    Array.prototype.forEach.call(log.querySelectorAll(".message.bot.results"), function (bubble) {
+      if (bubble === latest) return;
+      Array.prototype.forEach.call(bubble.querySelectorAll(".chips button, .filters button"), function (button) {
+        if (button.disabled) return;
+        button.disabled = true;
+        button.title = "For earlier results: ask again to use it";
+      });
+    });
+  }
   var transientNotice = null;
   function showTransient(text) {
     if (transientNotice) transientNotice.remove();
@@ -408,8 +461,12 @@
   var ready = false;          // welcomed on the current socket: messages may be sent
   var attempts = 0;           // failed connections in a row
   var retryTimer = 0;
-  var inflight = {};          // message ids sent on the current socket, not answered yet
+  var inflight = {};          // message ids sent on the current socket (or POSTed), not answered yet
   var quietTimer = 0, pongTimer = 0, pings = 0;
+  var refused = false;        // the server refused this page's origin (the site's owner must allow it)
+  var blockedSignals = 0;     // sockets that failed while the server answered this origin over HTTP
+  var posting = null;         // over HTTP: the message id whose POST is under way
+  var conversation = 0;       // bumped by "new conversation": late answers to the old one are dropped
   var STATES = {
     idle: "Not connected",
     connecting: "Connecting…",
@@ -433,6 +490,7 @@
   }
 
   function connect() {
+    if (state.transport === "http") { useHttp(); return; }
     if (socket || !wanted()) return;
     clearTimeout(retryTimer);
     retryTimer = 0;
@@ -468,7 +526,7 @@
     retry();
   }
   function retry() {
-    if (!wanted()) { setStatus("idle"); return; }
+    if (!wanted() || (refused && panel.hidden)) { setStatus(refused ? "refused" : "idle"); return; }
     var delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * Math.pow(2, attempts)) * (0.8 + Math.random() * 0.4);
     attempts += 1;
     clearTimeout(retryTimer);
@@ -479,24 +537,95 @@
     attempts = 0;
     connect();
   }
-  // The socket never opened. If the server answers plain HTTP, it refused this page's origin
-  // (a websocket can't tell us why), which the site's owner must fix: say so clearly.
+  // The socket never opened, and a websocket can't tell why. Ask over HTTP: an /api/ request
+  // answers across origins only when the server allows this page's origin. Allowed: the websocket
+  // itself is blocked (a proxy dropping the Upgrade header), so chat over POST /api/chat instead.
+  // Not allowed while the server is up: it refused this origin, which the site's owner must fix.
   var refusalShown = false;
   function diagnose() {
-    if (refusalShown) setStatus("refused");
+    if (refused) setStatus("refused");
     else setStatus("offline", "Can't reach the assistant: retrying…");
     if (typeof fetch !== "function") return;
-    fetch(ORIGIN + "/widget.css", { mode: "cors", cache: "no-store", credentials: "omit" }).then(function (response) {
-      if (!response.ok || ready) return;
-      setStatus("refused");
-      if (!refusalShown) {
-        refusalShown = true;
-        console.error(NAME, "the server at " + ORIGIN + " refused the chat connection from " + location.origin +
-                      ". Add this origin to the server's allowed_origins setting (COURSE_ASSISTANT_ALLOWED_ORIGINS).");
-        showTransient("Sorry, the Course Assistant can't connect from this website: the assistant's server " +
-                      "doesn't allow this site. Please try again later.");
-      }
-    }).catch(function () { /* the server is down: keep saying "retrying" */ });
+    fetch(ORIGIN + "/api/chat", { method: "POST", credentials: "omit", cache: "no-store",
+                                  headers: { "Content-Type": "text/plain" }, body: "{}" })   // 400: nothing is created
+      .then(function () {
+        blockedSignals += 1;
+        if (blockedSignals >= 2 && !ready && !socket) websocketBlocked();   // twice: not a server that just restarted
+      }, function () {
+        return fetch(ORIGIN + "/widget.css", { credentials: "omit", cache: "no-store" }).then(function (response) {
+          if (response.ok && !ready) originRefused();
+        });
+      }).catch(function () { /* the server is down: keep saying "retrying" */ });
+  }
+  function originRefused() {
+    refused = true;
+    setStatus("refused");
+    if (panel.hidden) { clearTimeout(retryTimer); retryTimer = 0; }   // tried again when the visitor opens it
+    if (refusalShown) return;
+    refusalShown = true;
+    console.error(NAME, "the server at " + ORIGIN + " refused the chat connection from " + location.origin +
+                  ". Add this origin to the server's allowed_origins setting (COURSE_ASSISTANT_ALLOWED_ORIGINS).");
+    showTransient("Sorry, the Course Assistant can't connect from this website: the assistant's server " +
+                  "doesn't allow this site. Please try again later.");
+  }
+  function websocketBlocked() {
+    console.warn(NAME, "the websocket to " + SOCKET_URL + " fails although " + ORIGIN + " answers HTTP: a proxy " +
+                 "in between probably drops the Upgrade header (docs/SERVING.md shows a working nginx setup). " +
+                 "Chatting over HTTP (POST /api/chat) instead.");
+    state.transport = "http";   // for the rest of the visit: later pages skip the failing websocket
+    saveState();
+    useHttp();
+  }
+  // Over HTTP there is no welcome frame: the greeting is the page's own (data-greeting) or a short one.
+  function useHttp() {
+    clearTimeout(retryTimer);
+    retryTimer = 0;
+    attempts = 0;
+    host.setAttribute("data-transport", "http");
+    if (!ready) {
+      ready = true;
+      setStatus("online", "Online");
+      showTransient(null);
+    }
+    if (!state.greeted) {
+      state.greeted = true;
+      show({ role: "bot", greeting: true, reply: { intent: "greet", suggestions: [],
+             text: config.greeting || "Hi! Ask me about online courses: a subject, a level, or two courses to compare." } });
+    }
+    flush();
+  }
+  function postNext() {
+    if (posting || !ready || !state.outbox.length) return;
+    var item = state.outbox[0], round = conversation;
+    var body = { message: item.text };
+    if (state.sessionId) body.session_id = state.sessionId;
+    posting = item.id;
+    inflight[item.id] = true;
+    updateTyping();
+    fetch(ORIGIN + "/api/chat", { method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
+                                  body: JSON.stringify(body) }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (answerBody) {
+        if (round !== conversation) return;
+        posting = null;
+        if (answerBody && answerBody.reply) {
+          answer({ in_reply_to: item.id, session_id: answerBody.session_id, reply: answerBody.reply });
+        } else {
+          var error = (answerBody && answerBody.error) || {};
+          trouble({ in_reply_to: item.id, code: error.code || "http_" + response.status, message: error.message || "" });
+        }
+        updateTyping();
+        saveState();
+        postNext();
+      });
+    }, function () {   // no answer at all: keep it queued and try again later
+      if (round !== conversation) return;
+      posting = null;
+      delete inflight[item.id];
+      ready = false;
+      updateTyping();
+      setStatus("offline");
+      retry();
+    });
   }
 
   function send(text) {
@@ -511,6 +640,7 @@
     return true;
   }
   function flush() {
+    if (ready && state.transport === "http") { postNext(); return; }
     if (!ready || !socket || socket.readyState !== 1) return;
     state.outbox.forEach(function (item) {
       if (inflight[item.id]) return;
@@ -544,8 +674,10 @@
   }
   function welcome(ws, frame) {
     var sessionId = typeof frame.session_id === "string" ? frame.session_id : null;
-    if (state.sessionId && sessionId !== state.sessionId && !ws.helloSent) {
-      // The upgrade URL didn't resume our session: ask with the contract's hello frame.
+    if (state.sessionId && sessionId !== state.sessionId && !ws.helloSent && typeof frame.resumed !== "boolean") {
+      // A server that ignored the upgrade URL's session (its welcome doesn't say `resumed`): ask with
+      // the contract's hello frame. One that says resumed: false has no such session any more, and a
+      // hello would only make it start a second throwaway one.
       ws.helloSent = true;
       ws.send(JSON.stringify({ type: "hello", session_id: state.sessionId }));
       return;
@@ -580,6 +712,11 @@
     var users = state.transcript.filter(function (e) { return e.role === "user"; });
     if (item && users.length && users[users.length - 1].id !== id) entry.quote = item.text;   // answers an earlier question
     show(entry);
+    if (panel.hidden) {
+      state.unread = (state.unread || 0) + 1;
+      saveState();
+      updateUnread();
+    }
     watch();
   }
   var FRIENDLY = {
@@ -628,30 +765,92 @@
       host.setAttribute("data-open", "");
       launcher.setAttribute("aria-expanded", "true");
       state.open = true;
+      state.unread = 0;
       saveState();
+      updateUnread();
       fitViewport();
+      markModal();
+      if (refused) { refused = false; attempts = 0; }   // the visitor asks again: try again
       if (!socket) retryNow();
-      log.scrollTop = log.scrollHeight;
+      bringIntoView(log.lastElementChild);
     }
     if (focus !== false) input.focus();
   }
-  function close() {
+  // `refocus` false: the visitor is going somewhere else on the page (a roadmap link on a phone).
+  function close(refocus) {
     if (panel.hidden) return;
     panel.hidden = true;
     host.removeAttribute("data-open");
     launcher.setAttribute("aria-expanded", "false");
     state.open = false;
     saveState();
-    launcher.focus();
+    if (refocus !== false) launcher.focus();
+  }
+  // Replies that came while the panel was closed: a count on the launcher, and in its name.
+  function updateUnread() {
+    var count = state.unread || 0;
+    unreadBadge.hidden = !count;
+    unreadBadge.textContent = count > 9 ? "9+" : String(count);
+    launcher.setAttribute("aria-label", launcherLabel +
+      (count ? ": " + count + (count === 1 ? " new reply" : " new replies") : ""));
+  }
+  // A new conversation: the history, the queue and the session go together; the server starts a
+  // fresh session (the old one is no longer referred to and expires with its TTL).
+  function newConversation() {
+    conversation += 1;
+    var old = socket;
+    socket = null;           // its late frames and its close are ignored from now on
+    ready = false;
+    inflight = {};
+    posting = null;
+    if (old) { try { old.close(); } catch (e) { /* already closed */ } }
+    clearTimeout(retryTimer); clearTimeout(quietTimer); clearTimeout(pongTimer);
+    retryTimer = pongTimer = 0;
+    Object.assign(state, { sessionId: null, transcript: [], outbox: [], answered: [], greeted: false, unread: 0 });
+    saveState();
+    log.textContent = "";
+    userNodes = {};
+    transientNotice = null;
+    updateTyping();
+    updateUnread();
+    attempts = 0;
+    connect();
+    input.focus();
+  }
+  // Under 480 px the panel covers the page: it is modal there, and Tab stays inside it.
+  function fullScreen() { return !!(window.matchMedia && window.matchMedia("(max-width: 480px)").matches); }
+  function markModal() {
+    if (fullScreen()) panel.setAttribute("aria-modal", "true");
+    else panel.removeAttribute("aria-modal");
+  }
+  function keepFocusInside(event) {
+    var items = Array.prototype.filter.call(panel.querySelectorAll("button, input, a[href], [tabindex='0']"),
+      function (node) { return !node.disabled && node.getClientRects().length > 0; });
+    if (!items.length) return;
+    var first = items[0], last = items[items.length - 1], current = root.activeElement;
+    if (event.shiftKey && (current === first || !panel.contains(current))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (current === last || !panel.contains(current))) {
+      event.preventDefault();
+      first.focus();
+    }
   }
   launcher.addEventListener("click", function () { open(); });
-  closeButton.addEventListener("click", close);
+  closeButton.addEventListener("click", function () { close(); });
+  restartButton.addEventListener("click", newConversation);
   panel.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && !event.isComposing) {
       event.preventDefault();
       close();
+    } else if (event.key === "Tab" && fullScreen()) {
+      keepFocusInside(event);
     }
   });
+  if (window.matchMedia) {
+    var phoneQuery = window.matchMedia("(max-width: 480px)");
+    if (phoneQuery.addEventListener) phoneQuery.addEventListener("change", markModal);
+  }
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     if (send(input.value)) input.value = "";
@@ -676,8 +875,10 @@
   // ------------------------------------------------------------------ start
   function start() {
     document.body.appendChild(host);
+    loadStyles();
     state.transcript.forEach(function (entry) { show(entry, false); });
     updateTyping();
+    updateUnread();
     if (state.open) open(false);
     else if (state.outbox.length) connect();   // deliver what an earlier page left unsent
   }
