@@ -5,65 +5,16 @@ browser fails the run. Screenshots land in test-output/screenshots/.
 """
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
-from browser_support import (LAUNCH_ARGS, RECORDERS, ROOT, TIMEOUT_MS, Widget, contrast_ratios, find_chromium,
-                             static_site)
+from browser_support import (DESKTOP, PHONE, ROOT, browser, contrast_ratios, expect, new_widget,  # noqa: F401
+                             phone, static_site, widget)
 from conftest import free_port, running_server
 
-CHROMIUM = find_chromium()
-try:
-    from playwright import sync_api
-except ImportError:   # pragma: no cover - the test extra installs it
-    sync_api = None
-
-if CHROMIUM is None or sync_api is None:
-    missing = "chromium (apt-get install chromium)" if CHROMIUM is None else "playwright (pip install playwright)"
-    if os.environ.get("CI"):
-        pytest.fail(f"CI must run the browser tests, but {missing} is missing", pytrace=False)
-    pytest.skip(f"browser tests need {missing}", allow_module_level=True)
-
 pytestmark = pytest.mark.browser
-expect = sync_api.expect
-expect.set_options(timeout=TIMEOUT_MS)
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
 XSS = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield instance
-        instance.close()
-
-
-def new_widget(browser, viewport=DESKTOP, **options):
-    context = browser.new_context(viewport=viewport, **options)
-    context.add_init_script(RECORDERS)
-    page = context.new_page()
-    page.dialogs, page.console = [], []
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    page.on("console", lambda message: page.console.append(message.text))
-    return Widget(page, expect)
-
-
-@pytest.fixture
-def widget(browser):
-    w = new_widget(browser)
-    yield w
-    w.page.context.close()
-
-
-@pytest.fixture
-def phone(browser):
-    w = new_widget(browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
-    yield w
-    w.page.context.close()
 
 
 # ---------------------------------------------------------------------------- greeting and the page

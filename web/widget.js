@@ -5,8 +5,9 @@
  *
  * No dependencies, no build step, no eval, no inline styles or scripts. Its stylesheet is fetched
  * and applied as a constructed stylesheet, so a Content-Security-Policy that allows HOST in
- * script-src and connect-src is enough (style-src may stay 'self'); without fetch it falls back
- * to a <link>, which needs HOST in style-src. Without its styles it stays hidden and says why.
+ * script-src and connect-src (https://HOST and wss://HOST) is enough: style-src may stay 'self'.
+ * Without fetch it falls back to a <link>, which needs HOST in style-src. Without its styles it
+ * stays hidden and says why in the console.
  * Everything renders inside one shadow root (restyle it through ::part(...)); every text from a
  * learner or from the server goes in with textContent, never innerHTML.
  * Protocol: the websocket of the public contract, as documented in docs/PROTOCOL.md.
@@ -49,6 +50,7 @@
   var RETRY_BASE_MS = 1000;          // reconnect delays: 1, 2, 4, 8, 16, 30, 30 ... seconds (+-20%)
   var RETRY_MAX_MS = 30000;
   var QUIET_MS = 20000;              // an unanswered message this long: check the connection is alive
+  var CONNECT_MS = 10000;            // a socket not open after this long counts as failed
   var PONG_MS = 6000;                // ... and give up on it when a ping gets no answer this long
 
   // ------------------------------------------------------------------ colours (WCAG AA on the accent)
@@ -491,7 +493,7 @@
 
   function connect() {
     if (state.transport === "http") { useHttp(); return; }
-    if (socket || !wanted()) return;
+    if (socket || !wanted() || (refused && panel.hidden)) return;
     clearTimeout(retryTimer);
     retryTimer = 0;
     setStatus("connecting");
@@ -508,6 +510,7 @@
     ws.opened = false;
     ws.helloSent = false;
     ws.onopen = function () { ws.opened = true; };
+    setTimeout(function () { if (ws === socket && !ws.opened) lost(ws); }, CONNECT_MS);
     ws.onmessage = function (event) { if (ws === socket) receive(ws, event.data); };
     ws.onclose = function () { if (ws === socket) lost(ws); };
   }
@@ -568,10 +571,18 @@
     showTransient("Sorry, the Course Assistant can't connect from this website: the assistant's server " +
                   "doesn't allow this site. Please try again later.");
   }
+  var socketForbidden = false;   // the page's own CSP blocked the websocket
+  document.addEventListener("securitypolicyviolation", function (event) {
+    if (String(event.blockedURI).indexOf(SOCKET_URL) !== 0) return;
+    socketForbidden = true;
+    if (socket && !socket.opened) lost(socket);   // chromium leaves such a socket "connecting" for good
+  });
   function websocketBlocked() {
-    console.warn(NAME, "the websocket to " + SOCKET_URL + " fails although " + ORIGIN + " answers HTTP: a proxy " +
-                 "in between probably drops the Upgrade header (docs/SERVING.md shows a working nginx setup). " +
-                 "Chatting over HTTP (POST /api/chat) instead.");
+    console.warn(NAME, "the websocket to " + SOCKET_URL + " fails although " + ORIGIN + " answers HTTP: " +
+                 (socketForbidden ? "this page's Content-Security-Policy blocks it; add " + SOCKET_URL.replace(/\/ws$/, "") +
+                                    " to its connect-src directive."
+                                  : "a proxy in between probably drops the Upgrade header (docs/SERVING.md shows a " +
+                                    "working nginx setup).") + " Chatting over HTTP (POST /api/chat) instead.");
     state.transport = "http";   // for the rest of the visit: later pages skip the failing websocket
     saveState();
     useHttp();
@@ -687,6 +698,7 @@
     state.sessionId = sessionId;
     ready = true;
     attempts = 0;
+    blockedSignals = 0;
     setStatus("online");
     showTransient(null);
     if (!continued) {
