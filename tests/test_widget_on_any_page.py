@@ -14,8 +14,8 @@ import urllib.request
 
 import pytest
 
-from browser_support import (DESKTOP, PHONE, ROOT, axe_script, axe_violations, browser, expect,  # noqa: F401
-                             new_widget, phone, proxy_without_upgrade, static_site, widget)
+from browser_support import (DESKTOP, PHONE, axe_script, axe_violations, browser, contrast_ratios,  # noqa: F401
+                             expect, new_widget, phone, proxy_without_upgrade, static_site, widget)
 from conftest import free_port, running_server
 
 pytestmark = pytest.mark.browser
@@ -61,6 +61,12 @@ def site(tmp_path_factory):
         }
         for name, (title, head) in pages.items():
             (folder / name).write_text(PAGE.format(title=title, head=head, server=server))
+        # A page that places <course-assistant> itself, forces the dark theme and restyles two parts.
+        (folder / "placed.css").write_text("course-assistant::part(launcher) { background: rgb(0, 128, 0); }\n"
+                                           "course-assistant::part(panel) { border-color: rgb(255, 0, 255); }")
+        (folder / "placed.html").write_text(PAGE.format(title="Placed by the page", server=server,
+                                                        head='<link rel="stylesheet" href="/placed.css">').replace(
+            "<main>", '<main><aside id="help"><course-assistant data-theme="dark"></course-assistant></aside>'))
         headers = {
             # The site allows the assistant for scripts and connections, but styles only from itself.
             "/strict.html": {"Content-Security-Policy": strict_csp(server, f"{server} {server.replace('http', 'ws', 1)}")},
@@ -104,6 +110,8 @@ def test_host_page_css_does_not_reach_the_widgets_text(browser, site, page_name,
             assert inside(w, selector, "fontStyle") == "normal", selector
             assert inside(w, selector, "textAlign") in ("left", "start"), selector
             assert "underline" not in inside(w, selector, "textDecorationLine"), selector
+        # A decoration on the host element is drawn through all the text inside: none may be there.
+        assert w.page.evaluate("getComputedStyle(document.querySelector('course-assistant')).textDecorationLine") == "none"
         assert inside(w, ".message.bot .text", "fontSize") == "15px"
         assert inside(w, ".message.bot .text", "color") == "rgb(31, 35, 40)"
         assert inside(w, ".message.bot .text", "lineHeight") != "normal"
@@ -427,3 +435,54 @@ def test_the_whole_course_card_is_the_link(widget, server):
     widget.page.keyboard.press("Tab")
     assert widget.shadow("root.activeElement.closest('.card') !== null")
     assert widget.shadow("getComputedStyle(root.activeElement, '::after').outlineStyle") == "solid"
+
+
+def test_dark_theme_follows_the_system_unless_data_theme_says_otherwise(browser, server):
+    w = new_widget(browser, DESKTOP, color_scheme="dark")
+    try:
+        w.open(server + "/")
+        w.ask("best Python course for beginners")
+        w.ask("compare Python for Everybody and Python Data Structures")
+        assert inside(w, ".panel", "backgroundColor") == "rgb(22, 27, 34)"
+        ratios = contrast_ratios(w.page)
+        assert {k: r for k, r in ratios.items() if r is not None and r < 4.5} == {}, ratios
+        assert ratios[".card-title a"] and ratios[".rating"] and ratios[".why"]
+        if AXE:
+            assert axe_violations(w.page, AXE) == []
+        w.screenshot("desktop-dark-theme")
+        # The site says light: light it is, whatever the system.
+        w.page.evaluate("document.querySelector('course-assistant').setAttribute('data-theme', 'light')")
+        assert inside(w, ".panel", "backgroundColor") == "rgb(255, 255, 255)"
+    finally:
+        w.page.context.close()
+
+
+def test_a_page_can_place_the_element_itself_and_style_its_parts(widget, site):
+    server, url = site
+    widget.open(url + "/placed.html")
+    page = widget.page
+    assert page.evaluate("customElements.get('course-assistant') !== undefined")
+    assert page.locator("course-assistant").count() == 1
+    assert page.evaluate("document.querySelector('course-assistant').parentElement.id") == "help"
+    assert inside(widget, ".panel", "backgroundColor") == "rgb(22, 27, 34)"   # its data-theme="dark"
+    assert inside(widget, ".panel", "borderTopColor") == "rgb(255, 0, 255)"   # ::part(panel)
+    page.evaluate("CourseAssistant.close()")
+    assert inside(widget, ".launcher", "backgroundColor") == "rgb(0, 128, 0)"   # ::part(launcher)
+    page.evaluate("CourseAssistant.send('do I need a degree?')")
+    expect(widget(".message.bot")).to_have_count(2)
+
+
+def test_a_comparison_cut_off_on_the_right_shows_a_shadow_there(phone, server):
+    phone.open(server + "/")
+    reply = phone.ask("compare Python for Everybody, Python Data Structures and Crash Course on Python")
+    wrap = reply.locator(".compare-wrap")
+    expect(wrap).to_be_visible()
+    assert reply.locator("thead th").count() == 3
+    expect(reply.locator(".compare-hint")).to_contain_text("sideways to see all 3 courses")
+    assert wrap.evaluate("(node) => node.scrollWidth > node.clientWidth + 20")
+    backgrounds = wrap.evaluate("(node) => getComputedStyle(node).backgroundImage")
+    assert "radial-gradient" in backgrounds and "linear-gradient" in backgrounds
+    phone.screenshot("phone-390x844-comparison-of-three")
+    wrap.evaluate("(node) => { node.scrollLeft = node.scrollWidth; }")
+    phone.page.wait_for_timeout(200)
+    phone.screenshot("phone-390x844-comparison-of-three-scrolled")

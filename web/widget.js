@@ -34,6 +34,7 @@
     accent: "#1d4ed8",                // "#rgb", "#rrggbb" or "rgb(r, g, b)"
     open: "false",                    // "true": the panel starts open on a visitor's first page
     launcher: "Ask about courses",    // the launcher's text
+    theme: "auto",                    // "auto" (the visitor's light or dark setting), "light" or "dark"
     roadmap: ""                       // page holding the roadmap sections; "" means the server's "/"
   };
   var config = {};
@@ -82,13 +83,14 @@
     config.accent = DEFAULTS.accent;
     accent = parseColour(config.accent);
   }
-  var WHITE = [255, 255, 255], INK = [17, 24, 39];
+  var WHITE = [255, 255, 255], INK = [17, 24, 39], DARK = [22, 27, 34];   // DARK: the dark theme's --ca-bg
   var theme = {
     "--ca-accent": config.accent,
     // Text on the accent: white or ink, whichever reads better.
     "--ca-on-accent": contrast(accent, WHITE) >= contrast(accent, INK) ? "#ffffff" : "#111827",
-    // The accent as text on white (links, chips) only where it reaches 4.5:1.
-    "--ca-accent-ink": contrast(accent, WHITE) >= 4.5 ? config.accent : "#1f2328"
+    // The accent as text on white (links, chips) only where it reaches 4.5:1; the same on the dark theme.
+    "--ca-accent-ink-light": contrast(accent, WHITE) >= 4.5 ? config.accent : "#1f2328",
+    "--ca-accent-ink-dark": contrast(accent, DARK) >= 4.5 ? config.accent : "#8cb4ff"
   };
 
   // ------------------------------------------------------------------ state kept across pages (sessionStorage)
@@ -182,9 +184,19 @@
   }
 
   // ------------------------------------------------------------------ the widget's DOM
-  var host = document.createElement("course-assistant");   // its own tag: host-page selectors like `div` miss it
-  host.id = "course-assistant";
-  host.setAttribute("data-position", config.position === "left" ? "left" : "right");
+  // A custom element of its own (host-page selectors like `div` miss it). A page may place
+  // <course-assistant> itself, with its own data-theme or data-position, and style its ::part()s;
+  // otherwise the widget adds one at the end of <body>.
+  if (window.customElements && !window.customElements.get("course-assistant")) {
+    window.customElements.define("course-assistant", class extends HTMLElement {});
+  }
+  var placed = document.querySelector("course-assistant");
+  var host = placed && !placed.shadowRoot ? placed : document.createElement("course-assistant");
+  if (!host.id) host.id = "course-assistant";
+  if (!host.hasAttribute("data-position")) host.setAttribute("data-position", config.position === "left" ? "left" : "right");
+  if (!host.hasAttribute("data-theme") && (config.theme === "light" || config.theme === "dark")) {
+    host.setAttribute("data-theme", config.theme);
+  }
   Object.keys(theme).forEach(function (name) { host.style.setProperty(name, theme[name]); });   // CSSOM: CSP-safe
   var root = host.attachShadow({ mode: "open" });
 
@@ -309,7 +321,11 @@
       body.appendChild(tr);
     });
     table.appendChild(body);
-    return el("div", { className: "compare-wrap", tabindex: "0", role: "region", "aria-label": "Comparison table (scrolls sideways)" }, [table]);
+    var wrap = el("div", { className: "compare-wrap", tabindex: "0", role: "region", "aria-label": "Comparison table (scrolls sideways)" }, [table]);
+    if (courses.length < 3) return wrap;
+    // Three or more columns don't fit a chat panel: say so above the table (its right edge shades too).
+    return el("div", null, [el("p", { className: "compare-hint", "aria-hidden": "true",
+                                      text: "Swipe or scroll the table sideways to see all " + courses.length + " courses →" }), wrap]);
   }
   function topicName(id) {
     var words = String(id).replace(/[-_]+/g, " ");
@@ -886,7 +902,7 @@
 
   // ------------------------------------------------------------------ start
   function start() {
-    document.body.appendChild(host);
+    if (!host.isConnected) document.body.appendChild(host);
     loadStyles();
     state.transcript.forEach(function (entry) { show(entry, false); });
     updateTyping();
