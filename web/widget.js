@@ -1,17 +1,6 @@
-/* Course Assistant chat widget.
- *
- * Embed with one tag on any page, on any origin:
- *   <script src="https://HOST/widget.js" defer data-title="Course Assistant"></script>
- *
- * No dependencies, no build step, no eval, no inline styles or scripts. Its stylesheet is fetched
- * and applied as a constructed stylesheet, so a Content-Security-Policy that allows HOST in
- * script-src and connect-src (https://HOST and wss://HOST) is enough: style-src may stay 'self'.
- * Without fetch it falls back to a <link>, which needs HOST in style-src. Without its styles it
- * stays hidden and says why in the console.
- * Everything renders inside one shadow root (restyle it through ::part(...)); every text from a
- * learner or from the server goes in with textContent, never innerHTML.
- * Protocol: the websocket of the public contract, as documented in docs/PROTOCOL.md.
- */
+/* Course Assistant chat widget: <script src="https://HOST/widget.js" defer></script> on any page.
+ * One shadow root, no dependencies, no eval, no inline styles; text only through textContent.
+ * Why it does what it does (isolation, CSP, fallback, options): docs/WIDGET.md. Protocol: docs/PROTOCOL.md. */
 (function () {
   "use strict";
 
@@ -26,16 +15,16 @@
     return;
   }
 
-  // ------------------------------------------------------------------ settings, read once
+  // --- settings, read once
   var DEFAULTS = {
-    title: "Course Assistant",        // panel title
-    greeting: "",                     // replaces the server's greeting text; "" keeps the server's
-    position: "right",                // "right" or "left"
-    accent: "#1d4ed8",                // "#rgb", "#rrggbb" or "rgb(r, g, b)"
-    open: "false",                    // "true": the panel starts open on a visitor's first page
-    launcher: "Ask about courses",    // the launcher's text
-    theme: "auto",                    // "auto" (the visitor's light or dark setting), "light" or "dark"
-    roadmap: ""                       // page holding the roadmap sections; "" means the server's "/"
+    title: "Course Assistant",
+    greeting: "",
+    position: "right",
+    accent: "#1d4ed8",
+    open: "false",
+    launcher: "Ask about courses",
+    theme: "auto",
+    roadmap: ""
   };
   var config = {};
   Object.keys(DEFAULTS).forEach(function (key) {
@@ -47,14 +36,14 @@
   var SOCKET_URL = ORIGIN.replace(/^http/, "ws") + "/ws";
   var ROADMAP_URL = new URL(config.roadmap || "/", config.roadmap ? location.href : ORIGIN);
   var STORE_KEY = "course-assistant:" + ORIGIN;
-  var MAX_TRANSCRIPT = 80;           // entries kept in sessionStorage
-  var RETRY_BASE_MS = 1000;          // reconnect delays: 1, 2, 4, 8, 16, 30, 30 ... seconds (+-20%)
+  var MAX_TRANSCRIPT = 80;
+  var RETRY_BASE_MS = 1000;          // 1, 2, 4 ... 30 s, +-20%
   var RETRY_MAX_MS = 30000;
-  var QUIET_MS = 20000;              // an unanswered message this long: check the connection is alive
-  var CONNECT_MS = 10000;            // a socket not open after this long counts as failed
-  var PONG_MS = 6000;                // ... and give up on it when a ping gets no answer this long
+  var QUIET_MS = 20000;
+  var CONNECT_MS = 10000;
+  var PONG_MS = 6000;
 
-  // ------------------------------------------------------------------ colours (WCAG AA on the accent)
+  // --- colours (WCAG AA on the accent)
   function parseColour(value) {
     var match = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(value);
     if (match) {
@@ -83,17 +72,16 @@
     config.accent = DEFAULTS.accent;
     accent = parseColour(config.accent);
   }
-  var WHITE = [255, 255, 255], INK = [17, 24, 39], DARK = [22, 27, 34];   // DARK: the dark theme's --ca-bg
+  var WHITE = [255, 255, 255], INK = [17, 24, 39], DARK = [22, 27, 34];   // DARK: dark theme's --ca-bg
   var theme = {
     "--ca-accent": config.accent,
-    // Text on the accent: white or ink, whichever reads better.
     "--ca-on-accent": contrast(accent, WHITE) >= contrast(accent, INK) ? "#ffffff" : "#111827",
-    // The accent as text on white (links, chips) only where it reaches 4.5:1; the same on the dark theme.
+    // The accent as text (links, chips) only where it reaches 4.5:1.
     "--ca-accent-ink-light": contrast(accent, WHITE) >= 4.5 ? config.accent : "#1f2328",
     "--ca-accent-ink-dark": contrast(accent, DARK) >= 4.5 ? config.accent : "#8cb4ff"
   };
 
-  // ------------------------------------------------------------------ state kept across pages (sessionStorage)
+  // --- state kept across pages (sessionStorage)
   function freshState() {
     return { sessionId: null, transcript: [], outbox: [], answered: [], open: config.open === "true", seq: 0,
              greeted: false, unread: 0, transport: "ws" };
@@ -114,7 +102,7 @@
     try { sessionStorage.setItem(STORE_KEY, JSON.stringify(state)); } catch (e) { /* full or blocked: keep going */ }
   }
 
-  // ------------------------------------------------------------------ DOM helpers (text only through textContent)
+  // --- DOM helpers (text only through textContent)
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (name) {
@@ -132,10 +120,9 @@
   function icon(path) {
     var ns = "http://www.w3.org/2000/svg";
     var svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("viewBox", "0 0 24 24");
-    svg.setAttribute("aria-hidden", "true");
-    svg.setAttribute("focusable", "false");
-    svg.setAttribute("class", "icon");
+    [["viewBox", "0 0 24 24"], ["aria-hidden", "true"], ["focusable", "false"], ["class", "icon"]].forEach(function (a) {
+      svg.setAttribute(a[0], a[1]);
+    });
     var shape = document.createElementNS(ns, "path");
     shape.setAttribute("d", path);
     svg.appendChild(shape);
@@ -147,7 +134,6 @@
     close: "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z",
     restart: "M11 5h2v6h6v2h-6v6h-2v-6H5v-2h6z"
   };
-  // Only http(s) addresses become links.
   function safeUrl(url, base) {
     if (typeof url !== "string" || !url) return null;
     try {
@@ -160,14 +146,13 @@
     return el("a", { href: href, className: className, text: text,
                      target: sameSite ? null : "_blank", rel: sameSite ? null : "noopener" });
   }
-  // Plain text with **bold** and line breaks, built as nodes.
   function richText(text) {
     var fragment = document.createDocumentFragment();
     String(text == null ? "" : text).split("\n").forEach(function (line, index) {
       if (index) fragment.appendChild(el("br"));
       line.split("**").forEach(function (part, i, parts) {
         if (!part) return;
-        var bold = i % 2 === 1 && i < parts.length - 1;   // an unpaired "**" stays as text
+        var bold = i % 2 === 1 && i < parts.length - 1;
         fragment.appendChild(bold ? el("strong", { text: part }) : document.createTextNode(i % 2 && !bold ? "**" + part : part));
       });
     });
@@ -178,15 +163,13 @@
     if (n >= 1e3) return (n / 1e3).toFixed(1).replace(/\.0$/, "") + "k";
     return String(n);
   }
-  // One scale for the whole product, as the server's text says it: "4.8/5".
+  // One scale everywhere, as the server's text says it: "4.8/5".
   function ratingText(rating, scale) {
     return String(Math.round(rating * 5 / (scale > 0 ? scale : 5) * 100) / 100) + "/5";
   }
 
-  // ------------------------------------------------------------------ the widget's DOM
-  // A custom element of its own (host-page selectors like `div` miss it). A page may place
-  // <course-assistant> itself, with its own data-theme or data-position, and style its ::part()s;
-  // otherwise the widget adds one at the end of <body>.
+  // --- the widget's DOM
+  // <course-assistant>: placed by the page, or added at the end of <body>.
   if (window.customElements && !window.customElements.get("course-assistant")) {
     window.customElements.define("course-assistant", class extends HTMLElement {});
   }
@@ -197,7 +180,7 @@
   if (!host.hasAttribute("data-theme") && (config.theme === "light" || config.theme === "dark")) {
     host.setAttribute("data-theme", config.theme);
   }
-  Object.keys(theme).forEach(function (name) { host.style.setProperty(name, theme[name]); });   // CSSOM: CSP-safe
+  Object.keys(theme).forEach(function (name) { host.style.setProperty(name, theme[name]); });
   var root = host.attachShadow({ mode: "open" });
 
   var launcherLabel = config.launcher + " (" + config.title + ")";
@@ -210,7 +193,7 @@
     title: "Close (Esc)" }, [icon(ICONS.close)]);
   var restartButton = el("button", { type: "button", className: "restart", part: "restart",
     "aria-label": "New conversation", title: "New conversation (clears this one)" }, [icon(ICONS.restart)]);
-  // A plain <div>, not <header>: inside the dialog a header would be a second page banner landmark.
+  // Not <header>: that would be a second banner landmark.
   var header = el("div", { className: "header", part: "header" }, [
     el("div", { className: "titles" }, [el("h2", { className: "title", id: "ca-title", text: config.title }), status]),
     restartButton, closeButton]);
@@ -226,17 +209,14 @@
     el("label", { className: "visually-hidden", for: "ca-input", text: "Your message" }), input, sendButton]);
   var panel = el("section", { className: "panel", part: "panel", id: "ca-panel", role: "dialog",
     "aria-labelledby": "ca-title", hidden: true }, [header, log, typing, form]);
-  // The widget's own top element: widget.css sets every inherited property here, so nothing the
-  // host page sets on <course-assistant> reaches the text. Hidden until widget.css applies, so the
-  // page never shows unstyled buttons.
+  // The top element, where widget.css sets every inherited property; hidden until styled.
   var shell = el("div", { className: "shell", hidden: true }, [launcher, panel]);
   root.appendChild(shell);
   function reveal() {
     shell.hidden = false;
-    if (!panel.hidden) bringIntoView(log.lastElementChild);   // a restored conversation opens at its end
+    if (!panel.hidden) bringIntoView(log.lastElementChild);
   }
-  // Styles: fetched and adopted as a constructed stylesheet (a CSP's style-src doesn't apply to
-  // those), else a <link>; when neither is allowed the widget stays hidden and says what to add.
+  // A constructed stylesheet (style-src doesn't apply), else a <link>, else hidden.
   function loadStyles() {
     var url = ORIGIN + "/widget.css";
     var adoptable = "adoptedStyleSheets" in root && typeof CSSStyleSheet === "function" &&
@@ -263,8 +243,7 @@
     root.insertBefore(sheet, shell);
   }
 
-  // ------------------------------------------------------------------ rendering replies
-  // Buttons that send a text: suggestions and example questions (label and text may differ).
+  // --- rendering replies
   function chipRow(items, className, label) {
     var row = el("div", { className: className, role: "group", "aria-label": label });
     items.forEach(function (item) {
@@ -278,7 +257,6 @@
     var url = safeUrl(course.url);
     var title = String(course.title || "Untitled course");
     var meta = [course.provider, course.organization, course.level].filter(Boolean).join(" · ");
-    // With a link, the whole card is its target: the title's link stretches over the card (widget.css).
     var card = el("article", { className: "card" + (url ? " linked" : ""), part: "card" }, [
       el("h3", { className: "card-title" }, [url ? link(url, title) : el("span", { text: title })]),
       meta ? el("p", { className: "card-meta", text: meta }) : null]);
@@ -312,7 +290,6 @@
       courses.forEach(function (course, i) {
         var value = row.values && row.values[i];
         if (row.label === "Rating" && course && typeof course.rating === "number") {
-          // Said as the cards say it, whatever the row's text.
           value = ratingText(course.rating, course.rating_scale) +
             (typeof course.reviews === "number" && course.reviews > 0 ? " (" + compact(course.reviews) + " reviews)" : "");
         }
@@ -323,7 +300,6 @@
     table.appendChild(body);
     var wrap = el("div", { className: "compare-wrap", tabindex: "0", role: "region", "aria-label": "Comparison table (scrolls sideways)" }, [table]);
     if (courses.length < 3) return wrap;
-    // Three or more columns don't fit a chat panel: say so above the table (its right edge shades too).
     return el("div", null, [el("p", { className: "compare-hint", "aria-hidden": "true",
                                       text: "Swipe or scroll the table sideways to see all " + courses.length + " courses →" }), wrap]);
   }
@@ -331,7 +307,6 @@
     var words = String(id).replace(/[-_]+/g, " ");
     return words.length <= 3 ? words.toUpperCase() : words.charAt(0).toUpperCase() + words.slice(1);
   }
-  // What the assistant understood, as chips; a constraint's chip removes it (sends "Any level"...).
   function filterChips(filters) {
     if (!filters || typeof filters !== "object") return null;
     var items = [];
@@ -374,7 +349,7 @@
       var href = safeUrl("#" + encodeURIComponent(section), ROADMAP_URL.href);
       if (!href) return;
       var anchor = link(href, String(source.title || section), "source");
-      // A phone's panel covers the page: put it away so the visitor sees the section it goes to.
+      // On a phone the panel covers the section: put it away.
       anchor.addEventListener("click", function () { if (fullScreen()) close(false); });
       row.appendChild(anchor);
     });
@@ -416,7 +391,6 @@
     userNodes[entry.id] = node;
     return node;
   }
-  // A message not yet sent says so, until the connection takes it.
   function markQueued(node, queued) {
     var note = node.querySelector(".note");
     node.classList.toggle("queued", queued);
@@ -448,7 +422,6 @@
     bringIntoView(node);
     return node;
   }
-  // A long reply is shown from its start; anything else keeps the log at its end.
   function bringIntoView(node) {
     if (node && node.classList.contains("bot") && node.offsetHeight > log.clientHeight - 24) {
       log.scrollTop = node.offsetTop - 8;
@@ -456,8 +429,7 @@
       log.scrollTop = log.scrollHeight;
     }
   }
-  // Suggestions and filter chips act on the results shown last (the server's context): under
-  // older results they would act on the newer ones, so they are switched off once newer results show.
+  // Chips act on the latest results: off under older ones.
   function retireOlderButtons(latest) {
     Array.prototype.forEach.call(log.querySelectorAll(".message.bot.results"), function (bubble) {
       if (bubble === latest) return;
@@ -474,17 +446,17 @@
     transientNotice = text ? show({ role: "notice", text: text }, false) : null;
   }
 
-  // ------------------------------------------------------------------ the connection
-  var socket = null;          // the current WebSocket, or null
-  var ready = false;          // welcomed on the current socket: messages may be sent
-  var attempts = 0;           // failed connections in a row
+  // --- the connection
+  var socket = null;
+  var ready = false;
+  var attempts = 0;
   var retryTimer = 0;
-  var inflight = {};          // message ids sent on the current socket (or POSTed), not answered yet
+  var inflight = {};
   var quietTimer = 0, pongTimer = 0, pings = 0;
-  var refused = false;        // the server refused this page's origin (the site's owner must allow it)
-  var blockedSignals = 0;     // sockets that failed while the server answered this origin over HTTP
-  var posting = null;         // over HTTP: the message id whose POST is under way
-  var conversation = 0;       // bumped by "new conversation": late answers to the old one are dropped
+  var refused = false;
+  var blockedSignals = 0;     // failed sockets while HTTP answered
+  var posting = null;
+  var conversation = 0;
   var STATES = {
     idle: "Not connected",
     connecting: "Connecting…",
@@ -517,7 +489,7 @@
     var ws;
     try {
       ws = new WebSocket(url);
-    } catch (error) {   // a CSP connect-src that forbids the server, or a bad URL
+    } catch (error) {
       console.error(NAME, "cannot open " + url + ": " + error.message);
       setStatus("refused");
       return;
@@ -530,7 +502,6 @@
     ws.onmessage = function (event) { if (ws === socket) receive(ws, event.data); };
     ws.onclose = function () { if (ws === socket) lost(ws); };
   }
-  // The socket closed or went silent: keep what was unanswered in the outbox and retry.
   function lost(ws) {
     socket = null;
     ready = false;
@@ -556,20 +527,17 @@
     attempts = 0;
     connect();
   }
-  // The socket never opened, and a websocket can't tell why. Ask over HTTP: an /api/ request
-  // answers across origins only when the server allows this page's origin. Allowed: the websocket
-  // itself is blocked (a proxy dropping the Upgrade header), so chat over POST /api/chat instead.
-  // Not allowed while the server is up: it refused this origin, which the site's owner must fix.
+  // The socket never opened: refused origin, blocked websocket or server down (docs/WIDGET.md).
   var refusalShown = false;
   function diagnose() {
     if (refused) setStatus("refused");
     else setStatus("offline", "Can't reach the assistant: retrying…");
     if (typeof fetch !== "function") return;
     fetch(ORIGIN + "/api/chat", { method: "POST", credentials: "omit", cache: "no-store",
-                                  headers: { "Content-Type": "text/plain" }, body: "{}" })   // 400: nothing is created
+                                  headers: { "Content-Type": "text/plain" }, body: "{}" })
       .then(function () {
         blockedSignals += 1;
-        if (blockedSignals >= 2 && !ready && !socket) websocketBlocked();   // twice: not a server that just restarted
+        if (blockedSignals >= 2 && !ready && !socket) websocketBlocked();   // twice: not a restart
       }, function () {
         return fetch(ORIGIN + "/widget.css", { credentials: "omit", cache: "no-store" }).then(function (response) {
           if (response.ok && !ready) originRefused();
@@ -579,7 +547,7 @@
   function originRefused() {
     refused = true;
     setStatus("refused");
-    if (panel.hidden) { clearTimeout(retryTimer); retryTimer = 0; }   // tried again when the visitor opens it
+    if (panel.hidden) { clearTimeout(retryTimer); retryTimer = 0; }
     if (refusalShown) return;
     refusalShown = true;
     console.error(NAME, "the server at " + ORIGIN + " refused the chat connection from " + location.origin +
@@ -587,11 +555,11 @@
     showTransient("Sorry, the Course Assistant can't connect from this website: the assistant's server " +
                   "doesn't allow this site. Please try again later.");
   }
-  var socketForbidden = false;   // the page's own CSP blocked the websocket
+  var socketForbidden = false;
   document.addEventListener("securitypolicyviolation", function (event) {
     if (String(event.blockedURI).indexOf(SOCKET_URL) !== 0) return;
     socketForbidden = true;
-    if (socket && !socket.opened) lost(socket);   // chromium leaves such a socket "connecting" for good
+    if (socket && !socket.opened) lost(socket);   // chromium leaves it "connecting"
   });
   function websocketBlocked() {
     console.warn(NAME, "the websocket to " + SOCKET_URL + " fails although " + ORIGIN + " answers HTTP: " +
@@ -599,11 +567,10 @@
                                     " to its connect-src directive."
                                   : "a proxy in between probably drops the Upgrade header (docs/SERVING.md shows a " +
                                     "working nginx setup).") + " Chatting over HTTP (POST /api/chat) instead.");
-    state.transport = "http";   // for the rest of the visit: later pages skip the failing websocket
+    state.transport = "http";
     saveState();
     useHttp();
   }
-  // Over HTTP there is no welcome frame: the greeting is the page's own (data-greeting) or a short one.
   function useHttp() {
     clearTimeout(retryTimer);
     retryTimer = 0;
@@ -644,7 +611,7 @@
         saveState();
         postNext();
       });
-    }, function () {   // no answer at all: keep it queued and try again later
+    }, function () {   // no answer: keep it queued
       if (round !== conversation) return;
       posting = null;
       delete inflight[item.id];
@@ -695,16 +662,13 @@
     if (frame.type === "welcome") welcome(ws, frame);
     else if (frame.type === "reply") answer(frame);
     else if (frame.type === "error") trouble(frame);
-    // "pong" and frame types from newer servers need nothing more than heard().
     updateTyping();
     saveState();
   }
   function welcome(ws, frame) {
     var sessionId = typeof frame.session_id === "string" ? frame.session_id : null;
     if (state.sessionId && sessionId !== state.sessionId && !ws.helloSent && typeof frame.resumed !== "boolean") {
-      // A server that ignored the upgrade URL's session (its welcome doesn't say `resumed`): ask with
-      // the contract's hello frame. One that says resumed: false has no such session any more, and a
-      // hello would only make it start a second throwaway one.
+      // Hello only to a server that ignored the URL's session (no `resumed`).
       ws.helloSent = true;
       ws.send(JSON.stringify({ type: "hello", session_id: state.sessionId }));
       return;
@@ -733,12 +697,12 @@
   function answer(frame) {
     var id = frame.in_reply_to;
     var item = takeFromOutbox(id);
-    if (!item && id != null && state.answered.indexOf(id) >= 0) return;   // a resent message answered twice
+    if (!item && id != null && state.answered.indexOf(id) >= 0) return;
     if (id != null) state.answered.push(id);
     if (typeof frame.session_id === "string") state.sessionId = frame.session_id;
     var entry = { role: "bot", reply: frame.reply || {}, inReplyTo: id };
     var users = state.transcript.filter(function (e) { return e.role === "user"; });
-    if (item && users.length && users[users.length - 1].id !== id) entry.quote = item.text;   // answers an earlier question
+    if (item && users.length && users[users.length - 1].id !== id) entry.quote = item.text;
     show(entry);
     if (panel.hidden) {
       state.unread = (state.unread || 0) + 1;
@@ -761,8 +725,7 @@
     console.warn(NAME, "the server answered with error " + frame.code + ": " + frame.message);
   }
 
-  // A message unanswered for a while, or the page coming back: ask the server for a pong and
-  // drop a connection that stays silent (sleeping laptops and dead proxies leave sockets open).
+  // Silent sockets (sleeping laptops, dead proxies): ping, and drop them without a pong.
   function heard() {
     clearTimeout(pongTimer);
     pongTimer = 0;
@@ -784,9 +747,7 @@
     }, PONG_MS);
   }
 
-  // ------------------------------------------------------------------ opening, closing, keys, phones
-  // `focus` is false when the panel reopens by itself (data-open, or open on the previous page):
-  // a page that just loaded keeps its own focus.
+  // --- opening, closing, keys, phones
   function open(focus) {
     if (panel.hidden) {
       panel.hidden = false;
@@ -798,13 +759,12 @@
       updateUnread();
       fitViewport();
       markModal();
-      if (refused) { refused = false; attempts = 0; }   // the visitor asks again: try again
+      if (refused) { refused = false; attempts = 0; }
       if (!socket) retryNow();
       bringIntoView(log.lastElementChild);
     }
     if (focus !== false) input.focus();
   }
-  // `refocus` false: the visitor is going somewhere else on the page (a roadmap link on a phone).
   function close(refocus) {
     if (panel.hidden) return;
     panel.hidden = true;
@@ -814,7 +774,6 @@
     saveState();
     if (refocus !== false) launcher.focus();
   }
-  // Replies that came while the panel was closed: a count on the launcher, and in its name.
   function updateUnread() {
     var count = state.unread || 0;
     unreadBadge.hidden = !count;
@@ -822,12 +781,10 @@
     launcher.setAttribute("aria-label", launcherLabel +
       (count ? ": " + count + (count === 1 ? " new reply" : " new replies") : ""));
   }
-  // A new conversation: the history, the queue and the session go together; the server starts a
-  // fresh session (the old one is no longer referred to and expires with its TTL).
   function newConversation() {
     conversation += 1;
     var old = socket;
-    socket = null;           // its late frames and its close are ignored from now on
+    socket = null;
     ready = false;
     inflight = {};
     posting = null;
@@ -845,7 +802,7 @@
     connect();
     input.focus();
   }
-  // Under 480 px the panel covers the page: it is modal there, and Tab stays inside it.
+  // Under 480 px the panel is full screen and modal.
   function fullScreen() { return !!(window.matchMedia && window.matchMedia("(max-width: 480px)").matches); }
   function markModal() {
     if (fullScreen()) panel.setAttribute("aria-modal", "true");
@@ -884,7 +841,7 @@
     if (send(input.value)) input.value = "";
     input.focus();
   });
-  // Phones: the panel follows the visual viewport, so the input stays above the on-screen keyboard.
+  // Phones: follow the visual viewport, input above the keyboard.
   function fitViewport() {
     var viewport = window.visualViewport;
     if (!viewport) return;
@@ -900,7 +857,7 @@
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") retryNow(); });
   window.addEventListener("pageshow", function (event) { if (event.persisted) retryNow(); });
 
-  // ------------------------------------------------------------------ start
+  // --- start
   function start() {
     if (!host.isConnected) document.body.appendChild(host);
     loadStyles();
@@ -908,7 +865,7 @@
     updateTyping();
     updateUnread();
     if (state.open) open(false);
-    else if (state.outbox.length) connect();   // deliver what an earlier page left unsent
+    else if (state.outbox.length) connect();
   }
   window.CourseAssistant = Object.freeze({
     open: function () { open(); },
