@@ -260,7 +260,7 @@ def axe_script() -> str | None:
     return path.read_text(encoding="utf-8") if path.exists() else None
 
 
-def axe_violations(page, script: str, impacts=("serious", "critical")) -> list[dict]:
+def axe_violations(page, script: str, impacts=("minor", "moderate", "serious", "critical")) -> list[dict]:
     """axe-core run on the widget (its shadow root included): the violations of these impacts,
     each as {id, impact, help, targets}."""
     if not page.evaluate("typeof window.axe === 'object'"):

@@ -355,7 +355,9 @@ AXE = axe_script()
 
 @pytest.mark.skipif(AXE is None, reason="axe-core comes with the test extra's axe-playwright-python")
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_axe_finds_no_serious_problem_in_the_open_widget(browser, server, limited_server, viewport):
+def test_axe_finds_no_problem_in_the_open_widget(browser, server, limited_server, viewport):
+    """Serious and critical violations fail, as the issue asks; so do moderate and minor ones (such
+    as a second banner landmark), since the widget has none."""
     w = new_widget(browser, DESKTOP) if viewport == "desktop" else new_widget(
         browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
     try:
