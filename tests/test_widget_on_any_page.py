@@ -79,6 +79,13 @@ def site(tmp_path_factory):
             yield server, url
 
 
+def open_context(browser, viewport: str, **options):
+    """A widget in a new browser context: "desktop" (1280x800) or "phone" (390x844, touch)."""
+    if viewport == "desktop":
+        return new_widget(browser, DESKTOP, **options)
+    return new_widget(browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, **options)
+
+
 def inside(widget, selector: str, prop: str) -> str:
     return widget.shadow(f"getComputedStyle(root.querySelector({selector!r})).{prop}")
 
@@ -94,8 +101,7 @@ def own_messages(page) -> list[str]:
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_host_page_css_does_not_reach_the_widgets_text(browser, site, page_name, viewport):
     server, url = site
-    w = new_widget(browser, DESKTOP) if viewport == "desktop" else new_widget(
-        browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    w = open_context(browser, viewport)
     try:
         w.open(f"{url}/{page_name}")
         reply = w.ask("best Python course for beginners")
@@ -358,8 +364,7 @@ AXE = axe_script()
 def test_axe_finds_no_problem_in_the_open_widget(browser, server, limited_server, viewport):
     """Serious and critical violations fail, as the issue asks; so do moderate and minor ones (such
     as a second banner landmark), since the widget has none."""
-    w = new_widget(browser, DESKTOP) if viewport == "desktop" else new_widget(
-        browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    w = open_context(browser, viewport)
     try:
         w.open(server + "/")
         found = {"greeting": axe_violations(w.page, AXE)}
@@ -385,7 +390,16 @@ def test_axe_finds_no_problem_in_the_open_widget(browser, server, limited_server
 # ---------------------------------------------------------------------------- expected features
 
 
-def test_a_reply_that_comes_while_the_panel_is_closed_shows_an_unread_badge(widget, server):
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_a_reply_that_comes_while_the_panel_is_closed_shows_an_unread_badge(browser, server, viewport):
+    widget = open_context(browser, viewport)
+    try:
+        unread_badge(widget, server, viewport)
+    finally:
+        widget.page.context.close()
+
+
+def unread_badge(widget, server, viewport):
     widget.open(server + "/")
     badge = widget(".launcher .unread")
     expect(badge).to_be_hidden()
@@ -393,7 +407,7 @@ def test_a_reply_that_comes_while_the_panel_is_closed_shows_an_unread_badge(widg
     expect(badge).to_be_visible()
     expect(badge).to_have_text("1")
     assert "1 new reply" in widget("button.launcher").get_attribute("aria-label")
-    widget.screenshot("desktop-unread-badge")
+    widget.screenshot(f"{viewport}-unread-badge")
     widget.page.reload()   # still unread on the next page
     expect(badge).to_have_text("1")
     widget("button.launcher").click()
@@ -439,8 +453,9 @@ def test_the_whole_course_card_is_the_link(widget, server):
     assert widget.shadow("getComputedStyle(root.activeElement, '::after').outlineStyle") == "solid"
 
 
-def test_dark_theme_follows_the_system_unless_data_theme_says_otherwise(browser, server):
-    w = new_widget(browser, DESKTOP, color_scheme="dark")
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_dark_theme_follows_the_system_unless_data_theme_says_otherwise(browser, server, viewport):
+    w = open_context(browser, viewport, color_scheme="dark")
     try:
         w.open(server + "/")
         w.ask("best Python course for beginners")
@@ -451,7 +466,7 @@ def test_dark_theme_follows_the_system_unless_data_theme_says_otherwise(browser,
         assert ratios[".card-title a"] and ratios[".rating"] and ratios[".why"]
         if AXE:
             assert axe_violations(w.page, AXE) == []
-        w.screenshot("desktop-dark-theme")
+        w.screenshot(f"{viewport}-dark-theme")
         # The site says light: light it is, whatever the system.
         w.page.evaluate("document.querySelector('course-assistant').setAttribute('data-theme', 'light')")
         assert inside(w, ".panel", "backgroundColor") == "rgb(255, 255, 255)"
