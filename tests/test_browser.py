@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from browser_support import (DESKTOP, PHONE, ROOT, browser, contrast_ratios, expect, new_widget,  # noqa: F401
+from browser_support import (ROOT, browser, contrast_ratios, expect, new_widget,  # noqa: F401
                              phone, static_site, widget)
 from conftest import free_port, running_server
 
