@@ -38,8 +38,8 @@ def format_reply(reply: dict, tty: bool = False) -> str:
                 facts.append(course["organization"])
             facts.append(course["level"])
             if course.get("rating") is not None:
-                out_of_ten = course["rating"] * 10 / course.get("rating_scale", 5)
-                facts.append(f"rated {out_of_ten:.1f}/10")
+                out_of_five = course["rating"] * 5 / (course.get("rating_scale") or 5)
+                facts.append(f"rated {out_of_five:g}/5")   # one scale, as the reply text says it
             if course.get("free"):
                 facts.append("free")
             lines.append(f"{number:>2}. {_bold('**' + course['title'] + '**', tty)}")

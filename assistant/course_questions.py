@@ -126,7 +126,7 @@ def _about_rating(course: Course, folded: str, name: str) -> str | None:
         return None
     if course.rating is not None:
         reviews = f" from {course.reviews:,} reviews" if course.reviews else ""
-        return f"{name} is rated {course.rating:g}/5 ({course.rating * 2:.1f}/10){reviews}."
+        return f"{name} is rated {course.rating:g}/5{reviews}."
     return f"{course.provider}'s listing gives no rating for {name}" + (
         f"; {course.enrolled:,} learners have enrolled." if course.enrolled else ".")
 

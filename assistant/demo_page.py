@@ -145,7 +145,7 @@ def render_second_page(knowledge=None, widget_src: str = "/widget.js", privacy: 
     links = "".join(f'<li><a href="/#{html.escape(s.id, quote=True)}">{_inline(s.title)}</a></li>'
                     for s in sections if getattr(s, "level", 2) == 2)
     body = ("<h1>About Course Reviews</h1>"
-            "<p>We review online courses from Coursera, edX, Udemy and others, rate them out of 10 from "
+            "<p>We review online courses from Coursera, edX, Udemy and others, rate them out of 5 from "
             "learners' reviews, and publish roadmaps for careers in tech.</p>"
             "<p>The course assistant in the corner remembers your conversation while you move between "
             "the pages of this site.</p>"

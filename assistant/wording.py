@@ -55,7 +55,7 @@ def describe_request(brain, filters: Filters, query: str, count: int = 2, shown=
     if filters.max_hours is not None:
         tail.append(f"under {filters.max_hours:g} hours")
     if filters.min_rating is not None:
-        tail.append(f"rated {filters.min_rating:g}+")
+        tail.append(f"rated {filters.min_rating:g}+/5")
     if filters.certificate:
         tail.append("with a certificate")
     if filters.language:

@@ -1,14 +1,23 @@
-"""Helpers for the browser tests: finding chromium, a page wrapper that talks to the widget the
-way a visitor does, a static site on a second origin, and small recorders injected into pages."""
+"""Helpers for the browser tests: finding chromium (skipping the importing module without it,
+failing under CI), the fixtures `browser`, `widget` and `phone`, a page wrapper that talks to the
+widget the way a visitor does, a static site on a second origin, a proxy that drops websocket
+upgrades, axe-core, and small recorders injected into pages.
+
+    from browser_support import browser, widget, phone, expect   # fixtures, used by name
+"""
 from __future__ import annotations
 
 import functools
+import http.client
 import http.server
 import os
+import urllib.parse
 import shutil
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "test-output" / "screenshots"
@@ -39,6 +48,56 @@ def find_chromium() -> str | None:
         if candidate and os.access(candidate, os.X_OK):
             return candidate
     return None
+
+
+CHROMIUM = find_chromium()
+try:
+    from playwright import sync_api
+except ImportError:   # pragma: no cover - the test extra installs it
+    sync_api = None
+
+if CHROMIUM is None or sync_api is None:
+    missing = "chromium (apt-get install chromium)" if CHROMIUM is None else "playwright (pip install playwright)"
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must run the browser tests, but {missing} is missing", pytrace=False)
+    pytest.skip(f"browser tests need {missing}", allow_module_level=True)
+
+expect = sync_api.expect
+expect.set_options(timeout=TIMEOUT_MS)
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield instance
+        instance.close()
+
+
+def new_widget(browser, viewport=DESKTOP, **options):
+    context = browser.new_context(viewport=viewport, **options)
+    context.add_init_script(RECORDERS)
+    page = context.new_page()
+    page.dialogs, page.console = [], []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("console", lambda message: page.console.append(message.text))
+    return Widget(page, expect)
+
+
+@pytest.fixture
+def widget(browser):
+    w = new_widget(browser)
+    yield w
+    w.page.context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    w = new_widget(browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    yield w
+    w.page.context.close()
 
 
 class Widget:
@@ -86,7 +145,7 @@ class Widget:
         """Click a button that sends `sends` as the learner's message; the reply's locator."""
         before = self(".message.bot").count()
         button.click()
-        self.expect(self(".message.user").last).to_have_text(sends)
+        self.expect(self(".message.user .user-text").last).to_have_text(sends)
         self.expect(self(".message.bot")).to_have_count(before + 1)
         return self(".message.bot").last
 
@@ -115,9 +174,12 @@ class Widget:
 
 
 @contextmanager
-def static_site(folder: Path, port: int):
-    """Serve `folder` on 127.0.0.1:port (and localhost:port): a second origin embedding the widget."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+def static_site(folder: Path, port: int, headers: dict | None = None):
+    """Serve `folder` on 127.0.0.1:port (and localhost:port): a second origin embedding the widget.
+    `headers` maps a file's path ("/strict.html") to extra response headers, such as a real
+    Content-Security-Policy header."""
+    with_headers = type("SiteHandler", (_QuietHandler,), {"extra_headers": headers or {}})
+    handler = functools.partial(with_headers, directory=str(folder))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -129,8 +191,86 @@ def static_site(folder: Path, port: int):
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extra_headers: dict = {}
+
+    def end_headers(self):
+        for name, value in self.extra_headers.get(self.path.split("?")[0], {}).items():
+            self.send_header(name, value)
+        super().end_headers()
+
     def log_message(self, format, *args):   # keep pytest's output readable
         pass
+
+
+HOP_BY_HOP = {"connection", "upgrade", "keep-alive", "transfer-encoding", "te", "trailer", "proxy-connection",
+              "proxy-authenticate", "proxy-authorization"}
+
+
+class _NoUpgradeProxy(http.server.BaseHTTPRequestHandler):
+    """A reverse proxy such as a misconfigured one in front of the assistant: it forwards HTTP
+    requests (Host kept, so the server sees the page's own origin) but drops the hop-by-hop
+    Upgrade and Connection headers, so a websocket handshake reaches the server as a plain GET."""
+    upstream = ""
+    protocol_version = "HTTP/1.1"
+
+    def _forward(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        target = urllib.parse.urlsplit(self.upstream)
+        connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+        headers = {name: value for name, value in self.headers.items() if name.lower() not in HOP_BY_HOP}
+        connection.request(self.command, self.path, body=body or None, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        self.send_response(response.status, response.reason)
+        for name, value in response.getheaders():
+            if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        connection.close()
+
+    do_GET = do_POST = do_OPTIONS = _forward
+
+    def log_message(self, format, *args):
+        pass
+
+
+@contextmanager
+def proxy_without_upgrade(upstream: str, port: int):
+    """`upstream` (the server's URL) behind a proxy on 127.0.0.1:port that drops websocket upgrades."""
+    handler = type("Proxy", (_NoUpgradeProxy,), {"upstream": upstream})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def axe_script() -> str | None:
+    """axe-core's browser script, as the axe-playwright-python package (test extra) ships it."""
+    try:
+        import axe_playwright_python
+    except ImportError:
+        return None
+    path = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def axe_violations(page, script: str, impacts=("minor", "moderate", "serious", "critical")) -> list[dict]:
+    """axe-core run on the widget (its shadow root included): the violations of these impacts,
+    each as {id, impact, help, targets}."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(script)
+    results = page.evaluate("""async () => {
+        const results = await axe.run({ include: [["#course-assistant"]] }, { resultTypes: ["violations"] });
+        return results.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+                                                targets: v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 5) }));
+    }""")
+    return [violation for violation in results if violation["impact"] in impacts]
 
 
 # WCAG contrast of each element's text against the first opaque background behind it (inside the

@@ -5,65 +5,16 @@ browser fails the run. Screenshots land in test-output/screenshots/.
 """
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
-from browser_support import (LAUNCH_ARGS, RECORDERS, ROOT, TIMEOUT_MS, Widget, contrast_ratios, find_chromium,
-                             static_site)
+from browser_support import (ROOT, browser, contrast_ratios, expect, new_widget,  # noqa: F401
+                             phone, static_site, widget)
 from conftest import free_port, running_server
 
-CHROMIUM = find_chromium()
-try:
-    from playwright import sync_api
-except ImportError:   # pragma: no cover - the test extra installs it
-    sync_api = None
-
-if CHROMIUM is None or sync_api is None:
-    missing = "chromium (apt-get install chromium)" if CHROMIUM is None else "playwright (pip install playwright)"
-    if os.environ.get("CI"):
-        pytest.fail(f"CI must run the browser tests, but {missing} is missing", pytrace=False)
-    pytest.skip(f"browser tests need {missing}", allow_module_level=True)
-
 pytestmark = pytest.mark.browser
-expect = sync_api.expect
-expect.set_options(timeout=TIMEOUT_MS)
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
 XSS = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield instance
-        instance.close()
-
-
-def new_widget(browser, viewport=DESKTOP, **options):
-    context = browser.new_context(viewport=viewport, **options)
-    context.add_init_script(RECORDERS)
-    page = context.new_page()
-    page.dialogs, page.console = [], []
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    page.on("console", lambda message: page.console.append(message.text))
-    return Widget(page, expect)
-
-
-@pytest.fixture
-def widget(browser):
-    w = new_widget(browser)
-    yield w
-    w.page.context.close()
-
-
-@pytest.fixture
-def phone(browser):
-    w = new_widget(browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
-    yield w
-    w.page.context.close()
 
 
 # ---------------------------------------------------------------------------- greeting and the page
@@ -117,7 +68,10 @@ def test_recommendation_shows_course_cards(widget, server):
         assert card.locator(".card-meta").inner_text().strip()
         assert card.locator(".why").inner_text().startswith("Why: ")
     rating = cards.first.locator(".rating").inner_text()
-    assert re.fullmatch(r"★ \d{1,2}\.\d/10 · [\d.]+[kM]? reviews?", rating), rating
+    assert re.fullmatch(r"★ \d(\.\d+)?/5 · [\d.]+[kM]? reviews?", rating), rating
+    # One scale: the card's figure is the one the "why" line says.
+    why = cards.first.locator(".why").inner_text()
+    assert rating.split()[1] in why and "/10" not in why, (rating, why)
     assert "Beginner" in cards.first.locator(".card-meta").inner_text()
     filters = reply.locator(".filters .filter").all_inner_texts()
     assert "Beginner" in filters and "Python" in filters
@@ -150,7 +104,11 @@ def test_a_comparison_is_a_table(widget, server):
     assert "Rating" in labels and len(labels) >= 3
     assert all(row.locator("td").count() == 2 for row in table.locator("tbody tr").all())
     ratings = table.locator("tbody tr", has=widget.page.locator("th", has_text="Rating")).locator("td").all_inner_texts()
-    assert all(re.fullmatch(r"\d\.\d/10 \([\d.]+k reviews\)", r) for r in ratings), ratings   # as the site rates
+    assert all(re.fullmatch(r"\d(\.\d+)?/5 \([\d.]+k reviews\)", r) for r in ratings), ratings   # as the cards say
+    # One scale: the table's figures are the ones the reply's text gives.
+    text = reply.locator(".text").inner_text()
+    said = re.findall(r"\d(?:\.\d+)?/\d+", text)
+    assert said and all(figure in [r.split()[0] for r in ratings] for figure in said), (ratings, text)
     assert reply.locator(".card").count() == 0, "a comparison shows as a table, not as cards"
     widget.screenshot("desktop-1280x800-comparison")
 
@@ -190,7 +148,7 @@ def test_reload_keeps_the_history_and_the_session_without_a_second_greeting(widg
     session = widget.session_id()
     assert session
     widget.page.reload()
-    expect(widget(".message.user")).to_have_text(["sql courses for beginners"])
+    expect(widget(".message.user .user-text")).to_have_text(["sql courses for beginners"])
     expect(widget(".panel")).to_be_visible()   # it was open: it stays open
     widget.expect_online()
     assert widget.greetings() == 1
@@ -207,7 +165,7 @@ def test_the_conversation_follows_to_another_page_of_the_site(widget, server):
     session = widget.session_id()
     widget.page.get_by_role("link", name="About", exact=True).first.click()
     widget.page.wait_for_url(server + "/about")
-    expect(widget(".message.user")).to_have_text(["machine learning courses on edX"])
+    expect(widget(".message.user .user-text")).to_have_text(["machine learning courses on edX"])
     widget.expect_online()
     assert widget.session_id() == session and widget.greetings() == 1
     widget.ask("only free ones")
@@ -263,7 +221,7 @@ def test_error_frames_are_shown_politely_with_a_way_to_send_again(widget, limite
     before = widget(".message.bot").count()
     notice.locator("button.chip").click()
     expect(widget(".message.bot")).to_have_count(before + 1)
-    expect(widget(".message.user").last).to_have_text("java")
+    expect(widget(".message.user .user-text").last).to_have_text("java")
     assert widget.page.evaluate("window.__sockets.length") == 1   # errors don't cost the connection
 
 
@@ -317,7 +275,7 @@ def test_embedding_from_another_origin_works_when_allowed_and_says_why_when_not(
 def test_an_xss_payload_stays_text(widget, server):
     widget.open(server + "/")
     widget.ask(XSS)
-    expect(widget(".message.user").last).to_have_text(XSS)
+    expect(widget(".message.user .user-text").last).to_have_text(XSS)
     widget.page.wait_for_timeout(800)
     assert widget.page.dialogs == []
     assert widget.shadow("root.querySelectorAll('img').length") == 0
@@ -332,7 +290,7 @@ def test_keyboard_enter_sends_and_escape_closes_back_to_the_launcher(widget, ser
     assert widget.focused() == "ca-input"
     widget.page.keyboard.type("thanks")
     widget.page.keyboard.press("Enter")
-    expect(widget(".message.user")).to_have_text(["thanks"])
+    expect(widget(".message.user .user-text")).to_have_text(["thanks"])
     expect(widget("input.input")).to_have_value("")
     for selector in ("button.close", "button.send"):
         assert widget(selector).get_attribute("aria-label")

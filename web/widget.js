@@ -1,14 +1,6 @@
-/* Course Assistant chat widget.
- *
- * Embed with one tag on any page, on any origin:
- *   <script src="https://HOST/widget.js" defer data-title="Course Assistant"></script>
- *
- * No dependencies, no build step, no eval, no inline styles or scripts: a strict
- * Content-Security-Policy that allows HOST for scripts, styles and connections is enough.
- * Everything renders inside one shadow root (restyle it through ::part(...)); every text from a
- * learner or from the server goes in with textContent, never innerHTML.
- * Protocol: the websocket of the public contract, as documented in docs/PROTOCOL.md.
- */
+/* Course Assistant chat widget: <script src="https://HOST/widget.js" defer></script> on any page.
+ * One shadow root, no dependencies, no eval, no inline styles; text only through textContent.
+ * Why it does what it does (isolation, CSP, fallback, options): docs/WIDGET.md. Protocol: docs/PROTOCOL.md. */
 (function () {
   "use strict";
 
@@ -23,15 +15,16 @@
     return;
   }
 
-  // ------------------------------------------------------------------ settings, read once
+  // --- settings, read once
   var DEFAULTS = {
-    title: "Course Assistant",        // panel title
-    greeting: "",                     // replaces the server's greeting text; "" keeps the server's
-    position: "right",                // "right" or "left"
-    accent: "#1d4ed8",                // "#rgb", "#rrggbb" or "rgb(r, g, b)"
-    open: "false",                    // "true": the panel starts open on a visitor's first page
-    launcher: "Ask about courses",    // the launcher's text
-    roadmap: ""                       // page holding the roadmap sections; "" means the server's "/"
+    title: "Course Assistant",
+    greeting: "",
+    position: "right",
+    accent: "#1d4ed8",
+    open: "false",
+    launcher: "Ask about courses",
+    theme: "auto",
+    roadmap: ""
   };
   var config = {};
   Object.keys(DEFAULTS).forEach(function (key) {
@@ -43,13 +36,14 @@
   var SOCKET_URL = ORIGIN.replace(/^http/, "ws") + "/ws";
   var ROADMAP_URL = new URL(config.roadmap || "/", config.roadmap ? location.href : ORIGIN);
   var STORE_KEY = "course-assistant:" + ORIGIN;
-  var MAX_TRANSCRIPT = 80;           // entries kept in sessionStorage
-  var RETRY_BASE_MS = 1000;          // reconnect delays: 1, 2, 4, 8, 16, 30, 30 ... seconds (+-20%)
+  var MAX_TRANSCRIPT = 80;
+  var RETRY_BASE_MS = 1000;          // 1, 2, 4 ... 30 s, +-20%
   var RETRY_MAX_MS = 30000;
-  var QUIET_MS = 20000;              // an unanswered message this long: check the connection is alive
-  var PONG_MS = 6000;                // ... and give up on it when a ping gets no answer this long
+  var QUIET_MS = 20000;
+  var CONNECT_MS = 10000;
+  var PONG_MS = 6000;
 
-  // ------------------------------------------------------------------ colours (WCAG AA on the accent)
+  // --- colours (WCAG AA on the accent)
   function parseColour(value) {
     var match = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(value);
     if (match) {
@@ -78,19 +72,19 @@
     config.accent = DEFAULTS.accent;
     accent = parseColour(config.accent);
   }
-  var WHITE = [255, 255, 255], INK = [17, 24, 39];
+  var WHITE = [255, 255, 255], INK = [17, 24, 39], DARK = [22, 27, 34];   // DARK: dark theme's --ca-bg
   var theme = {
     "--ca-accent": config.accent,
-    // Text on the accent: white or ink, whichever reads better.
     "--ca-on-accent": contrast(accent, WHITE) >= contrast(accent, INK) ? "#ffffff" : "#111827",
-    // The accent as text on white (links, chips) only where it reaches 4.5:1.
-    "--ca-accent-ink": contrast(accent, WHITE) >= 4.5 ? config.accent : "#1f2328"
+    // The accent as text (links, chips) only where it reaches 4.5:1.
+    "--ca-accent-ink-light": contrast(accent, WHITE) >= 4.5 ? config.accent : "#1f2328",
+    "--ca-accent-ink-dark": contrast(accent, DARK) >= 4.5 ? config.accent : "#8cb4ff"
   };
 
-  // ------------------------------------------------------------------ state kept across pages (sessionStorage)
+  // --- state kept across pages (sessionStorage)
   function freshState() {
     return { sessionId: null, transcript: [], outbox: [], answered: [], open: config.open === "true", seq: 0,
-             greeted: false };
+             greeted: false, unread: 0, transport: "ws" };
   }
   var state = loadState();
   function loadState() {
@@ -108,7 +102,7 @@
     try { sessionStorage.setItem(STORE_KEY, JSON.stringify(state)); } catch (e) { /* full or blocked: keep going */ }
   }
 
-  // ------------------------------------------------------------------ DOM helpers (text only through textContent)
+  // --- DOM helpers (text only through textContent)
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (name) {
@@ -126,10 +120,9 @@
   function icon(path) {
     var ns = "http://www.w3.org/2000/svg";
     var svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("viewBox", "0 0 24 24");
-    svg.setAttribute("aria-hidden", "true");
-    svg.setAttribute("focusable", "false");
-    svg.setAttribute("class", "icon");
+    [["viewBox", "0 0 24 24"], ["aria-hidden", "true"], ["focusable", "false"], ["class", "icon"]].forEach(function (a) {
+      svg.setAttribute(a[0], a[1]);
+    });
     var shape = document.createElementNS(ns, "path");
     shape.setAttribute("d", path);
     svg.appendChild(shape);
@@ -140,9 +133,9 @@
     send: "M3 20.5 21.5 12 3 3.5l2.6 7.1L15 12l-9.4 1.4z",
     close: "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z",
     up: "M2 21h4V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3a1.5 1.5 0 0 0-.5-1.1L13.2 1 7.6 6.6A2 2 0 0 0 7 8v11a2 2 0 0 0 2 2h9a2 2 0 0 0 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2z",
-    down: "M22 3h-4v12h4V3zM2 14a2 2 0 0 0 2 2h6.3l-1 4.6v.3c0 .4.2.8.5 1.1l1 1 5.6-5.6A2 2 0 0 0 17 16V5a2 2 0 0 0-2-2H6a2 2 0 0 0-1.8 1.2l-3 7.1c-.1.2-.2.5-.2.7v2z"
+    down: "M22 3h-4v12h4V3zM2 14a2 2 0 0 0 2 2h6.3l-1 4.6v.3c0 .4.2.8.5 1.1l1 1 5.6-5.6A2 2 0 0 0 17 16V5a2 2 0 0 0-2-2H6a2 2 0 0 0-1.8 1.2l-3 7.1c-.1.2-.2.5-.2.7v2z",
+    restart: "M11 5h2v6h6v2h-6v6h-2v-6H5v-2h6z"
   };
-  // Only http(s) addresses become links.
   function safeUrl(url, base) {
     if (typeof url !== "string" || !url) return null;
     try {
@@ -155,14 +148,13 @@
     return el("a", { href: href, className: className, text: text,
                      target: sameSite ? null : "_blank", rel: sameSite ? null : "noopener" });
   }
-  // Plain text with **bold** and line breaks, built as nodes.
   function richText(text) {
     var fragment = document.createDocumentFragment();
     String(text == null ? "" : text).split("\n").forEach(function (line, index) {
       if (index) fragment.appendChild(el("br"));
       line.split("**").forEach(function (part, i, parts) {
         if (!part) return;
-        var bold = i % 2 === 1 && i < parts.length - 1;   // an unpaired "**" stays as text
+        var bold = i % 2 === 1 && i < parts.length - 1;
         fragment.appendChild(bold ? el("strong", { text: part }) : document.createTextNode(i % 2 && !bold ? "**" + part : part));
       });
     });
@@ -173,28 +165,40 @@
     if (n >= 1e3) return (n / 1e3).toFixed(1).replace(/\.0$/, "") + "k";
     return String(n);
   }
-  function outOfTen(rating, scale) {
-    return (rating * 10 / (scale > 0 ? scale : 5)).toFixed(1) + "/10";
+  // One scale everywhere, as the server's text says it: "4.8/5".
+  function ratingText(rating, scale) {
+    return String(Math.round(rating * 5 / (scale > 0 ? scale : 5) * 100) / 100) + "/5";
   }
 
-  // ------------------------------------------------------------------ the widget's DOM
-  var host = document.createElement("course-assistant");   // its own tag: host-page selectors like `div` miss it
-  host.id = "course-assistant";
-  host.setAttribute("data-position", config.position === "left" ? "left" : "right");
-  Object.keys(theme).forEach(function (name) { host.style.setProperty(name, theme[name]); });   // CSSOM: CSP-safe
+  // --- the widget's DOM
+  // <course-assistant>: placed by the page, or added at the end of <body>.
+  if (window.customElements && !window.customElements.get("course-assistant")) {
+    window.customElements.define("course-assistant", class extends HTMLElement {});
+  }
+  var placed = document.querySelector("course-assistant");
+  var host = placed && !placed.shadowRoot ? placed : document.createElement("course-assistant");
+  if (!host.id) host.id = "course-assistant";
+  if (!host.hasAttribute("data-position")) host.setAttribute("data-position", config.position === "left" ? "left" : "right");
+  if (!host.hasAttribute("data-theme") && (config.theme === "light" || config.theme === "dark")) {
+    host.setAttribute("data-theme", config.theme);
+  }
+  Object.keys(theme).forEach(function (name) { host.style.setProperty(name, theme[name]); });
   var root = host.attachShadow({ mode: "open" });
-  var stylesheet = el("link", { rel: "stylesheet", href: ORIGIN + "/widget.css" });
-  root.appendChild(stylesheet);
 
+  var launcherLabel = config.launcher + " (" + config.title + ")";
+  var unreadBadge = el("span", { className: "unread", part: "unread", "aria-hidden": "true", hidden: true });
   var launcher = el("button", { type: "button", className: "launcher", part: "launcher",
-    "aria-label": config.launcher + " (" + config.title + ")", "aria-expanded": "false", "aria-controls": "ca-panel" },
-    [icon(ICONS.chat), el("span", { className: "launcher-label", text: config.launcher })]);
+    "aria-label": launcherLabel, "aria-expanded": "false", "aria-controls": "ca-panel" },
+    [icon(ICONS.chat), el("span", { className: "launcher-label", text: config.launcher }), unreadBadge]);
   var status = el("p", { className: "status", part: "status", role: "status", "data-state": "idle", text: "Not connected" });
   var closeButton = el("button", { type: "button", className: "close", part: "close", "aria-label": "Close chat",
     title: "Close (Esc)" }, [icon(ICONS.close)]);
-  var header = el("header", { className: "header", part: "header" }, [
+  var restartButton = el("button", { type: "button", className: "restart", part: "restart",
+    "aria-label": "New conversation", title: "New conversation (clears this one)" }, [icon(ICONS.restart)]);
+  // Not <header>: that would be a second banner landmark.
+  var header = el("div", { className: "header", part: "header" }, [
     el("div", { className: "titles" }, [el("h2", { className: "title", id: "ca-title", text: config.title }), status]),
-    closeButton]);
+    restartButton, closeButton]);
   var log = el("div", { className: "log", part: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
     "aria-label": "Conversation", tabindex: "0" });
   var typing = el("div", { className: "typing", part: "typing", role: "status", hidden: true }, [
@@ -207,19 +211,41 @@
     el("label", { className: "visually-hidden", for: "ca-input", text: "Your message" }), input, sendButton]);
   var panel = el("section", { className: "panel", part: "panel", id: "ca-panel", role: "dialog",
     "aria-labelledby": "ca-title", hidden: true }, [header, log, typing, form]);
-  // Hidden until widget.css has loaded, so the host page never flashes unstyled buttons.
+  // The top element, where widget.css sets every inherited property; hidden until styled.
   var shell = el("div", { className: "shell", hidden: true }, [launcher, panel]);
   root.appendChild(shell);
-  function reveal() { shell.hidden = false; }
-  stylesheet.addEventListener("load", reveal);
-  stylesheet.addEventListener("error", function () {
-    console.warn(NAME, "could not load " + ORIGIN + "/widget.css (is it allowed by the page's style-src?)");
-    reveal();
-  });
-  setTimeout(reveal, 4000);
+  function reveal() {
+    shell.hidden = false;
+    if (!panel.hidden) bringIntoView(log.lastElementChild);
+  }
+  // A constructed stylesheet (style-src doesn't apply), else a <link>, else hidden.
+  function loadStyles() {
+    var url = ORIGIN + "/widget.css";
+    var adoptable = "adoptedStyleSheets" in root && typeof CSSStyleSheet === "function" &&
+                    "replaceSync" in CSSStyleSheet.prototype && typeof fetch === "function";
+    if (!adoptable) { linkStyles(url); return; }
+    fetch(url, { credentials: "omit" }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.text();
+    }).then(function (text) {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(text);
+      root.adoptedStyleSheets = [sheet];
+      reveal();
+    }).catch(function () { linkStyles(url); });
+  }
+  function linkStyles(url) {
+    var sheet = el("link", { rel: "stylesheet", href: url });
+    sheet.addEventListener("load", reveal);
+    sheet.addEventListener("error", function () {
+      console.error(NAME, "the widget stays hidden: this page could not load its styles from " + url + ". If the " +
+                    "page has a Content-Security-Policy, add " + ORIGIN + " to its connect-src directive (or to " +
+                    "style-src).");
+    });
+    root.insertBefore(sheet, shell);
+  }
 
-  // ------------------------------------------------------------------ rendering replies
-  // Buttons that send a text: suggestions and example questions (label and text may differ).
+  // --- rendering replies
   function chipRow(items, className, label) {
     var row = el("div", { className: className, role: "group", "aria-label": label });
     items.forEach(function (item) {
@@ -233,7 +259,7 @@
     var url = safeUrl(course.url);
     var title = String(course.title || "Untitled course");
     var meta = [course.provider, course.organization, course.level].filter(Boolean).join(" · ");
-    var card = el("article", { className: "card", part: "card" }, [
+    var card = el("article", { className: "card" + (url ? " linked" : ""), part: "card" }, [
       el("h3", { className: "card-title" }, [url ? link(url, title) : el("span", { text: title })]),
       meta ? el("p", { className: "card-meta", text: meta }) : null]);
     var badges = el("p", { className: "badges" });
@@ -241,7 +267,7 @@
       var reviews = typeof course.reviews === "number" && course.reviews > 0
         ? " · " + compact(course.reviews) + (course.reviews === 1 ? " review" : " reviews") : "";
       badges.appendChild(el("span", { className: "rating", part: "rating" }, [
-        el("span", { "aria-hidden": "true", text: "★ " }), outOfTen(course.rating, course.rating_scale),
+        el("span", { "aria-hidden": "true", text: "★ " }), ratingText(course.rating, course.rating_scale),
         el("span", { className: "reviews", text: reviews })]));
     }
     if (course.free === true) badges.appendChild(el("span", { className: "badge free", part: "badge", text: "Free" }));
@@ -266,8 +292,7 @@
       courses.forEach(function (course, i) {
         var value = row.values && row.values[i];
         if (row.label === "Rating" && course && typeof course.rating === "number") {
-          // The site rates out of 10, as the cards do; the row's text is on the API's scale.
-          value = outOfTen(course.rating, course.rating_scale) +
+          value = ratingText(course.rating, course.rating_scale) +
             (typeof course.reviews === "number" && course.reviews > 0 ? " (" + compact(course.reviews) + " reviews)" : "");
         }
         tr.appendChild(el("td", { text: value == null ? "–" : String(value) }));
@@ -275,13 +300,15 @@
       body.appendChild(tr);
     });
     table.appendChild(body);
-    return el("div", { className: "compare-wrap", tabindex: "0", role: "region", "aria-label": "Comparison table (scrolls sideways)" }, [table]);
+    var wrap = el("div", { className: "compare-wrap", tabindex: "0", role: "region", "aria-label": "Comparison table (scrolls sideways)" }, [table]);
+    if (courses.length < 3) return wrap;
+    return el("div", null, [el("p", { className: "compare-hint", "aria-hidden": "true",
+                                      text: "Swipe or scroll the table sideways to see all " + courses.length + " courses →" }), wrap]);
   }
   function topicName(id) {
     var words = String(id).replace(/[-_]+/g, " ");
     return words.length <= 3 ? words.toUpperCase() : words.charAt(0).toUpperCase() + words.slice(1);
   }
-  // What the assistant understood, as chips; a constraint's chip removes it (sends "Any level"...).
   function filterChips(filters) {
     if (!filters || typeof filters !== "object") return null;
     var items = [];
@@ -293,7 +320,7 @@
     if (filters.provider) add("On " + filters.provider, "Any provider");
     if (filters.organization) add("From " + filters.organization, "Any organization");
     if (typeof filters.max_hours === "number") add("Up to " + filters.max_hours + " h", "Any length");
-    if (typeof filters.min_rating === "number") add("Rated " + outOfTen(filters.min_rating, 5).replace("/10", "+/10"), "Any rating");
+    if (typeof filters.min_rating === "number") add("Rated " + ratingText(filters.min_rating, 5).replace("/5", "+/5"), "Any rating");
     if (filters.certificate === true) add("Certificate", "No certificate needed");
     if (filters.language) add("In " + filters.language, "Any language");
     if (!items.length) return null;
@@ -322,13 +349,19 @@
       if (!section || seen[section]) return;
       seen[section] = true;
       var href = safeUrl("#" + encodeURIComponent(section), ROADMAP_URL.href);
-      if (href) row.appendChild(link(href, String(source.title || section), "source"));
+      if (!href) return;
+      var anchor = link(href, String(source.title || section), "source");
+      // On a phone the panel covers the section: put it away.
+      anchor.addEventListener("click", function () { if (fullScreen()) close(false); });
+      row.appendChild(anchor);
     });
     return row.childNodes.length > 1 ? row : null;
   }
   function botMessage(entry) {
     var reply = entry.reply || {};
-    var bubble = el("div", { className: "message bot" + (entry.greeting ? " greeting" : ""), part: "message bot-message" });
+    var results = (Array.isArray(reply.courses) && reply.courses.length > 0) || !!reply.comparison;
+    var bubble = el("div", { className: "message bot" + (entry.greeting ? " greeting" : "") + (results ? " results" : ""),
+                             part: "message bot-message" }, [el("span", { className: "visually-hidden", text: "Assistant said: " })]);
     if (entry.quote) bubble.appendChild(el("p", { className: "quote", text: "↪ " + entry.quote }));
     bubble.appendChild(el("p", { className: "text" }, [richText(reply.text)]));
     var corrections = correctionsLine(reply.corrections);
@@ -409,11 +442,10 @@
   var userNodes = {};
   function userMessage(entry) {
     var node = el("div", { className: "message user", part: "message user-message", "data-id": entry.id }, [
-      el("span", { className: "user-text", text: entry.text })]);
+      el("span", { className: "visually-hidden", text: "You said: " }), el("span", { className: "user-text", text: entry.text })]);
     userNodes[entry.id] = node;
     return node;
   }
-  // A message not yet sent says so, until the connection takes it.
   function markQueued(node, queued) {
     var note = node.querySelector(".note");
     node.classList.toggle("queued", queued);
@@ -437,6 +469,7 @@
   function show(entry, keep) {
     var node = render(entry);
     log.appendChild(node);
+    if (node.classList.contains("results")) retireOlderButtons(node);
     if (keep !== false) {
       state.transcript.push(entry);
       saveState();
@@ -444,7 +477,6 @@
     bringIntoView(node);
     return node;
   }
-  // A long reply is shown from its start; anything else keeps the log at its end.
   function bringIntoView(node) {
     if (node && node.classList.contains("bot") && node.offsetHeight > log.clientHeight - 24) {
       log.scrollTop = node.offsetTop - 8;
@@ -452,19 +484,34 @@
       log.scrollTop = log.scrollHeight;
     }
   }
+  // Chips act on the latest results: off under older ones.
+  function retireOlderButtons(latest) {
+    Array.prototype.forEach.call(log.querySelectorAll(".message.bot.results"), function (bubble) {
+      if (bubble === latest) return;
+      Array.prototype.forEach.call(bubble.querySelectorAll(".chips button, .filters button"), function (button) {
+        if (button.disabled) return;
+        button.disabled = true;
+        button.title = "For earlier results: ask again to use it";
+      });
+    });
+  }
   var transientNotice = null;
   function showTransient(text) {
     if (transientNotice) transientNotice.remove();
     transientNotice = text ? show({ role: "notice", text: text }, false) : null;
   }
 
-  // ------------------------------------------------------------------ the connection
-  var socket = null;          // the current WebSocket, or null
-  var ready = false;          // welcomed on the current socket: messages may be sent
-  var attempts = 0;           // failed connections in a row
+  // --- the connection
+  var socket = null;
+  var ready = false;
+  var attempts = 0;
   var retryTimer = 0;
-  var inflight = {};          // message ids sent on the current socket, not answered yet
+  var inflight = {};
   var quietTimer = 0, pongTimer = 0, pings = 0;
+  var refused = false;
+  var blockedSignals = 0;     // failed sockets while HTTP answered
+  var posting = null;
+  var conversation = 0;
   var STATES = {
     idle: "Not connected",
     connecting: "Connecting…",
@@ -488,7 +535,8 @@
   }
 
   function connect() {
-    if (socket || !wanted()) return;
+    if (state.transport === "http") { useHttp(); return; }
+    if (socket || !wanted() || (refused && panel.hidden)) return;
     clearTimeout(retryTimer);
     retryTimer = 0;
     setStatus("connecting");
@@ -496,7 +544,7 @@
     var ws;
     try {
       ws = new WebSocket(url);
-    } catch (error) {   // a CSP connect-src that forbids the server, or a bad URL
+    } catch (error) {
       console.error(NAME, "cannot open " + url + ": " + error.message);
       setStatus("refused");
       return;
@@ -505,10 +553,10 @@
     ws.opened = false;
     ws.helloSent = false;
     ws.onopen = function () { ws.opened = true; };
+    setTimeout(function () { if (ws === socket && !ws.opened) lost(ws); }, CONNECT_MS);
     ws.onmessage = function (event) { if (ws === socket) receive(ws, event.data); };
     ws.onclose = function () { if (ws === socket) lost(ws); };
   }
-  // The socket closed or went silent: keep what was unanswered in the outbox and retry.
   function lost(ws) {
     socket = null;
     ready = false;
@@ -523,7 +571,7 @@
     retry();
   }
   function retry() {
-    if (!wanted()) { setStatus("idle"); return; }
+    if (!wanted() || (refused && panel.hidden)) { setStatus(refused ? "refused" : "idle"); return; }
     var delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * Math.pow(2, attempts)) * (0.8 + Math.random() * 0.4);
     attempts += 1;
     clearTimeout(retryTimer);
@@ -534,24 +582,99 @@
     attempts = 0;
     connect();
   }
-  // The socket never opened. If the server answers plain HTTP, it refused this page's origin
-  // (a websocket can't tell us why), which the site's owner must fix: say so clearly.
+  // The socket never opened: refused origin, blocked websocket or server down (docs/WIDGET.md).
   var refusalShown = false;
   function diagnose() {
-    if (refusalShown) setStatus("refused");
+    if (refused) setStatus("refused");
     else setStatus("offline", "Can't reach the assistant: retrying…");
     if (typeof fetch !== "function") return;
-    fetch(ORIGIN + "/widget.css", { mode: "cors", cache: "no-store", credentials: "omit" }).then(function (response) {
-      if (!response.ok || ready) return;
-      setStatus("refused");
-      if (!refusalShown) {
-        refusalShown = true;
-        console.error(NAME, "the server at " + ORIGIN + " refused the chat connection from " + location.origin +
-                      ". Add this origin to the server's allowed_origins setting (COURSE_ASSISTANT_ALLOWED_ORIGINS).");
-        showTransient("Sorry, the Course Assistant can't connect from this website: the assistant's server " +
-                      "doesn't allow this site. Please try again later.");
-      }
-    }).catch(function () { /* the server is down: keep saying "retrying" */ });
+    fetch(ORIGIN + "/api/chat", { method: "POST", credentials: "omit", cache: "no-store",
+                                  headers: { "Content-Type": "text/plain" }, body: "{}" })
+      .then(function () {
+        blockedSignals += 1;
+        if (blockedSignals >= 2 && !ready && !socket) websocketBlocked();   // twice: not a restart
+      }, function () {
+        return fetch(ORIGIN + "/widget.css", { credentials: "omit", cache: "no-store" }).then(function (response) {
+          if (response.ok && !ready) originRefused();
+        });
+      }).catch(function () { /* the server is down: keep saying "retrying" */ });
+  }
+  function originRefused() {
+    refused = true;
+    setStatus("refused");
+    if (panel.hidden) { clearTimeout(retryTimer); retryTimer = 0; }
+    if (refusalShown) return;
+    refusalShown = true;
+    console.error(NAME, "the server at " + ORIGIN + " refused the chat connection from " + location.origin +
+                  ". Add this origin to the server's allowed_origins setting (COURSE_ASSISTANT_ALLOWED_ORIGINS).");
+    showTransient("Sorry, the Course Assistant can't connect from this website: the assistant's server " +
+                  "doesn't allow this site. Please try again later.");
+  }
+  var socketForbidden = false;
+  document.addEventListener("securitypolicyviolation", function (event) {
+    if (String(event.blockedURI).indexOf(SOCKET_URL) !== 0) return;
+    socketForbidden = true;
+    if (socket && !socket.opened) lost(socket);   // chromium leaves it "connecting"
+  });
+  function websocketBlocked() {
+    console.warn(NAME, "the websocket to " + SOCKET_URL + " fails although " + ORIGIN + " answers HTTP: " +
+                 (socketForbidden ? "this page's Content-Security-Policy blocks it; add " + SOCKET_URL.replace(/\/ws$/, "") +
+                                    " to its connect-src directive."
+                                  : "a proxy in between probably drops the Upgrade header (docs/SERVING.md shows a " +
+                                    "working nginx setup).") + " Chatting over HTTP (POST /api/chat) instead.");
+    state.transport = "http";
+    saveState();
+    useHttp();
+  }
+  function useHttp() {
+    clearTimeout(retryTimer);
+    retryTimer = 0;
+    attempts = 0;
+    host.setAttribute("data-transport", "http");
+    if (!ready) {
+      ready = true;
+      setStatus("online", "Online");
+      showTransient(null);
+    }
+    if (!state.greeted) {
+      state.greeted = true;
+      show({ role: "bot", greeting: true, reply: { intent: "greet", suggestions: [],
+             text: config.greeting || "Hi! Ask me about online courses: a subject, a level, or two courses to compare." } });
+    }
+    flush();
+  }
+  function postNext() {
+    if (posting || !ready || !state.outbox.length) return;
+    var item = state.outbox[0], round = conversation;
+    var body = { message: item.text };
+    if (state.sessionId) body.session_id = state.sessionId;
+    posting = item.id;
+    inflight[item.id] = true;
+    updateTyping();
+    fetch(ORIGIN + "/api/chat", { method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
+                                  body: JSON.stringify(body) }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (answerBody) {
+        if (round !== conversation) return;
+        posting = null;
+        if (answerBody && answerBody.reply) {
+          answer({ in_reply_to: item.id, session_id: answerBody.session_id, reply: answerBody.reply });
+        } else {
+          var error = (answerBody && answerBody.error) || {};
+          trouble({ in_reply_to: item.id, code: error.code || "http_" + response.status, message: error.message || "" });
+        }
+        updateTyping();
+        saveState();
+        postNext();
+      });
+    }, function () {   // no answer: keep it queued
+      if (round !== conversation) return;
+      posting = null;
+      delete inflight[item.id];
+      ready = false;
+      updateTyping();
+      setStatus("offline");
+      retry();
+    });
   }
 
   function send(text) {
@@ -566,6 +689,7 @@
     return true;
   }
   function flush() {
+    if (ready && state.transport === "http") { postNext(); return; }
     if (!ready || !socket || socket.readyState !== 1) return;
     state.outbox.forEach(function (item) {
       if (inflight[item.id]) return;
@@ -593,14 +717,13 @@
     if (frame.type === "welcome") welcome(ws, frame);
     else if (frame.type === "reply") answer(frame);
     else if (frame.type === "error") trouble(frame);
-    // "pong" and frame types from newer servers need nothing more than heard().
     updateTyping();
     saveState();
   }
   function welcome(ws, frame) {
     var sessionId = typeof frame.session_id === "string" ? frame.session_id : null;
-    if (state.sessionId && sessionId !== state.sessionId && !ws.helloSent) {
-      // The upgrade URL didn't resume our session: ask with the contract's hello frame.
+    if (state.sessionId && sessionId !== state.sessionId && !ws.helloSent && typeof frame.resumed !== "boolean") {
+      // Hello only to a server that ignored the URL's session (no `resumed`).
       ws.helloSent = true;
       ws.send(JSON.stringify({ type: "hello", session_id: state.sessionId }));
       return;
@@ -610,6 +733,7 @@
     state.sessionId = sessionId;
     ready = true;
     attempts = 0;
+    blockedSignals = 0;
     setStatus("online");
     showTransient(null);
     if (!continued) {
@@ -628,14 +752,19 @@
   function answer(frame) {
     var id = frame.in_reply_to;
     var item = takeFromOutbox(id);
-    if (!item && id != null && state.answered.indexOf(id) >= 0) return;   // a resent message answered twice
+    if (!item && id != null && state.answered.indexOf(id) >= 0) return;
     if (id != null) state.answered.push(id);
     if (typeof frame.session_id === "string") state.sessionId = frame.session_id;
     var entry = { role: "bot", reply: frame.reply || {}, inReplyTo: id,
                   turnId: typeof frame.turn_id === "string" ? frame.turn_id : null };
     var users = state.transcript.filter(function (e) { return e.role === "user"; });
-    if (item && users.length && users[users.length - 1].id !== id) entry.quote = item.text;   // answers an earlier question
+    if (item && users.length && users[users.length - 1].id !== id) entry.quote = item.text;
     show(entry);
+    if (panel.hidden) {
+      state.unread = (state.unread || 0) + 1;
+      saveState();
+      updateUnread();
+    }
     watch();
   }
   var FRIENDLY = {
@@ -652,8 +781,7 @@
     console.warn(NAME, "the server answered with error " + frame.code + ": " + frame.message);
   }
 
-  // A message unanswered for a while, or the page coming back: ask the server for a pong and
-  // drop a connection that stays silent (sleeping laptops and dead proxies leave sockets open).
+  // Silent sockets (sleeping laptops, dead proxies): ping, and drop them without a pong.
   function heard() {
     clearTimeout(pongTimer);
     pongTimer = 0;
@@ -675,45 +803,101 @@
     }, PONG_MS);
   }
 
-  // ------------------------------------------------------------------ opening, closing, keys, phones
-  // `focus` is false when the panel reopens by itself (data-open, or open on the previous page):
-  // a page that just loaded keeps its own focus.
+  // --- opening, closing, keys, phones
   function open(focus) {
     if (panel.hidden) {
       panel.hidden = false;
       host.setAttribute("data-open", "");
       launcher.setAttribute("aria-expanded", "true");
       state.open = true;
+      state.unread = 0;
       saveState();
+      updateUnread();
       fitViewport();
+      markModal();
+      if (refused) { refused = false; attempts = 0; }
       if (!socket) retryNow();
-      log.scrollTop = log.scrollHeight;
+      bringIntoView(log.lastElementChild);
     }
     if (focus !== false) input.focus();
   }
-  function close() {
+  function close(refocus) {
     if (panel.hidden) return;
     panel.hidden = true;
     host.removeAttribute("data-open");
     launcher.setAttribute("aria-expanded", "false");
     state.open = false;
     saveState();
-    launcher.focus();
+    if (refocus !== false) launcher.focus();
+  }
+  function updateUnread() {
+    var count = state.unread || 0;
+    unreadBadge.hidden = !count;
+    unreadBadge.textContent = count > 9 ? "9+" : String(count);
+    launcher.setAttribute("aria-label", launcherLabel +
+      (count ? ": " + count + (count === 1 ? " new reply" : " new replies") : ""));
+  }
+  function newConversation() {
+    conversation += 1;
+    var old = socket;
+    socket = null;
+    ready = false;
+    inflight = {};
+    posting = null;
+    if (old) { try { old.close(); } catch (e) { /* already closed */ } }
+    clearTimeout(retryTimer); clearTimeout(quietTimer); clearTimeout(pongTimer);
+    retryTimer = pongTimer = 0;
+    Object.assign(state, { sessionId: null, transcript: [], outbox: [], answered: [], greeted: false, unread: 0 });
+    saveState();
+    log.textContent = "";
+    userNodes = {};
+    transientNotice = null;
+    updateTyping();
+    updateUnread();
+    attempts = 0;
+    connect();
+    input.focus();
+  }
+  // Under 480 px the panel is full screen and modal.
+  function fullScreen() { return !!(window.matchMedia && window.matchMedia("(max-width: 480px)").matches); }
+  function markModal() {
+    if (fullScreen()) panel.setAttribute("aria-modal", "true");
+    else panel.removeAttribute("aria-modal");
+  }
+  function keepFocusInside(event) {
+    var items = Array.prototype.filter.call(panel.querySelectorAll("button, input, a[href], [tabindex='0']"),
+      function (node) { return !node.disabled && node.getClientRects().length > 0; });
+    if (!items.length) return;
+    var first = items[0], last = items[items.length - 1], current = root.activeElement;
+    if (event.shiftKey && (current === first || !panel.contains(current))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (current === last || !panel.contains(current))) {
+      event.preventDefault();
+      first.focus();
+    }
   }
   launcher.addEventListener("click", function () { open(); });
-  closeButton.addEventListener("click", close);
+  closeButton.addEventListener("click", function () { close(); });
+  restartButton.addEventListener("click", newConversation);
   panel.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && !event.isComposing) {
       event.preventDefault();
       close();
+    } else if (event.key === "Tab" && fullScreen()) {
+      keepFocusInside(event);
     }
   });
+  if (window.matchMedia) {
+    var phoneQuery = window.matchMedia("(max-width: 480px)");
+    if (phoneQuery.addEventListener) phoneQuery.addEventListener("change", markModal);
+  }
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     if (send(input.value)) input.value = "";
     input.focus();
   });
-  // Phones: the panel follows the visual viewport, so the input stays above the on-screen keyboard.
+  // Phones: follow the visual viewport, input above the keyboard.
   function fitViewport() {
     var viewport = window.visualViewport;
     if (!viewport) return;
@@ -729,13 +913,15 @@
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") retryNow(); });
   window.addEventListener("pageshow", function (event) { if (event.persisted) retryNow(); });
 
-  // ------------------------------------------------------------------ start
+  // --- start
   function start() {
-    document.body.appendChild(host);
+    if (!host.isConnected) document.body.appendChild(host);
+    loadStyles();
     state.transcript.forEach(function (entry) { show(entry, false); });
     updateTyping();
+    updateUnread();
     if (state.open) open(false);
-    else if (state.outbox.length) connect();   // deliver what an earlier page left unsent
+    else if (state.outbox.length) connect();
   }
   window.CourseAssistant = Object.freeze({
     open: function () { open(); },
