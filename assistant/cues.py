@@ -48,10 +48,11 @@ GO_BACK = re.compile(r"^(?:(?:please|ok|okay),?\s+)?(?:go back|back|undo(?: that
                       r"(?:ones|results|list|courses|search)|previous results)\s*[?!.]*$")
 START_OVER = re.compile(r"^(?:let'?s\s+|can we\s+|please\s+)?(?:start over|start again|reset|new search|"
                          r"clear (?:the |all |my )?(?:filters|search|everything)|forget (?:it|that|everything))\s*[?!.]*$")
-FOR_THAT = re.compile(r"\b(?:any|some|a|which|what|recommend|suggest|show)\b.*\b(?:courses?|class(?:es)?|"
-                       r"resources?)\b.*\b(?:for|on|about|to learn|covering)\s+(?:that|this|it|those|these)\b|"
-                       r"\bwhere (?:can|do|should) i (?:learn|study|start with) (?:that|this|it)\b|"
-                       r"\bcourses? for (?:that|this|it)\b")
+# Atomic groups keep it linear: two free '.*' spans tried every way made it cubic on long text.
+FOR_THAT = re.compile(r"(?m:^)(?>.*?\b(?:any|some|a|which|what|recommend|suggest|show)\b)(?>.*?\b(?:courses?|class(?:es)?|"
+                      r"resources?)\b).*\b(?:for|on|about|to learn|covering)\s+(?:that|this|it|those|these)\b|"
+                      r"\bwhere (?:can|do|should) i (?:learn|study|start with) (?:that|this|it)\b|"
+                      r"\bcourses? for (?:that|this|it)\b")
 INFO = re.compile(r"\b(?:tell me (?:more )?about|more about|details?|info(?:rmation)?|how long|duration|"
                    r"how many hours|is (?:it|that|this|the \w+ one) free|cost|price|how much|who (?:teaches|made|runs|offers)|"
                    r"instructor|teacher|what level|difficulty|rating|rated|certificate|language|skills|"
