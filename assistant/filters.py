@@ -34,11 +34,14 @@ _CHEAP = re.compile(r"\b(?:cheap|cheapest|affordable|inexpensive|budget|low[- ]c
 _CERTIFICATE = re.compile(r"\b(?:certificates?|certifications?|certified|credentials?|accredited)\b")
 _SHORT = re.compile(r"\b(?:short|shorter|quick|quickly|brief|crash course|fast|in a weekend|over a weekend|"
                     r"weekend)\b")
-_MONEY = r"(?:\$\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*(?:\$|dollars?|usd|bucks))"
+# A number is read from the start of its digits ((?<!\d)): trying every later digit of a long run
+# as a start again made these patterns quadratic in the run's length; such a start can only fail
+# where the run's start failed, so the matches are the same.
+_MONEY = r"(?:\$\s*(\d+(?:\.\d+)?)|(?<!\d)(\d+(?:\.\d+)?)\s*(?:\$|dollars?|usd|bucks))"
 _UNDER = r"(?:under|below|less than|fewer than|shorter than|no more than|no longer than|at most|max(?:imum)?|up to|within|cheaper than|<=?|not over|<)"
 _PRICE_CAP = re.compile(rf"{_UNDER}\s*{_MONEY}|{_MONEY}\s*(?:or less|max|or under|or cheaper|tops)")
 _HOURS_CAP = re.compile(rf"{_UNDER}\s*(\d+(?:\.\d+)?)\s*(hours?|hrs?|h|weeks?|days?)\b|"
-                        rf"(\d+(?:\.\d+)?)\s*(hours?|hrs?|weeks?|days?)\s*(?:or less|max|or under|tops)\b")
+                        rf"(?<!\d)(\d+(?:\.\d+)?)\s*(hours?|hrs?|weeks?|days?)\s*(?:or less|max|or under|tops)\b")
 # The time a learner says they have is a cap too: "I have about 10 hours", "something I can
 # finish in 3 hours" (not a weekly rhythm: "I have 5 hours a week").
 _HOURS_BUDGET = re.compile(r"\b(?:i(?:'ve| have)?|we(?:'ve| have)?)\s+(?:only\s+|just\s+)?(?:have|got|can spare|"
@@ -46,8 +49,10 @@ _HOURS_BUDGET = re.compile(r"\b(?:i(?:'ve| have)?|we(?:'ve| have)?)\s+(?:only\s+
                            r"like\s+)?(\d+(?:\.\d+)?)\s*(hours?|hrs?|days?)\b(?!\s*(?:a|per|each|every)\s+(?:week|day))|"
                            r"\b(?:finish|complete|get through|do)\s+(?:it\s+)?in\s+(?:about\s+|around\s+|under\s+)?"
                            r"(\d+(?:\.\d+)?)\s*(hours?|hrs?|days?)\b")
-_RATING = re.compile(r"(?:rated|rating|ratings|stars?|score)\s*(?:of\s*)?(?:at least|above|over|more than|"
-                     r">=?|of)?\s*(\d(?:\.\d+)?|10)\s*(?:\+|stars?|/\s*(?:5|10)|or (?:more|higher|above|better))?"
+# One run of spaces is read by one \s* (the words between are optional): two \s* side by side
+# split a long run of spaces every possible way, in quadratic time.
+_RATING = re.compile(r"(?:rated|rating|ratings|stars?|score)\s*(?:of\s*)?(?:(?:at least|above|over|more than|"
+                     r">=?|of)\s*)?(\d(?:\.\d+)?|10)\s*(?:\+|stars?|/\s*(?:5|10)|or (?:more|higher|above|better))?"
                      r"|(\d(?:\.\d+)?|10)\s*(?:\+\s*)?(?:stars?|/\s*(?:5|10))\s*(?:or (?:more|higher|above|better)|\+|rated|rating)?"
                      r"|(\d(?:\.\d+)?)\s*\+")
 _HIGHLY_RATED = re.compile(r"\b(?:highly|well|top|best|high)[- ]rated\b|\bgood (?:ratings?|reviews)\b")
