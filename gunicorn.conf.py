@@ -22,3 +22,16 @@ timeout = 120                        # the worker's heartbeat, not a request lim
 graceful_timeout = 10
 keepalive = 5
 preload_app = True                   # load and check the knowledge once, before serving
+
+# Hostile and slow clients (docs/SERVING.md, "Slow and hostile clients"):
+from assistant.fd_limit import raise_open_files_limit  # noqa: E402
+from assistant.request_deadline import install as _install_request_deadlines  # noqa: E402
+
+# Use every file descriptor the system allows; accept no more connections than half of them
+# (a websocket costs two), so the worker refuses work instead of dying of EMFILE.
+worker_connections = min(worker_connections, max(64, raise_open_files_limit() // 2))
+
+
+def post_worker_init(worker):
+    """Each HTTP request must finish within request_timeout seconds (slowloris; assistant/request_deadline.py)."""
+    _install_request_deadlines(worker, _settings["request_timeout"])

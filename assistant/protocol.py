@@ -70,7 +70,8 @@ def _read_id(frame: dict):
     value = frame.get("id")
     if value is None:
         return None
-    if isinstance(value, (str, int)) and not isinstance(value, bool) and len(str(value)) <= MAX_ID_CHARS:
+    if (isinstance(value, (str, int)) and not isinstance(value, bool) and len(str(value)) <= MAX_ID_CHARS
+            and not has_lone_surrogate(str(value))):
         return value
     raise ProtocolError("bad_id", f"'id' must be a string or integer of at most {MAX_ID_CHARS} characters; "
                                   f"got {_kind_of(value)}.")
@@ -97,7 +98,8 @@ def parse_frame(raw, *, max_chars: int, max_bytes: int) -> dict:
         return {"type": "message", "id": in_reply_to, "text": _read_text(frame, max_chars, in_reply_to)}
     if kind == "hello":
         session_id = frame.get("session_id")
-        if session_id is not None and (not isinstance(session_id, str) or len(session_id) > MAX_ID_CHARS):
+        if session_id is not None and (not isinstance(session_id, str) or len(session_id) > MAX_ID_CHARS
+                                       or has_lone_surrogate(session_id)):
             raise ProtocolError("bad_session", f"'session_id' must be a string of at most {MAX_ID_CHARS} "
                                                f"characters; got {_kind_of(session_id)}.", in_reply_to)
         return {"type": "hello", "id": in_reply_to, "session_id": session_id}
@@ -108,11 +110,28 @@ def parse_frame(raw, *, max_chars: int, max_bytes: int) -> dict:
                         in_reply_to)
 
 
+def has_lone_surrogate(text: str) -> bool:
+    """True when `text` holds a surrogate code point (JSON's "\\ud800" escape allows one), which no
+    UTF-8 text can carry: such text could not be answered or logged.
+
+    >>> has_lone_surrogate("caf\\u00e9"), has_lone_surrogate("\\ud800")
+    (False, True)
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _read_text(frame: dict, max_chars: int, in_reply_to) -> str:
     text = frame.get("text")
     if not isinstance(text, str) or not text.strip():
         got = "nothing" if text is None else ("blank text" if isinstance(text, str) else _kind_of(text))
         raise ProtocolError("missing_text", f"A message needs a non-empty 'text' string; got {got}.", in_reply_to)
+    if has_lone_surrogate(text):
+        raise ProtocolError("bad_text", "The text holds a lone surrogate (an escape like \\ud800 without its pair); "
+                                        "send valid Unicode.", in_reply_to)
     if len(text) > max_chars:
         raise ProtocolError("text_too_long", f"Messages are limited to {max_chars} characters; "
                                              f"this one has {len(text)}.", in_reply_to)
@@ -132,10 +151,38 @@ class SocketConversation:
     consecutive_errors: int = 0
     closing: str | None = None          # set when the connection should close, with the reason
     unanswered: list = field(default_factory=list)
+    policy: object = None               # per-address limits (assistant/client_policy.py), if any
+    address: str = ""                   # the client's address, for the policy
+    close_code: int = 1008              # the close code when `closing` is set
+
+    def start(self, first=None, url_session_id: str | None = None) -> list[str]:
+        """The frames that open a connection: the welcome, resuming the session a first `hello`
+        frame names (or, deprecated, the one the URL named), then the answer to a first frame
+        that was not a hello."""
+        if first is not None:
+            try:
+                frame = parse_frame(first, max_chars=self.max_chars, max_bytes=self.max_bytes)
+            except ProtocolError:
+                frame = None
+            if frame is not None and frame["type"] == "hello":
+                return [self.open(frame["session_id"] or url_session_id)]
+        frames = [self.open(url_session_id)]
+        if first is not None and not self.closing:
+            frames += self.handle(first)
+        return frames
 
     def open(self, session_id: str | None = None) -> str:
-        """The welcome frame: the session `session_id` when it is alive (resumed), else a new one."""
+        """The welcome frame: the session `session_id` when it is alive (resumed), else a new one
+        (when the client's address may start one)."""
         resumed = bool(session_id) and self.assistant.has_session(session_id)
+        if not resumed and self.policy is not None:
+            from assistant.client_policy import Refusal
+            try:
+                self.policy.check_new_session(self.address)
+            except Refusal as refusal:
+                if self.session_id is None:           # nothing to go on with: close, try later
+                    self.closing, self.close_code = "too many new sessions", 1013
+                return error_frame(refusal.code, refusal.message, retry_after=round(refusal.retry_after, 3))
         self.session_id, greeting = self.assistant.welcome(session_id if resumed else None)
         return welcome_frame(self.session_id, greeting, resumed)
 
@@ -168,6 +215,13 @@ class SocketConversation:
             raise ProtocolError("rate_limited", f"Too many messages: at most {self.limiter.limit} every "
                                                 f"{self.limiter.window:g} seconds. Try again in {math.ceil(wait)} s.",
                                 in_reply_to, retry_after=round(wait, 3))
+        if self.policy is not None:              # and for the client's address, all its sessions together
+            from assistant.client_policy import Refusal
+            try:
+                self.policy.check_message(self.address)
+            except Refusal as refusal:
+                raise ProtocolError(refusal.code, refusal.message, in_reply_to,
+                                    retry_after=round(refusal.retry_after, 3)) from None
 
     def _refuse(self, error: ProtocolError) -> str:
         self.consecutive_errors += 1

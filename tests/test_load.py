@@ -21,7 +21,9 @@ resource.setrlimit(resource.RLIMIT_NOFILE, (min(_hard, 65536) if _hard != resour
 MIX = ["best python course for beginners", "only free ones", "compare the first two", "do I need a degree?",
        "tell me more about the second one", "show me more", "sql courses on edx", "thanks",
        "what's the weather in Paris", "something more advanced"]
-LOAD_SETTINGS = {"rate_limit_messages": 1_000_000, "max_connections": 3000, "max_sessions": 20000}
+LOAD_SETTINGS = {"rate_limit_messages": 1_000_000, "max_connections": 3000, "max_sessions": 20000,
+                 "address_new_sessions": 1_000_000, "address_rate_limit_messages": 1_000_000,
+                 "max_connections_per_address": 100_000}
 
 
 @pytest.fixture(scope="module", params=["run.py", "gunicorn"])
