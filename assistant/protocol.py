@@ -48,8 +48,10 @@ def error_frame(code: str, message: str, in_reply_to=None, **extra) -> str:
     return _dump({"type": "error", "in_reply_to": in_reply_to, "code": code, "message": message, **extra})
 
 
-def welcome_frame(session_id: str, reply: dict, resumed: bool) -> str:
-    return _dump({"type": "welcome", "session_id": session_id, "resumed": resumed, "reply": reply})
+def welcome_frame(session_id: str, reply: dict, resumed: bool, hello: dict | None = None) -> str:
+    """A welcome; one answering a `hello` carries `in_reply_to` (its id, or null)."""
+    answers = {"in_reply_to": hello["id"]} if hello is not None else {}
+    return _dump({"type": "welcome", **answers, "session_id": session_id, "resumed": resumed, "reply": reply})
 
 
 def reply_frame(in_reply_to, session_id: str, reply: dict) -> str:
@@ -165,13 +167,13 @@ class SocketConversation:
             except ProtocolError:
                 frame = None
             if frame is not None and frame["type"] == "hello":
-                return [self.open(frame["session_id"] or url_session_id)]
+                return [self.open(frame["session_id"] or url_session_id, hello=frame)]
         frames = [self.open(url_session_id)]
         if first is not None and not self.closing:
             frames += self.handle(first)
         return frames
 
-    def open(self, session_id: str | None = None) -> str:
+    def open(self, session_id: str | None = None, hello: dict | None = None) -> str:
         """The welcome frame: the session `session_id` when it is alive (resumed), else a new one
         (when the client's address may start one)."""
         resumed = bool(session_id) and self.assistant.has_session(session_id)
@@ -182,9 +184,10 @@ class SocketConversation:
             except Refusal as refusal:
                 if self.session_id is None:           # nothing to go on with: close, try later
                     self.closing, self.close_code = "too many new sessions", 1013
-                return error_frame(refusal.code, refusal.message, retry_after=round(refusal.retry_after, 3))
+                return error_frame(refusal.code, refusal.message, hello and hello["id"],
+                                   retry_after=round(refusal.retry_after, 3))
         self.session_id, greeting = self.assistant.welcome(session_id if resumed else None)
-        return welcome_frame(self.session_id, greeting, resumed)
+        return welcome_frame(self.session_id, greeting, resumed, hello)
 
     def handle(self, raw) -> list[str]:
         """The frames that answer one client frame."""
@@ -198,7 +201,7 @@ class SocketConversation:
         if frame["type"] == "ping":
             return [pong_frame(frame["id"])]
         if frame["type"] == "hello":
-            return [self.open(frame["session_id"])]
+            return [self.open(frame["session_id"], hello=frame)]
         respond_json = getattr(self.assistant, "respond_json", None)
         if respond_json is not None:        # the reply as JSON text already
             self.session_id, intent, reply = respond_json(self.session_id, frame["text"])

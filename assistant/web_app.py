@@ -13,8 +13,8 @@ import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, jsonify, request, send_from_directory
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, current_app, jsonify, request, send_from_directory
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from assistant.client_policy import ClientPolicy, Refusal, forwarded_scheme
 from assistant.errors import KnowledgeError
@@ -224,6 +224,9 @@ def read_json_body():
     not JSON, is nested too deeply to read, or is not UTF-8. A body over MAX_CONTENT_LENGTH (by
     its Content-Length, or as read when chunked) raises 413."""
     data = request.get_data(cache=True)
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and len(data) >= limit and request.stream.read(1):     # a chunked body is cut at the limit:
+        raise RequestEntityTooLarge()                                 # is there more? (reading raises too)
     try:
         return json.loads(data)
     except (ValueError, RecursionError):
@@ -263,7 +266,8 @@ def register_api(app: Flask):
         knowledge = assistant.knowledge
         return jsonify({"status": "ok", "courses": len(getattr(knowledge, "courses", ())),
                         "faqs": len(getattr(knowledge, "faqs", ())), "sections": len(knowledge.sections),
-                        "sessions": len(getattr(assistant, "sessions", ()))})
+                        "sessions": len(getattr(assistant, "sessions", ())),
+                        "connections": getattr(parts.get("connections"), "open", None)})
 
     @app.route("/api/chat", methods=["POST", "OPTIONS"])
     def chat():

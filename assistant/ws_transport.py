@@ -177,12 +177,12 @@ def websocket_route(app, path: str, handler, options, refuse):
     def route():
         problem = upgrade_problem(request.environ)
         if problem:
-            return refuse(400, "bad_upgrade", f"Bad websocket upgrade: {problem}.")
+            return refuse(400, "bad_request", f"Bad websocket upgrade: {problem}.")
         try:
             ws = BoundedServer(request.environ, **options())
         except Exception as error:              # the library refused the handshake
             current_app.logger.info("websocket handshake refused: %s", error)
-            return refuse(400, "bad_upgrade", "Bad websocket upgrade: the handshake could not be completed.")
+            return refuse(400, "bad_request", "Bad websocket upgrade: the handshake could not be completed.")
         try:
             handler(ws)
         except ConnectionClosed:
@@ -193,6 +193,10 @@ def websocket_route(app, path: str, handler, options, refuse):
             if ws.connected:
                 ws.close()
         except (ConnectionClosed, OSError):
+            pass
+        try:                    # end it for the web server too: the dev server would drain the
+            ws.sock.shutdown(socket.SHUT_RDWR)   # client's input for as long as it kept sending
+        except OSError:
             pass
         return _Finished(ws.mode)
 

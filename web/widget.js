@@ -437,7 +437,8 @@
     clearTimeout(retryTimer);
     retryTimer = 0;
     setStatus("connecting");
-    var url = SOCKET_URL + (state.sessionId ? "?session_id=" + encodeURIComponent(state.sessionId) : "");
+    // The session id travels in the first frame (a hello), never in the URL: URLs land in access logs.
+    var url = SOCKET_URL;
     var ws;
     try {
       ws = new WebSocket(url);
@@ -449,7 +450,13 @@
     socket = ws;
     ws.opened = false;
     ws.helloSent = false;
-    ws.onopen = function () { ws.opened = true; };
+    ws.onopen = function () {
+      ws.opened = true;
+      if (state.sessionId) {
+        ws.helloSent = true;
+        ws.send(JSON.stringify({ type: "hello", id: "resume", session_id: state.sessionId }));
+      }
+    };
     ws.onmessage = function (event) { if (ws === socket) receive(ws, event.data); };
     ws.onclose = function () { if (ws === socket) lost(ws); };
   }
@@ -544,6 +551,9 @@
   }
   function welcome(ws, frame) {
     var sessionId = typeof frame.session_id === "string" ? frame.session_id : null;
+    // The welcome a server sends before it read our hello (an older server, or a slow link): the
+    // hello's own welcome (in_reply_to "resume") follows.
+    if (ws.helloSent && frame.in_reply_to !== "resume" && sessionId !== state.sessionId) return;
     if (state.sessionId && sessionId !== state.sessionId && !ws.helloSent) {
       // The upgrade URL didn't resume our session: ask with the contract's hello frame.
       ws.helloSent = true;
