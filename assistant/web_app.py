@@ -143,11 +143,30 @@ def create_app(settings: dict | None = None, assistant=None) -> Flask:
         "json_error": json_error,
         "unanswered": UnansweredLog(settings["unanswered_log"]),
     }
+    app.wsgi_app = close_after_refusing_a_body(app.wsgi_app)
     register_guards(app, settings)
     register_api(app)
     register_pages(app, assistant)
     from assistant.ws_handler import register_socket
     register_socket(app)
+    return app
+
+
+def close_after_refusing_a_body(wsgi_app):
+    """A 413 leaves the rest of the body unread: the connection must end after the answer. The
+    app says `Connection: close`, which the development server obeys; gunicorn drops hop-by-hop
+    headers from apps, so its response object (whose method `start_response` is) is told directly."""
+
+    def app(environ, start_response):
+        def start(status, headers, exc_info=None):
+            if status.startswith("413"):
+                force_close = getattr(getattr(start_response, "__self__", None), "force_close", None)
+                if force_close is not None:
+                    force_close()
+            return start_response(status, headers, exc_info)
+
+        return wsgi_app(environ, start)
+
     return app
 
 
