@@ -18,7 +18,7 @@ import threading
 
 from assistant.ratelimit import RateLimiter
 
-ADDRESS_KEYS = 20_000          # addresses the per-address limiters remember at most
+ADDRESS_KEYS = 4096            # addresses each per-address limiter remembers at most (least recent forgotten)
 
 
 def parse_networks(values) -> tuple:

@@ -8,8 +8,9 @@ Starts `gunicorn -c gunicorn.conf.py 'assistant.web_app:create_app()'` on a free
 runs together:
 
 - `--chatters` websocket clients, each from its own address, chatting with varied questions (a
-  message every 1-4 s, under the per-session rate limit) and reconnecting every ~15 messages with
-  a first-frame `hello` that must resume their session;
+  message every 1-4 s, under the per-session rate limit), each connection opened with a first-frame
+  `hello` (as the widget does) and reconnecting every ~15 messages with one that must resume their
+  session;
 - `--nonreaders` clients that send frames as fast as they can and never read, reconnecting a
   second after the server cuts them off;
 - `--slowloris` connections sending one header line every 4 s, reconnecting when cut;
@@ -95,9 +96,10 @@ def chatter(url: str, number: int, stop: threading.Event, tally: Tally):
         try:
             ws = websocket.create_connection(url, timeout=15, suppress_origin=True,
                                              header=[f"X-Forwarded-For: {address}"], skip_utf8_validation=True)
-            if session_id:
-                ws.send(json.dumps({"type": "hello", "id": "resume", "session_id": session_id}))
+            ws.send(json.dumps({"type": "hello", "id": "resume", **({"session_id": session_id} if session_id else {})}))
             welcome = json.loads(ws.recv())
+            if welcome.get("type") == "welcome" and welcome.get("in_reply_to") != "resume":
+                welcome = json.loads(ws.recv())     # welcomed before our hello was read: its answer follows
             if welcome.get("type") != "welcome":
                 with tally.lock:
                     tally.unanswered.append(f"chatter {number}: connect got {welcome}")

@@ -452,10 +452,10 @@
     ws.helloSent = false;
     ws.onopen = function () {
       ws.opened = true;
-      if (state.sessionId) {
-        ws.helloSent = true;
-        ws.send(JSON.stringify({ type: "hello", id: "resume", session_id: state.sessionId }));
-      }
+      // Always a hello first: it resumes our session, or (without one) gets the welcome at once.
+      ws.helloSent = true;
+      ws.send(JSON.stringify(state.sessionId ? { type: "hello", id: "resume", session_id: state.sessionId }
+                                             : { type: "hello", id: "resume" }));
     };
     ws.onmessage = function (event) { if (ws === socket) receive(ws, event.data); };
     ws.onclose = function () { if (ws === socket) lost(ws); };
