@@ -84,7 +84,7 @@ SETTINGS = [
             "16 x `max_frame_bytes` bytes of them); one more and the connection is closed (code 1008).", minimum=1),
     Setting("send_timeout", 10.0, float, "Seconds a websocket send may wait for a client that does not read its "
             "frames; then the connection is cut off.", minimum=0.1),
-    Setting("hello_wait", 0.5, float, "Seconds a new websocket waits for a first `hello` frame carrying the "
+    Setting("hello_wait", 0.25, float, "Seconds a new websocket waits for a first `hello` frame carrying the "
             "session id before it welcomes a new session; a `hello` in time is answered by the one welcome. "
             "0 welcomes at once.", minimum=0),
     Setting("request_timeout", 15.0, float, "Under gunicorn: seconds an HTTP request may take from its first byte "
