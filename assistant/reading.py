@@ -56,7 +56,7 @@ def split_asking(text: str) -> tuple[str, str]:
 
 
 _ADDRESSED = re.compile(r"^(?:(?:first\s+)?(?:hi|hey|hello|dear|good (?:morning|evening))\b[\s,]*)?"
-                        r"((?:[\w.]+\s*){1,3}?)\s*(?:,|\.\.|!|\s(?=(?:can|could|would|will|please|i|thanks?)\b))", re.I)
+                        r"([\w.]+(?:\s+[\w.]+){0,2}?)\s*(?:,|\.\.|!|\s(?=(?:can|could|would|will|please|i|thanks?)\b))", re.I)
 _GREETED = re.compile(r"^(?:first\s+)?(?:hi|hey|hello|dear|good (?:morning|evening))\b", re.I)
 
 

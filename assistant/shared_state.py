@@ -67,12 +67,14 @@ def session_store(settings: dict):
     return RedisSessionStore(redis_client(settings["redis_url"]), ttl=settings["session_ttl"])
 
 
-def rate_limiter(settings: dict, limit: int | None = None, window: float | None = None):
-    """The rate limiter for these settings (or for another limit and window, same storage)."""
+def rate_limiter(settings: dict, limit: int | None = None, window: float | None = None,
+                 max_keys: int | None = None):
+    """The rate limiter for these settings (or for another limit and window, same storage).
+    `max_keys` bounds the keys an in-memory limiter remembers (Redis expires its own)."""
     limit = limit or settings["rate_limit_messages"]
     window = window or settings["rate_limit_window"]
     if not settings.get("redis_url"):
-        return RateLimiter(limit, window)
+        return RateLimiter(limit, window) if max_keys is None else RateLimiter(limit, window, max_keys=max_keys)
     return RedisRateLimiter(redis_client(settings["redis_url"]), limit, window)
 
 
