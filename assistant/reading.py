@@ -56,7 +56,7 @@ def split_asking(text: str) -> tuple[str, str]:
 
 
 _ADDRESSED = re.compile(r"^(?:(?:first\s+)?(?:hi|hey|hello|dear|good (?:morning|evening))\b[\s,]*)?"
-                        r"((?:[\w.]+\s*){1,3}?)\s*(?:,|\.\.|!|\s(?=(?:can|could|would|will|please|i|thanks?)\b))", re.I)
+                        r"((?>\w+(?:\.\w+)*)(?:\s+(?>\w+(?:\.\w+)*)){0,2}?)\s*(?:,|\.\.|!|\s(?=(?:can|could|would|will|please|i|thanks?)\b))", re.I)
 _GREETED = re.compile(r"^(?:first\s+)?(?:hi|hey|hello|dear|good (?:morning|evening))\b", re.I)
 
 
@@ -194,6 +194,8 @@ def read_message(brain, text: str) -> Reading:
     subjects = tuple(dict.fromkeys(w for w in content if lexicon.can_be_subject(w) and not brain.is_filler(w)))
     missing = tuple(dict.fromkeys(w for w in content if lexicon.unknown_subject(w) and not brain.is_filler(w)
                                   and normalize_word(w) not in brain.filter_words))
+    if len(missing) * 3 > max(len(content), 1):
+        missing = ()        # most words unknown: another language or noise, not subjects the catalog lacks
     learned = _LEARN_OBJECT.search(folded)
     asked = learned.group(1) if learned and lexicon.in_catalog(learned.group(1)) and not brain.is_filler(learned.group(1)) \
         and learned.group(1) not in STOPWORDS else ""
