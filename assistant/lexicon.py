@@ -63,8 +63,7 @@ class Lexicon:
         self.english_total = english_total or max(sum(english.values()), 1)
         # Subjects by name: topic words and one-word skills ("Photography"). The words of longer
         # skills and titles ("Problem Solving", "Complete Guide") must earn it by specificity.
-        known = {w for t in topics for phrase in (t.name, *t.synonyms) for w in words(phrase)
-                 if len(words(phrase)) == 1 or english.get(w, 0) < EVERYDAY_ENGLISH}   # not "first" of "first aid"
+        known = {w for t in topics for phrase in (t.name, *t.synonyms) for w in words(phrase)}
         known |= {w for course in courses for skill in course.skills for w in words(skill) if len(words(skill)) == 1}
         known |= {w for phrase in extra_subjects for w in words(phrase)}
         self.subject_words = frozenset(w for w in known | set(counts) if self._specific(w, w in known))
@@ -77,12 +76,14 @@ class Lexicon:
     def _specific(self, word: str, known: bool) -> bool:
         if word in STOPWORDS or word in REQUEST_NOUNS or len(word) < 2 or word.isdigit():
             return False
+        count = self.count.get(word, 0)
+        lift = self.lift(word)
+        if self.english.get(word, 0) >= EVERYDAY_ENGLISH:
+            # "complete", "improve", "university", "first": everyday words, whatever titles say;
+            # unless a topic names it and the catalog uses it far more than English ("data")
+            return known and lift >= SPECIFIC_LIFT
         if known:
             return True
-        count = self.count.get(word, 0)
-        if self.english.get(word, 0) >= EVERYDAY_ENGLISH:
-            return False        # "complete", "improve", "university": everyday words, whatever titles say
-        lift = self.lift(word)
         return (count >= 2 and lift >= SPECIFIC_LIFT) or (count >= COMMON_COUNT and lift >= COMMON_LIFT)
 
     def can_be_subject(self, word: str) -> bool:

@@ -56,7 +56,7 @@ def split_asking(text: str) -> tuple[str, str]:
 
 
 _ADDRESSED = re.compile(r"^(?:(?:first\s+)?(?:hi|hey|hello|dear|good (?:morning|evening))\b[\s,]*)?"
-                        r"([\w.]+(?:\s+[\w.]+){0,2}?)\s*(?:,|\.\.|!|\s(?=(?:can|could|would|will|please|i|thanks?)\b))", re.I)
+                        r"((?>\w+(?:\.\w+)*)(?:\s+(?>\w+(?:\.\w+)*)){0,2}?)\s*(?:,|\.\.|!|\s(?=(?:can|could|would|will|please|i|thanks?)\b))", re.I)
 _GREETED = re.compile(r"^(?:first\s+)?(?:hi|hey|hello|dear|good (?:morning|evening))\b", re.I)
 
 
@@ -178,7 +178,8 @@ def read_message(brain, text: str) -> Reading:
     """The Reading of `text` (see the module's docstring)."""
     text = " ".join(text.split())
     asking, rest = split_asking(text)
-    folded, corrections, filters = brain.read(asking, protected_words(asking))
+    protected = protected_words(asking)
+    folded, corrections, filters = brain.read(asking, protected)
     background = ""
     if rest:
         background, more, context = brain.read(rest, protected_words(rest))
@@ -194,6 +195,9 @@ def read_message(brain, text: str) -> Reading:
     subjects = tuple(dict.fromkeys(w for w in content if lexicon.can_be_subject(w) and not brain.is_filler(w)))
     missing = tuple(dict.fromkeys(w for w in content if lexicon.unknown_subject(w) and not brain.is_filler(w)
                                   and normalize_word(w) not in brain.filter_words))
+    foreign = [w for w in content if not lexicon.english.get(w) and not lexicon.in_catalog(w) and w not in protected]
+    if len(content) >= 5 and len(foreign) * 4 > len(content):
+        missing = ()        # most words unknown: another language or noise, not subjects the catalog lacks
     learned = _LEARN_OBJECT.search(folded)
     asked = learned.group(1) if learned and lexicon.in_catalog(learned.group(1)) and not brain.is_filler(learned.group(1)) \
         and learned.group(1) not in STOPWORDS else ""

@@ -6,31 +6,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import time
 
 import pytest
 
-from browser_support import LAUNCH_ARGS, RECORDERS, SHOTS, TIMEOUT_MS, Widget, find_chromium
+# Importing browser_support skips (or, under CI, fails) this module when chromium or playwright is missing.
+from browser_support import CHROMIUM, LAUNCH_ARGS, RECORDERS, SHOTS, TIMEOUT_MS, Widget, expect, sync_api
 from conftest import get, running_server
 from log_support import read_rows, wait_for_messages, wait_for_rows
 
 from assistant.inbox import TABLES
 
-CHROMIUM = find_chromium()
-try:
-    from playwright import sync_api
-except ImportError:   # pragma: no cover - the test extra installs it
-    sync_api = None
-
-if CHROMIUM is None or sync_api is None:
-    missing = "chromium (apt-get install chromium)" if CHROMIUM is None else "playwright (pip install playwright)"
-    if os.environ.get("CI"):
-        pytest.fail(f"CI must run the browser tests, but {missing} is missing", pytrace=False)
-    pytest.skip(f"browser tests need {missing}", allow_module_level=True)
-
 pytestmark = pytest.mark.browser
-expect = sync_api.expect
 expect.set_options(timeout=TIMEOUT_MS)
 TOKEN = "editor-token-for-the-tests-0123"
 PHONE = {"width": 390, "height": 844}
