@@ -45,12 +45,17 @@ reuse_port = bool(_settings["redis_url"])
 
 # Hostile and slow clients (docs/SERVING.md, "Slow and hostile clients"):
 from assistant.fd_limit import raise_open_files_limit  # noqa: E402
+from assistant.fd_limit import worker_connections as _connections_within  # noqa: E402
 from assistant.request_deadline import install as _install_request_deadlines  # noqa: E402
 
 # Every open websocket holds file descriptors: use every one the system allows this user, and accept
-# no more connections than half of them (a websocket costs two under gthread), so the worker refuses
-# work instead of dying of EMFILE.
-worker_connections = min(worker_connections, max(64, raise_open_files_limit() // 2))
+# no more connections than fit in 90 % of them (a websocket costs two under gthread with pings: its
+# ping thread's selector), but more than are open when the app refuses new websockets (70 %) and
+# requests (85 %): near the limit a client is refused at once, never left waiting unaccepted, and
+# the worker never dies of EMFILE.
+worker_connections = _connections_within(
+    worker_connections, raise_open_files_limit(),
+    2 if worker_class == "gthread" and _settings["ping_interval"] else 1)
 
 
 def on_starting(server):
