@@ -68,7 +68,6 @@ def on_starting(server):
 
 
 def post_worker_init(worker):
-    """Each HTTP request must finish within request_timeout seconds (slowloris; assistant/request_deadline.py).
-    Only gunicorn's gthread worker has the per-request hook this needs; gevent workers go without."""
-    if worker_class == "gthread":
-        _install_request_deadlines(worker, _settings["request_timeout"])
+    """Each HTTP request must finish within request_timeout seconds (slowloris, slow bodies;
+    assistant/request_deadline.py), under the gthread and the gevent worker alike."""
+    _install_request_deadlines(worker, _settings["request_timeout"])

@@ -100,7 +100,8 @@ SETTINGS = [
             "0 welcomes at once.", minimum=0),
     Setting("request_timeout", 15.0, float, "Under gunicorn: seconds an HTTP request may take from its first byte "
             "to the end of its answer (headers and body included; not websockets once upgraded); a slower "
-            "connection is closed, so slow clients cannot hold the worker's threads.", minimum=1),
+            "connection is closed, so slow clients cannot hold the worker's threads or connection slots (gthread and "
+            "gevent workers).", minimum=1),
     Setting("unanswered_log", "", str, "File to append questions the assistant could not answer (out of scope), "
             "for editors to review; empty turns it off."),
     # The conversation log and the /admin inbox (docs/PRIVACY.md says what is kept).

@@ -285,8 +285,81 @@ def slowloris(port: int, stop: threading.Event, cut: list):
             stop.wait(0.2)
 
 
-def test_slowloris_does_not_stop_gunicorn_serving_others():
-    settings = {**UNLIMITED, "threads": 16, "request_timeout": 3}
+def slow_body(port: int, stop: threading.Event, cut: list):
+    """Send a request's headers at once, then its body one byte a second, forever; reconnect when cut."""
+    while not stop.is_set():
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+                sock.sendall(b"POST /api/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                             b"Content-Length: 4000\r\n\r\n{")
+                while not stop.wait(1):
+                    sock.sendall(b" ")
+        except OSError:
+            cut.append(1)
+            stop.wait(0.2)
+
+
+def probe_health(url: str, probes: int = 16) -> tuple[list[float], int]:
+    latencies, failures = [], 0
+    for _ in range(probes):
+        began = time.monotonic()
+        try:
+            assert health(url, timeout=8)["status"] == "ok"
+            latencies.append(time.monotonic() - began)
+        except OSError:
+            failures += 1
+        time.sleep(0.5)
+    return latencies, failures
+
+
+def test_slow_clients_do_not_stop_the_production_command_serving_others():
+    """The production default (gevent): more slow clients than the worker's connection pool holds,
+    some sending headers a line a second, most a body a byte a second. Each must be cut within
+    request_timeout (headers within gunicorn's keep-alive timeout too), so a slot frees for others."""
+    settings = {**UNLIMITED, "max_connections": 20, "request_timeout": 3}
+    pool = 20 + 100                                      # worker_connections: max_connections + 100 for HTTP
+    with running_server(settings, gunicorn=True) as url:
+        assert "Using worker: gevent" in url.read_log()
+        port = int(url.rsplit(":", 1)[1])
+        stop, header_cuts, body_cuts = threading.Event(), [], []
+        attackers = ([threading.Thread(target=slowloris, args=(port, stop, header_cuts), daemon=True)
+                      for _ in range(40)] +
+                     [threading.Thread(target=slow_body, args=(port, stop, body_cuts), daemon=True)
+                      for _ in range(pool + 10)])        # the slow bodies alone fill the pool
+        for thread in attackers:
+            thread.start()
+        time.sleep(2)
+        try:
+            latencies, failures = probe_health(url)
+        finally:
+            stop.set()
+        assert failures == 0 and max(latencies) < 8, (failures, latencies)
+        assert header_cuts and body_cuts, f"cut off: {len(header_cuts)} slow headers, {len(body_cuts)} slow bodies"
+
+
+@pytest.mark.parametrize("worker_class", ["gevent", "gthread"])
+def test_the_request_deadline_spares_websockets_and_kept_alive_connections(worker_class):
+    with running_server({**UNLIMITED, "worker_class": worker_class, "request_timeout": 2}, gunicorn=True) as url:
+        ws, first = open_ws(url)
+        assert first["type"] == "welcome"
+        time.sleep(3)                                    # past the deadline: a websocket has its own limits
+        assert_reply(ask(ws, "python for beginners", "d1"), "d1", first["session_id"])
+        ws.close()
+        port = int(url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:   # one kept-alive connection
+            for _ in range(3):
+                sock.sendall(f"GET /health HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+                answer = b""
+                while b'"status"' not in answer:
+                    chunk = sock.recv(65536)
+                    assert chunk, "the server closed a kept-alive connection between requests"
+                    answer += chunk
+                assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+                time.sleep(1.5)                          # three requests over more than twice the deadline
+
+
+def test_slowloris_does_not_stop_gunicorn_gthread_serving_others():
+    settings = {**UNLIMITED, "worker_class": "gthread", "threads": 16, "request_timeout": 3}
     with running_server(settings, gunicorn=True) as url:
         port = int(url.rsplit(":", 1)[1])
         stop, cut = threading.Event(), []
