@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from assistant.ratelimit import RateLimiter
 from assistant.reply_json import encode, encode_reply_frame
+from assistant.sessions import SessionsFull
 
 MAX_ID_CHARS = 128
 FRAME_TYPES = ("message", "hello", "ping", "feedback", "course_click")
@@ -221,8 +222,19 @@ class SocketConversation:
                     self.closing, self.close_code = "too many new sessions", 1013
                 return error_frame(refusal.code, refusal.message, hello and hello["id"],
                                    retry_after=round(refusal.retry_after, 3))
-        self.session_id, greeting = self.assistant.welcome(session_id if resumed else None)
+        try:
+            self.session_id, greeting = self.assistant.welcome(session_id if resumed else None)
+        except SessionsFull as full:
+            return self._full(full, hello and hello["id"])
         return welcome_frame(self.session_id, greeting, resumed, hello)
+
+    def _full(self, full: SessionsFull, in_reply_to) -> str:
+        """A new conversation would evict one in use: refused; closed when there is none to go on with."""
+        if self.session_id is None:
+            self.closing, self.close_code = "the server is full", 1013
+        return error_frame("too_many_connections", f"The assistant is holding {full.capacity} conversations in use; "
+                                                   "try again in a minute.", in_reply_to,
+                           retry_after=round(full.retry_after, 3))
 
     def handle(self, raw) -> list[str]:
         """The frames that answer one client frame."""
@@ -241,11 +253,14 @@ class SocketConversation:
             return [self._note(frame)]
         started = time.perf_counter()
         respond_json = getattr(self.assistant, "respond_json", None)
-        if respond_json is not None:        # the reply as JSON text already
-            self.session_id, intent, reply = respond_json(self.session_id, frame["text"])
-        else:
-            self.session_id, reply = self.assistant.respond(self.session_id, frame["text"])
-            intent, reply = reply.get("intent"), encode(reply)
+        try:
+            if respond_json is not None:        # the reply as JSON text already
+                self.session_id, intent, reply = respond_json(self.session_id, frame["text"])
+            else:
+                self.session_id, reply = self.assistant.respond(self.session_id, frame["text"])
+                intent, reply = reply.get("intent"), encode(reply)
+        except SessionsFull as full:            # the session expired, and a new one would evict one in use
+            return [self._full(full, frame["id"])]
         if intent == "out_of_scope":
             self.unanswered.append(frame["text"])
         turn_id = None

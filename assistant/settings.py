@@ -51,6 +51,10 @@ SETTINGS = [
     Setting("max_sessions", 10000, int, "Conversations kept in memory at most; the least recently used goes first "
             "(without `redis_url`; Redis keeps as many as its `maxmemory` allows).",
             minimum=1),
+    Setting("active_session_seconds", 600.0, float, "Seconds after its last message a conversation counts as in "
+            "use: when `max_sessions` are held, only one idle longer than this makes room for a new one; otherwise "
+            "the new conversation is refused (HTTP 503 `busy`, websocket `too_many_connections`), so a flood of new "
+            "sessions never evicts a learner's conversation. 0 evicts the least recently used at once.", minimum=0),
     Setting("max_message_chars", 2000, int, "Longest message text accepted, in characters.", minimum=1),
     Setting("max_frame_bytes", 64 * KiB, int, "Largest websocket frame or HTTP body answered with a structured "
             "error; a frame 16 times larger is closed by the transport (code 1009).", minimum=1 * KiB),

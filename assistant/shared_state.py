@@ -63,7 +63,8 @@ def redis_client(url: str):
 
 def session_store(settings: dict):
     if not settings.get("redis_url"):
-        return SessionStore(ttl=settings["session_ttl"], capacity=settings["max_sessions"])
+        return SessionStore(ttl=settings["session_ttl"], capacity=settings["max_sessions"],
+                            active_for=settings.get("active_session_seconds", 0))
     return RedisSessionStore(redis_client(settings["redis_url"]), ttl=settings["session_ttl"])
 
 

@@ -18,6 +18,7 @@ from flask import Flask, Response, current_app, jsonify, request, send_from_dire
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from assistant.client_policy import ADDRESS_KEYS, ClientPolicy, Refusal, forwarded_scheme
+from assistant.sessions import SessionsFull
 from assistant.compression import PrecompressedFile, compress_response
 from assistant.errors import KnowledgeError
 from assistant.fd_limit import FileDescriptors, raise_open_files_limit
@@ -326,7 +327,12 @@ def register_api(app: Flask):
                               headers={"Retry-After": str(math.ceil(refusal.retry_after))})
         known = session_id
         started = time.perf_counter()
-        session_id, reply = assistant.respond(session_id, message)
+        try:
+            session_id, reply = assistant.respond(session_id, message)
+        except SessionsFull as full:             # a new conversation would evict one in use
+            return json_error(503, "busy", f"The assistant is holding {full.capacity} conversations in use; try "
+                                           f"again in {math.ceil(full.retry_after)} s.",
+                              headers={"Retry-After": str(max(1, math.ceil(full.retry_after)))})
         if session_id != known:                  # a new session: its first message counts too
             limiter.allow(session_id)
         if reply.get("intent") == "out_of_scope":

@@ -485,6 +485,32 @@ def test_a_session_flood_from_one_address_does_not_evict_a_visitors_conversation
         assert reply["reply"]["intent"] == "compare"
 
 
+def test_a_session_flood_from_many_addresses_does_not_evict_a_visitors_conversation():
+    """Each flooding address stays under its new-session limit; together they start far more
+    conversations than max_sessions. The store refuses them rather than evict one in use."""
+    settings = {"max_sessions": 40, "address_new_sessions": 20, "trusted_proxies": ["127.0.0.1"],
+                "rate_limit_messages": 1000, "address_rate_limit_messages": 100_000}
+    visitor = {"X-Forwarded-For": "198.51.100.20"}
+    with running_server(settings) as url:
+        status, first, _ = post_json(url + "/api/chat", {"message": "sql courses for beginners"}, headers=visitor)
+        assert status == 200 and len(first["reply"]["courses"]) >= 2
+        statuses = [post_json(url + "/api/chat", {"message": "hi"}, headers={"X-Forwarded-For": f"203.0.113.{n}"})[0]
+                    for n in range(1, 16) for _ in range(20)]           # 300 new sessions, 20 per address
+        assert statuses.count(200) == 39 and statuses.count(503) == 261, statuses
+        status, body, headers = post_json(url + "/api/chat", {"message": "hi"}, headers={"X-Forwarded-For": "192.0.2.1"})
+        assert_json_error(status, body, 503, "busy")                   # full: a newcomer is told to come back
+        assert int(headers["Retry-After"]) >= 1
+        ws = websocket.create_connection(ws_url(url), timeout=10, suppress_origin=True,
+                                         header=["X-Forwarded-For: 192.0.2.2"])
+        assert_error_frame(receive(ws), "too_many_connections")
+        assert receive_close(ws)[0] == 1013
+        status, reply, _ = post_json(url + "/api/chat", {"message": "compare the first two",
+                                                         "session_id": first["session_id"]}, headers=visitor)
+        assert status == 200 and reply["session_id"] == first["session_id"], "the visitor's conversation was evicted"
+        assert reply["reply"]["intent"] == "compare"
+        assert health(url)["sessions"] == 40
+
+
 # ---------------------------------------------------------------- 7. malformed input: 4xx, one shape, no traceback
 
 def test_deep_json_lone_surrogates_and_bad_upgrades_are_4xx_without_tracebacks():
