@@ -122,5 +122,12 @@ class Clarify:
 
 
 @dataclass(frozen=True)
+class PlatformInfo:
+    """"is udemy any good?": what the catalog holds from one platform (it judges courses, not platforms)."""
+    provider: str
+
+
+@dataclass(frozen=True)
 class OutOfScope:
     confidence: float
+    matter: str | None = None       # a matter of declines.yaml, said in its own words

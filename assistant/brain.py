@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.cues import EMPLOYER
 from assistant.lexicon import FILLER, Lexicon
 from assistant.reading import read_message
 from assistant.filters import FilterVocabulary, Filters, extract_filters
@@ -14,7 +15,7 @@ from assistant.retriever import TfidfRetriever
 from assistant.spelling import ENGLISH_KNOWN_FREQUENCY, SpellingCorrector, english_words
 from collections import Counter
 
-from assistant.textnorm import _TOKEN, STOPWORDS, fold, normalize_word, tokenize, words
+from assistant.textnorm import _TOKEN, STOPWORDS, fold, normalize_word, tokenize, word_stem, words
 from assistant.titles import TitleMatcher, TitleMention
 from assistant.topics import TopicTagger
 
@@ -75,6 +76,9 @@ class Brain:
         # FAQ texts and questions carry the concept groups they mention (concepts.yaml), so that
         # "paycheck" meets an entry that says "salary" and "diploma" one that says "degree".
         self.concepts = TopicTagger(knowledge.concepts)
+        # Matters it does not handle (declines.yaml): payments, hardware, making videos, ...
+        self.declines = TopicTagger(knowledge.declines)
+        self.decline_replies = {d.id: d.reply for d in knowledge.declines}
         with_concepts = self.with_concepts
         self.faq_index = TfidfRetriever({
             "questions": [with_concepts(" ".join((f.question,) + f.phrasings)) for f in knowledge.faqs],
@@ -162,6 +166,7 @@ class Brain:
             if intent == "faq":
                 vocabulary |= roadmap | {w for f in knowledge.faqs for w in words(f.answer)} | topic_words
             self.intent_words[intent] = vocabulary
+        self.faq_stems = {word_stem(w) for w in self.intent_words.get("faq", ())}
         faq_topics = {t for f in knowledge.faqs for t in f.topics}
         self.anchor_words = {w for t in knowledge.topics if t.id in faq_topics for s in t.synonyms
                              for w in words(s)} - STOPWORDS - GENERIC_ANCHOR_WORDS
@@ -249,8 +254,11 @@ class Brain:
         if intent not in SCOPED_INTENTS:
             return True
         message = [w for w in words(folded) if w not in STOPWORDS]
-        unknown = [w for w in message if w not in self.intent_words.get(intent, ()) and not w.isdigit()]
+        vocabulary, stems = self.intent_words.get(intent, ()), self.faq_stems
+        unknown = [w for w in message if w not in vocabulary and not w.isdigit()]
         if intent == "faq":
+            # a verb in another form than the FAQ uses it ("studying": "study")
+            unknown = [w for w in unknown if not (w.endswith(("ing", "ed")) and word_stem(w) in stems)]
             return not unknown or self.names_roadmap_subject(folded)
         if intent == "help":
             return not unknown or (len(unknown) == 1 and len(message) >= 3)
@@ -262,6 +270,16 @@ class Brain:
         made (word, fix), and the filters it states."""
         corrected, corrections = self.spelling.correct(text, protected)
         return corrected, tuple(corrections.items()), extract_filters(corrected, self.vocabulary)
+
+    def matters(self, folded: str) -> list[str]:
+        """The matters of declines.yaml that `folded` speaks of; a job at an organization the
+        catalog names ("a job in google") is the employer's matter."""
+        found = self.declines.tag(folded)
+        employer = EMPLOYER.search(folded)
+        if employer and "employer" in self.decline_replies and "employer" not in found \
+                and self.vocabulary.organization_named(employer.group("org")) and not self.tagger.tag(employer.group("org")):
+            found.append("employer")
+        return found
 
     def reading(self, text: str):
         """The message read once (assistant/reading.py). Depends on the text alone, so recent

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from assistant import wording
-from assistant.acts import AskAboutShown, Clarify, Compare, Faq, Recommend, ResourceInfo, TaughtBy
+from assistant.acts import (AskAboutShown, Clarify, Compare, Faq, OutOfScope, PlatformInfo, Recommend, ResourceInfo,
+                           TaughtBy)
 from assistant.follow_ups import (about_shown, about_shown_by_name, best_for_that, compare_named_elsewhere,
                                   compare_shown, courses_for_answer, drop_filters, go_back, lean_towards, ordinal_out_of_range,
                                   page, pace, pick_among_shown, platforms, refine, rule_out, same_question_about,
@@ -111,6 +112,58 @@ def alternatives(brain, session, reading):
     return Clarify(note + "Is there a related subject I can look for?")
 
 
+def about_a_platform(brain, session, reading):
+    """"Udemy is good or not?", "tell me about edx": one platform named, no subject or course."""
+    provider = reading.filters.provider
+    if provider and not (reading.query or reading.filters.topics or reading.mentions) \
+            and reading.filters.without("provider").is_empty() \
+            and (reading.cue("worth") or reading.cue("info") or reading.cue("explain") or len(reading.tokens) == 1):
+        return PlatformInfo(provider)
+
+
+def worth_it(brain, session, reading):
+    """"is a verified certificate worth it?", "is the MIDS full-time option worth it?": a question
+    of value about no course and no subject. Something the catalog doesn't list is said so rather
+    than answered with a neighbour's outlook; otherwise the roadmap's answer, when it has one."""
+    if not reading.cue("worth_it") or reading.mentions or reading.filters.topics or reading.cue("compare"):
+        return None
+    if reading.missing:
+        named = " ".join(wording.as_written(reading.text, w) for w in reading.missing[:3])
+        return Clarify(f"I don't know {named}: the catalog doesn't list it, so I can't say whether it's worth it. "
+                       "Tell me what it is (a degree, a certificate, a course) and its subject, and I can show "
+                       "what the catalog and the roadmap have on that.",
+                       ("Do I need a degree to become a machine learning engineer?",
+                        "Are online courses enough to become a machine learning engineer?"), 0.7)
+    entry, _, score = brain.best_answer(reading.folded)
+    if entry is not None and score >= FAQ_CLOSE:
+        return Faq(reading.folded, 0.7)
+
+
+def declined_matter(brain, session, reading):
+    """"can I pay through a bank?", "minimum hardware for computer vision?": every question is
+    about a matter it does not handle (knowledge/declines.yaml) and asks to learn no subject
+    ("courses on paypal integration" is a course request). A career matter the roadmap answers
+    asked with it ("how do I get a job at google without a degree") is answered, the matter
+    declined beside it (assistant/dialogue.py)."""
+    if not reading.declined:
+        return None
+    question = _career_question(brain, reading)
+    return Faq(question, 0.7) if question else OutOfScope(0.8, matter=reading.declined[0])
+
+
+def _career_question(brain, reading) -> str | None:
+    """The career matter the roadmap answers that the message asks besides the declined matter,
+    without the matter's own words ("pay" in "pay by card" is no question about salaries)."""
+    rest = reading.folded
+    for phrase in brain.declines.named(rest).values():
+        rest = re.sub(rf"\b{re.escape(phrase)}\b", " ", rest)
+    # two career matters at least ("hired ... without a degree"): one passing word ("how long",
+    # "college") doesn't make a question about a card or a mortgage a career question
+    if len(set(brain.concepts.tag(rest)) & brain.career_concepts) >= 2 and brain.best_answer(rest)[2] >= FAQ_CLOSE:
+        return rest
+    return None
+
+
 def words_of(text: str) -> set[str]:
     return set(word_list(text))
 
@@ -146,6 +199,9 @@ DETECTORS = (
     ("unknown teacher", unknown_teacher, False),
     ("article resource", article_resource, False),
     ("alternatives", alternatives, False),
+    ("a matter it declines", declined_matter, False),
+    ("about a platform", about_a_platform, False),
+    ("is it worth it", worth_it, False),
     ("classified", classified, False),
 )
 

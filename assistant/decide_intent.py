@@ -8,6 +8,8 @@ intent.
 """
 from __future__ import annotations
 
+import re
+
 from assistant import wording
 from assistant.acts import AskAboutShown, Clarify, Compare, Faq, OutOfScope, Recommend, SmallTalk
 from assistant.cues import INFO
@@ -16,10 +18,11 @@ from assistant.handlers_roadmap import FAQ_CLOSE
 from assistant.references import referenced
 from assistant.reading import topical_query
 from assistant.scope import COURSE_INTENTS, SURE, decide_scope, only_names_topics, read_scope
-from assistant.textnorm import words
+from assistant.textnorm import normalize_word, words
 from assistant.textnorm import words as word_list
 
 SMALL_TALK = ("greet", "thanks", "goodbye", "help")
+_ML = re.compile(r"\b(?:ml|machine learning|ai|artificial intelligence)\b")
 
 
 def act_for_intent(brain, session, reading):
@@ -108,16 +111,25 @@ def _roadmap_answers(brain, reading) -> bool:
 
 
 def for_ml_engineers(brain, reading) -> tuple[str, str | None]:
-    """(the question for the roadmap, the role it was asked for): asked for another role than ML
-    engineer ("maths to become a data engineer"), the same question for ML engineers, when the
-    roadmap answers that."""
-    role = reading.cue("other_role")
-    if role and not reading.cue("ml_role"):
+    """(the question for the roadmap, whom it was asked for): asked for another role than ML
+    engineer ("maths to become a data engineer") or about a neighbouring field's career ("is
+    studying data science still worth it"), the same question for ML engineers, when the roadmap
+    answers that."""
+    if reading.cue("ml_role"):
+        return reading.folded, None
+    role, label = reading.cue("other_role"), None
+    if role:
+        label = normalize_word(" ".join(role.group("role").split())) + "s"
+    elif reading.cue("other_field") and not (reading.cue("versus") or reading.cue("compare") or _ML.search(reading.folded)) \
+            and set(brain.concepts.tag(reading.folded)) & brain.career_concepts:
+        role = reading.cue("other_field")
+        label = role.group("role")
+    if role:
         folded = reading.folded
         question = folded[:role.start("role")] + "ml engineer" + folded[role.end("role"):]
         entry, section, _ = brain.best_answer(question)
         if entry is not None or section is not None:
-            return question, " ".join(role.group("role").split())
+            return question, label
     return reading.folded, None
 
 

@@ -18,13 +18,13 @@ def faq(brain, session, act: Faq, reading=None) -> Reply:
     if act.weighed:
         reply = weighed(brain, session, act)
         if act.role:
-            reply.text = f"The roadmap is written for ML engineers, not specifically for {act.role}s. {reply.text}"
+            reply.text = f"The roadmap is written for ML engineers, not specifically for {act.role}. {reply.text}"
         return reply
     if act.role:
         # "maths to become a data engineer": the roadmap speaks for ML engineers; the same question
         # answered for them, said so, rather than a neighbouring role's answer given as fact.
         reply = faq_reply(brain, session, act.question, act.confidence)
-        reply.text = (f"The roadmap is written for ML engineers, not specifically for {act.role}s; "
+        reply.text = (f"The roadmap is written for ML engineers, not specifically for {act.role}; "
                       f"here is what it says for ML engineers.\n\n{reply.text}")
         return reply
     return faq_reply(brain, session, act.question, act.confidence, section=section)

@@ -7,7 +7,7 @@ import unicodedata
 from pathlib import Path
 
 from assistant.errors import KnowledgeError
-from assistant.models import (LEVELS, Concept, Course, FaqEntry, IntentExamples, Knowledge, Resource,
+from assistant.models import (LEVELS, Concept, Course, Decline, FaqEntry, IntentExamples, Knowledge, Resource,
                               Section, Topic)
 from assistant.paths import KNOWLEDGE_DIR, PROJECT_ROOT
 from assistant.yaml_lines import LineDict, load_yaml
@@ -202,6 +202,22 @@ def load_concepts(path: Path) -> list[Concept]:
             record.fail("words", f"{repeated!r} is listed twice")
         concepts.append(Concept(concept_id, words))
     return concepts
+
+
+# ---------------------------------------------------------------- declines.yaml
+
+def load_declines(path: Path) -> list[Decline]:
+    """Optional: a knowledge folder without declines.yaml declines nothing by name."""
+    if not path.exists():
+        return []
+    declines = []
+    for record, decline_id in _identified(path, "decline"):
+        words = tuple(w.lower() for w in record.texts("words", minimum=1))
+        repeated = next((w for i, w in enumerate(words) if w in words[:i]), None)
+        if repeated is not None:
+            record.fail("words", f"{repeated!r} is listed twice")
+        declines.append(Decline(decline_id, words, record.text("reply")))
+    return declines
 
 
 # ---------------------------------------------------------------- faq.yaml
@@ -399,5 +415,6 @@ def load_knowledge(folder: str | Path | None = None) -> Knowledge:
     courses = load_catalog(folder / "catalog", topic_ids)
     courses, resources = load_featured(folder / "featured.yaml", courses, section_ids, topic_ids)
     concepts = load_concepts(folder / "concepts.yaml")
+    declines = load_declines(folder / "declines.yaml")
     return Knowledge(sections=sections, faqs=faqs, topics=topics, courses=courses,
-                     intents=intents, resources=resources, concepts=concepts)
+                     intents=intents, resources=resources, concepts=concepts, declines=declines)

@@ -21,13 +21,13 @@ from assistant.filters import LANGUAGES, Filters
 from assistant.lexicon import FILLER
 from assistant.models import Resource
 from assistant.alternatives import split_alternatives
-from assistant.cues import find_cues
+from assistant.cues import LEARN_WHAT, find_cues
 from assistant.textnorm import STOPWORDS, fold, normalize_word, tokenize, words
 from assistant.titles import TitleMention
 
 # A post this long (in words) with several sentences is read for the sentences that ask.
 LONG_POST_WORDS = 30
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?:[.!?]*)\s+|(?<=[a-z][.!?])(?=[A-Z])|\s*\n+\s*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?:[.!?]*)\s+|(?<=[a-z][.!?])(?=[A-Z])|(?<=[?!])[.!?]*(?=[A-Z])|\s*\n+\s*")
 _ASKS = re.compile(r"\?|\b(?:recommend|suggest|looking for|look for|i (?:want|would like|'d like|wish|need) to (?:learn|study|start|become|get)|"
                    r"how (?:do|can|should|would) i|how to|what (?:should|is|are|do|would|can)|^which|which (?:one|course|is|are|should|would)|where (?:can|do|should|to)|"
                    r"can you|could you|is there|are there|do i need|should i|advise|tell me)\b", re.I)
@@ -53,6 +53,22 @@ def split_asking(text: str) -> tuple[str, str]:
         [p for p in parts if not _THANKS.match(p)][-1:]
     rest = [s for s in parts if s not in chosen]
     return " ".join(chosen), " ".join(rest)
+
+
+def matters_asked(brain, asking: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(matters it does not handle that every question of the message is about, those that only
+    some questions are about): "can I buy it? through a bank?" is all payments; "how do I start,
+    and do I need a powerful PC?" asks about hardware on the side."""
+    questions = [fold(s) for s in sentences_of(asking) if "?" in s] or [fold(asking)]
+    found = [brain.matters(q) if not _learns_subject(brain, q) else [] for q in questions]
+    named = tuple(dict.fromkeys(m for matters in found for m in matters))
+    return (named, ()) if all(found) else ((), named)
+
+
+def _learns_subject(brain, question: str) -> bool:
+    """"courses on paypal integration", "learn computer hardware": a subject asked to be learned."""
+    learned = LEARN_WHAT.search(question)
+    return bool(learned) and (brain.is_subject(learned.group("what")) or brain.lexicon.can_be_subject(learned.group("what")))
 
 
 _ADDRESSED = re.compile(r"^(?:(?:first\s+)?(?:hi|hey|hello|dear|good (?:morning|evening))\b[\s,]*)?"
@@ -132,6 +148,8 @@ class Reading:
     alternatives: tuple[str, ...] = ()          # the two sides of "X or Y?", as written
     asked: str = ""                             # the word after "learn" that the catalog uses ("elixir")
     background: str = ""                        # the backstory of a long post (folded)
+    declined: tuple[str, ...] = ()              # matters of declines.yaml every question is about
+    aside: tuple[str, ...] = ()                 # such matters only some of its questions are about
     brain: object = field(default=None, repr=False, compare=False)
 
     @cached_property
@@ -210,7 +228,8 @@ def read_message(brain, text: str) -> Reading:
     if not mentions and background:
         # "I need information on <title>. Is this a good course?": the course named before the question
         mentions = tuple(brain.titles.find(background, limit=1))
-    return Reading(text=text, folded=folded, corrections=corrections, filters=filters, mentions=mentions,
+    declined, aside = matters_asked(brain, asking)
+    return Reading(text=text, folded=folded, declined=declined, aside=aside, corrections=corrections, filters=filters, mentions=mentions,
                    instructors=tuple(brain.instructors_named(folded)),
                    resources=tuple(brain.resources_named(folded)), subjects=subjects, missing=missing,
                    terms=tuple(w for w in subjects if lexicon.is_term(w) and w not in corrected), names=names,

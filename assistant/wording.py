@@ -113,3 +113,13 @@ def as_written(text: str, word: str) -> str:
 
 def either(names) -> str:
     return " or ".join(names)
+
+
+def listed(names) -> str:
+    """"a, b and c"."""
+    names = list(names)
+    return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1] if names else ""
+
+
+# After a matter it declines (declines.yaml): what it can do instead.
+WHAT_I_DO = "What I can do: find online courses, compare them, and answer questions about becoming a machine learning engineer."
