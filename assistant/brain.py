@@ -97,6 +97,7 @@ class Brain:
         examples.setdefault("faq", [])
         for faq in knowledge.faqs:
             examples["faq"].extend((faq.question,) + faq.phrasings)
+        self.one_word_subjects = frozenset(s for t in knowledge.topics for s in t.synonyms if " " not in s)
         self.topic_words = frozenset(tokenize(" ".join(s for t in knowledge.topics for s in t.synonyms + (t.name,))))
         self.filter_words = frozenset(tokenize(_FILTER_WORDS)) | frozenset(
             tokenize(" ".join(self.vocabulary.providers)))
@@ -270,6 +271,10 @@ class Brain:
         made (word, fix), and the filters it states."""
         corrected, corrections = self.spelling.correct(text, protected)
         return corrected, tuple(corrections.items()), extract_filters(corrected, self.vocabulary)
+
+    def nearest_subject(self, word: str) -> str | None:
+        """What the catalog has nearest to a word it has no course on ("extjs": js)."""
+        return self.lexicon.nearest(word, self.one_word_subjects)
 
     def matters(self, folded: str) -> list[str]:
         """The matters of declines.yaml that `folded` speaks of; a job at an organization the

@@ -108,7 +108,7 @@ def alternatives(brain, session, reading):
         return AskAboutShown(courses[0], 0.8, note=note + "What it has on the other: ")
     query = " ".join(w for w in reading.query.split() if not any(w in words_of(m) for m in missing))
     if query or reading.filters.topics:
-        return Recommend(query, reading.filters, True, 0.8, note=note + "The nearest it has: ")
+        return Recommend(query, reading.filters, True, 0.8, note=note + "Here is what it has nearest. ")
     return Clarify(note + "Is there a related subject I can look for?")
 
 

@@ -38,8 +38,9 @@ def act_for_intent(brain, session, reading):
     if intent == "out_of_scope":
         return _not_refused(brain, reading, evidence) or OutOfScope(confidence)
     course_side = [(i, p) for i, p in scores.ranking if i in COURSE_INTENTS]
-    if intent == "help" and filters.topics and reading.cue("help_find"):
-        intent = "recommend"        # "can you help me find a python course?"
+    if intent == "help" and ((filters.topics and reading.cue("help_find")) or (
+            (reading.terms or reading.missing) and reading.wants_material and confidence < SURE)):
+        intent = "recommend"        # "can you help me find a python course?", "please do a course in X"
     if (intent == "faq" and filters.topics and wants_quality(folded) and reading.cue("course_word")
             and not filters.without("topics").without("max_hours").is_empty()):
         intent = "recommend"        # "the best free course for machine learning": the filter is the point
@@ -93,13 +94,24 @@ def _not_refused(brain, reading, evidence: bool):
         question, role = for_ml_engineers(brain, reading)
         if role and brain.best_answer(question)[2] >= FAQ_CLOSE:
             return Faq(question, 0.6, role=role)
+    if reading.wants_material and reading.subjects and scores_favour_courses(reading.scores):
+        return recommend_act(brain, reading, reading.scores.probability("recommend"))   # "recommend dsa using golang"
     if brain.speaks_of_learning(reading.folded) and not reading.has_subject and not reading.terms:
+        if reading.missing and any(brain.nearest_subject(w) for w in reading.missing):
+            return recommend_act(brain, reading, 0.5)      # "study physiotherapy": the nearest it has
         if reading.missing:
             named = wording.either(wording.as_written(reading.text, w) for w in reading.missing[:2])
             return Clarify(f"The catalog has no course on {named}, sorry. Is there a related subject I can look for?")
         if reading.cue("course_word") and not reading.query:
             return Clarify(wording.WHAT_TO_LEARN, tuple(wording.SUBJECT_SUGGESTIONS))
     return None
+
+
+def scores_favour_courses(scores) -> bool:
+    """The classifier reads a request (for courses, or for help finding them) and is far from
+    sure the message is out of scope."""
+    return (scores.intent == "recommend" or (scores.intent == "help" and scores.confidence < SURE)) \
+        and scores.probability("out_of_scope") < 0.2
 
 
 def _roadmap_answers(brain, reading) -> bool:
@@ -178,9 +190,12 @@ def recommend_act(brain, reading, confidence: float):
         query = " ".join(w for w in query.split() if w not in missing)
         named = wording.either(wording.as_written(reading.text, w) for w in missing[:2])
         if not query and not filters.topics:
+            query = " ".join(filter(None, (brain.nearest_subject(w) for w in missing)))   # "extjs": js
+            filters = filters.merged_with(Filters(topics=tuple(brain.tagger.tag(query))))
+        if not query and not filters.topics:
             return Clarify(f"The catalog has no course on {named}, sorry. Is there a related subject I can look for?",
                            (), confidence)
-        return Recommend(query, filters, True, confidence, note=f"The catalog has no course on {named}. The nearest it has: ")
+        return Recommend(query, filters, True, confidence, note=f"The catalog has no course on {named}; here is what it has nearest. ")
     if not query and filters.is_empty():
         return Clarify(wording.WHAT_TO_LEARN, tuple(wording.SUBJECT_SUGGESTIONS), confidence)
     return Recommend(query, filters, wants_quality(reading.folded) or wants_popular(reading.folded), confidence)

@@ -48,7 +48,7 @@ def recommendation(brain, session, query: str, filters: Filters, lean: bool, *, 
     state.show(session, [c.id for c in result.courses])
     state.note_faq(session, None)
     if result.relaxed:
-        dropped = " and ".join(wording.relaxed_name(name, filters) for name in result.relaxed)
+        dropped = " and ".join(wording.relaxed_name(name, filters, brain.topic_names) for name in result.relaxed)
         found = wording.describe_request(brain, result.filters, query, shown=result.courses)
         text = f"I found no {wanted}. Here are the closest, without {dropped}: {found}."
     elif page:

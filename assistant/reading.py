@@ -128,7 +128,7 @@ def topical_query(folded: str, brain, filters: Filters | None = None) -> str:
             kept.append(word)      # a word that can name a subject: "pick" or "before" cannot
     if organization and all(w in organization for w in kept):
         return ""       # the words only named the organization: "mit courses"
-    return " ".join(kept)
+    return " ".join(dict.fromkeys(kept))
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,33 @@ def test_a_subject_with_no_course_is_said_plainly(bot):
     assert elixir["intent"] == "recommend" and elixir["courses"]
 
 
+def test_a_subject_with_no_course_is_met_with_the_nearest_it_has(bot):
+    reply = ask(bot, "I want to learn KnockoutJS")
+    assert re.search(r"no course on KnockoutJS", reply["text"])
+    assert reply["courses"] and all(re.search(r"\bjs\b|javascript", f"{c['title']} {' '.join(c['skills'])}", re.I)
+                                    for c in reply["courses"])
+    reply = ask(bot, "any classes for a future physiotherapist?")
+    assert "no course on physiotherapist" in reply["text"]
+    assert reply["courses"] and all("physiolog" in c["title"].lower() for c in reply["courses"])
+
+
+def test_a_level_no_course_has_gives_the_nearest_level_not_any_level(bot):
+    reply = ask(bot, "advanced kotlin courses")
+    assert reply["courses"] and "no advanced" in reply["text"]
+    assert all(c["level"] == "Intermediate" and "kotlin" in c["title"].lower() for c in reply["courses"])
+
+
+def test_courses_matching_the_words_are_not_padded_with_others_of_the_topic(bot):
+    reply = ask(bot, "free ruby on rails courses")
+    assert reply["courses"] and all(re.search(r"ruby|rails", c["title"], re.I) and c["free"] for c in reply["courses"])
+
+
+def test_a_platform_question_is_answered_from_the_catalog_not_refused(bot):
+    reply = ask(bot, "is coursera reputable?")
+    assert reply["intent"] == "course_info" and "Coursera" in reply["text"] and not reply["courses"]
+
+
+
 @pytest.mark.parametrize("text", ["", "   ", "\U0001F600\U0001F44D", "x" * 4000,
                                   "Quels sont les meilleurs cours de Python pour débutants ?",
                                   ("I keep reading forums. " * 180).strip()])
