@@ -22,7 +22,7 @@ from assistant.filters import Filters
 from assistant.handlers_roadmap import FAQ_CLOSE
 from assistant.alternatives import resolve
 from assistant.decide_intent import act_for_intent, for_ml_engineers
-from assistant.textnorm import STOPWORDS, fold
+from assistant.textnorm import STOPWORDS, fold, normalize_word
 from assistant.textnorm import words as word_list
 
 
@@ -121,14 +121,43 @@ def about_a_platform(brain, session, reading):
         return PlatformInfo(provider)
 
 
+def course_by_short_name(brain, session, reading):
+    """"is cs50 good for web development?", "tell me about cs50": a name a few course titles
+    share, asked about: the best of them, with the others beside it."""
+    if reading.mentions and reading.mentions[0].full or not (reading.cue("worth") or reading.cue("info")):
+        return None
+    for term in reading.terms:
+        titled = brain.courses_titled([normalize_word(term)])
+        # a series' name starts its titles ("CS50's Introduction to ...", "CS50 for Lawyers")
+        if 1 <= len(titled) <= SHORT_NAME_COURSES and all(
+                normalize_word(word_list(brain.course(i).title)[0]) == normalize_word(term) for i in titled):
+            # the one whose title says most of what else was asked ("cs50 ... for web development")
+            wanted = set(reading.subjects) - {term}
+            best = max(titled, key=lambda i: len(wanted & set(word_list(brain.course(i).title))))
+            return AskAboutShown(best, 0.7)
+
+
+SHORT_NAME_COURSES = 8      # a name more titles share is a subject ("python"), not one course's name
+
+
+def asks_why(brain, session, reading):
+    """"why do almost all courses use python?": a question of reasons, which courses don't
+    give; the roadmap's answer when it has one."""
+    if reading.cue("why") and not any(m.full for m in reading.mentions):
+        entry, _, score = brain.best_answer(reading.folded)
+        if entry is not None and score >= FAQ_CLOSE:
+            return Faq(reading.folded, 0.7)
+
+
 def worth_it(brain, session, reading):
     """"is a verified certificate worth it?", "is the MIDS full-time option worth it?": a question
     of value about no course and no subject. Something the catalog doesn't list is said so rather
     than answered with a neighbour's outlook; otherwise the roadmap's answer, when it has one."""
     if not reading.cue("worth_it") or reading.mentions or reading.filters.topics or reading.cue("compare"):
         return None
-    if reading.missing:
-        named = " ".join(wording.as_written(reading.text, w) for w in reading.missing[:3])
+    unknown = [w for w in reading.missing if not brain.concepts.tag(w)]     # "phd" is a career matter it knows
+    if unknown:
+        named = " ".join(wording.as_written(reading.text, w) for w in unknown[:3])
         return Clarify(f"I don't know {named}: the catalog doesn't list it, so I can't say whether it's worth it. "
                        "Tell me what it is (a degree, a certificate, a course) and its subject, and I can show "
                        "what the catalog and the roadmap have on that.",
@@ -201,7 +230,9 @@ DETECTORS = (
     ("alternatives", alternatives, False),
     ("a matter it declines", declined_matter, False),
     ("about a platform", about_a_platform, False),
+    ("a course by its short name", course_by_short_name, False),
     ("is it worth it", worth_it, False),
+    ("asks why", asks_why, False),
     ("classified", classified, False),
 )
 

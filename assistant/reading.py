@@ -182,10 +182,13 @@ class Reading:
             query.append(self.asked)        # "learn elixir": one course uses the word, so it is a subject
         return " ".join(query)
 
-    @property
+    @cached_property
     def wants_material(self) -> bool:
-        """The message asks for something to learn from (a course, a book, a series, resources)."""
-        return bool(_MATERIAL.search(self.folded))
+        """The message asks for something to learn from (a course, a book, a series, resources);
+        of a message with questions, the questions say ("I took robotics in my course. What
+        languages do I need for AI?" asks for none)."""
+        questions = [s for s in sentences_of(self.folded) if "?" in s]
+        return any(_MATERIAL.search(s) for s in questions or [self.folded])
 
     @property
     def has_subject(self) -> bool:

@@ -52,7 +52,9 @@ ROWS = {
     "alternatives": (["is a certificate or a master's degree worth more?"], "faq"),
     "a matter it declines": (["what laptop should I get for a deep learning course?"], "out_of_scope"),
     "about a platform": (["is edx any good?"], "course_info"),
+    "a course by its short name": (["tell me about cs50, is it good?"], "course_info"),
     "is it worth it": (["are paid certificates on edx worth it?"], "faq"),
+    "asks why": (["why does everyone say to learn sql for ml?"], "faq"),
     "classified": (["best python course for beginners"], "recommend"),
 }
 
