@@ -195,9 +195,13 @@ class Reading:
         return bool(self.subjects or self.filters.topics or self.mentions)
 
 
+_ADDRESS = re.compile(r"\S+@\S+\.\w+|\bhttps?://\S+|\bwww\.\S+")     # e-mail and web addresses say no subject
+
+
 def read_message(brain, text: str) -> Reading:
     """The Reading of `text` (see the module's docstring)."""
-    text = " ".join(text.split())
+    text = " ".join(_ADDRESS.sub(" ", text).split()) if ("@" in text or "http" in text or "www." in text) \
+        else " ".join(text.split())
     asking, rest = split_asking(text)
     protected = protected_words(asking)
     folded, corrections, filters = brain.read(asking, protected)
