@@ -3,8 +3,7 @@
     message -> Reading (reading.py, once) -> act (decide.py, a table of detectors)
             -> reply (replying.py, a handler per act; state.py the only writer of the session)
 
-Everything a reply depends on besides the message and the loaded knowledge lives in the Session
-(assistant/reply_memo.py keeps replies under the message and the session's fields).
+Everything a reply depends on besides the message and the loaded knowledge lives in the Session.
 """
 from __future__ import annotations
 
