@@ -188,36 +188,30 @@ def load_topics(path: Path) -> list[Topic]:
     return topics
 
 
-# ---------------------------------------------------------------- concepts.yaml
+# ---------------------------------------------------------------- concepts.yaml, declines.yaml
+
+def _distinct_words(record, minimum: int) -> tuple[str, ...]:
+    """An entry's `words`, lower-cased; a word listed twice stops loading with file and line."""
+    words = tuple(w.lower() for w in record.texts("words", minimum=minimum))
+    repeated = next((w for i, w in enumerate(words) if w in words[:i]), None)
+    if repeated is not None:
+        record.fail("words", f"{repeated!r} is listed twice")
+    return words
+
 
 def load_concepts(path: Path) -> list[Concept]:
     """Optional: a knowledge folder without concepts.yaml has no concept groups."""
     if not path.exists():
         return []
-    concepts = []
-    for record, concept_id in _identified(path, "concept"):
-        words = tuple(w.lower() for w in record.texts("words", minimum=2))
-        repeated = next((w for i, w in enumerate(words) if w in words[:i]), None)
-        if repeated is not None:
-            record.fail("words", f"{repeated!r} is listed twice")
-        concepts.append(Concept(concept_id, words))
-    return concepts
+    return [Concept(concept_id, _distinct_words(record, 2)) for record, concept_id in _identified(path, "concept")]
 
-
-# ---------------------------------------------------------------- declines.yaml
 
 def load_declines(path: Path) -> list[Decline]:
     """Optional: a knowledge folder without declines.yaml declines nothing by name."""
     if not path.exists():
         return []
-    declines = []
-    for record, decline_id in _identified(path, "decline"):
-        words = tuple(w.lower() for w in record.texts("words", minimum=1))
-        repeated = next((w for i, w in enumerate(words) if w in words[:i]), None)
-        if repeated is not None:
-            record.fail("words", f"{repeated!r} is listed twice")
-        declines.append(Decline(decline_id, words, record.text("reply")))
-    return declines
+    return [Decline(decline_id, _distinct_words(record, 1), record.text("reply"))
+            for record, decline_id in _identified(path, "decline")]
 
 
 # ---------------------------------------------------------------- faq.yaml
