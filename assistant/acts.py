@@ -86,6 +86,7 @@ class Faq:
     section: str | None = None
     role: str | None = None
     weighed: tuple[tuple[str, str], ...] = ()   # "phd vs masters": (side, its question) each answered
+    note: str = ""                              # said before the answer (catalog facts the question asks too)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from assistant.follow_ups import (about_shown, about_shown_by_name, best_for_tha
                                   start_over)
 from assistant.cues import ROLE, STEP_NUMBERS
 from assistant.filters import Filters
+from assistant.handlers_courses import certificate_facts
 from assistant.handlers_roadmap import FAQ_CLOSE
 from assistant.alternatives import resolve
 from assistant.decide_intent import act_for_intent, for_ml_engineers
@@ -121,6 +122,14 @@ def about_a_platform(brain, session, reading):
         return PlatformInfo(provider)
 
 
+def course_named_before(brain, session, reading):
+    """"I need information on "Google IT Automation with Python". Is this a good course?": the
+    question points back at a course the backstory names by its whole title."""
+    if reading.named_before and reading.mentions[0].full and (
+            reading.cue("that") or reading.cue("worth") or reading.cue("info") or reading.cue("about_it")):
+        return AskAboutShown(reading.mentions[0].course.id, 0.7)
+
+
 def course_by_short_name(brain, session, reading):
     """"is cs50 good for web development?", "tell me about cs50": a name a few course titles
     share, asked about: the best of them, with the others beside it."""
@@ -165,7 +174,9 @@ def worth_it(brain, session, reading):
                         "Are online courses enough to become a machine learning engineer?"), 0.7)
     entry, _, score = brain.best_answer(reading.folded)
     if entry is not None and score >= FAQ_CLOSE:
-        return Faq(reading.folded, 0.7)
+        facts = certificate_facts(brain, reading.filters.provider) if reading.filters.certificate else ""
+        cited = f"The roadmap's answer to “{entry.question}”:"     # its answer is to that question, said so
+        return Faq(reading.folded, 0.7, note=f"{facts}\n\n{cited}" if facts else cited)
 
 
 def declined_matter(brain, session, reading):
@@ -231,6 +242,7 @@ DETECTORS = (
     ("a matter it declines", declined_matter, False),
     ("about a platform", about_a_platform, False),
     ("a course by its short name", course_by_short_name, False),
+    ("a course named before the question", course_named_before, False),
     ("is it worth it", worth_it, False),
     ("asks why", asks_why, False),
     ("classified", classified, False),

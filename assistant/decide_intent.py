@@ -22,6 +22,7 @@ from assistant.textnorm import normalize_word, words
 from assistant.textnorm import words as word_list
 
 SMALL_TALK = ("greet", "thanks", "goodbye", "help")
+BOOKS_NOTE = "I list courses rather than books. "
 _ML = re.compile(r"\b(?:ml|machine learning|ai|artificial intelligence)\b")
 
 
@@ -70,9 +71,10 @@ def act_for_intent(brain, session, reading):
         # "pytorch vs tensorflow" or "research scientist or ml engineer" asks which, and the FAQ may say
     if intent == "faq" and reading.wants_material and filters.topics and not set(filters.topics) & brain.faq_topics:
         intent = "recommend"       # material asked for on a subject the roadmap never answers about: courses
-    if intent == "faq" and reading.cue("books") and filters.topics and not brain.names_roadmap_subject(folded):
-        # "best book for algorithms using python": the catalog lists courses, not books
-        return Recommend(reading.query, filters, True, confidence, note="I list courses rather than books. ")
+    if intent == "faq" and reading.cue("books") and filters.topics and not _book_answered(brain, reading):
+        # "best book for algorithms using python": the catalog lists courses, not books; the
+        # roadmap's book (on maths) answers only a question about its own subject
+        return Recommend(reading.query, filters, True, confidence, note=BOOKS_NOTE)
     if intent == "faq":
         return faq_act(brain, reading, confidence)
     if intent == "compare":
@@ -112,6 +114,12 @@ def scores_favour_courses(scores) -> bool:
     sure the message is out of scope."""
     return (scores.intent == "recommend" or (scores.intent == "help" and scores.confidence < SURE)) \
         and scores.probability("out_of_scope") < 0.2
+
+
+def _book_answered(brain, reading) -> bool:
+    """The roadmap's answer about books is about a subject the message names."""
+    entry, _, score = brain.best_answer(reading.folded)
+    return entry is not None and score >= FAQ_CLOSE and bool(set(entry.topics) & set(reading.filters.topics))
 
 
 def _roadmap_answers(brain, reading) -> bool:
@@ -198,4 +206,7 @@ def recommend_act(brain, reading, confidence: float):
         return Recommend(query, filters, True, confidence, note=f"The catalog has no course on {named}; here is what it has nearest. ")
     if not query and filters.is_empty():
         return Clarify(wording.WHAT_TO_LEARN, tuple(wording.SUBJECT_SUGGESTIONS), confidence)
-    return Recommend(query, filters, wants_quality(reading.folded) or wants_popular(reading.folded), confidence)
+    lean = wants_quality(reading.folded) or wants_popular(reading.folded)
+    if reading.cue("books") and not reading.cue("course_word"):
+        return Recommend(query, filters, True, confidence, note=BOOKS_NOTE)     # "best book to learn sql"
+    return Recommend(query, filters, lean, confidence)

@@ -2,6 +2,8 @@
 subjects ruled out, an instructor's courses, a pace question."""
 from __future__ import annotations
 
+import re
+
 from assistant import state, wording
 from assistant.acts import DropFilters, GoBack, Pace, PlatformInfo, Recommend, RuleOut, TaughtBy
 from assistant.filters import Filters
@@ -159,3 +161,26 @@ def platform_info(brain, session, act: PlatformInfo, reading=None) -> Reply:
     state.set_request(session, "", Filters(provider=provider), True, remember_previous=True)
     return Reply("course_info", " ".join(p for p in parts if p), 0.8,
                  suggestions=[f"Best {name.lower()} courses on {provider}" for name in main[:2]])
+
+
+def certificate_facts(brain, provider: str | None) -> str:
+    """What the catalog says about certificates (on one platform, or each): "is a verified
+    certificate worth it" asks what it costs as well as what it is worth."""
+    sentences = []
+    for name in [provider] if provider else sorted({c.provider for c in brain.knowledge.courses}):
+        courses = [c for c in brain.knowledge.courses if c.provider == name]
+        prices = sorted(int(p) for c in courses for p in re.findall(r"\$(\d+)", c.certificate or ""))
+        kinds = sorted({c.certificate for c in courses if c.certificate and "$" not in c.certificate})
+        if prices:
+            audit = sum(1 for c in courses if c.free)
+            sentences.append(f"On {name}, {audit:,} of the catalog's {len(courses):,} courses can be audited free, and the "
+                             f"verified certificate costs ${prices[0]} to ${prices[-1]} (${prices[len(prices) // 2]} "
+                             "in the middle).")
+        elif kinds and any(c.price for c in courses):
+            paid = [c.price for c in courses if c.price]
+            sentences.append(f"On {name}, the {len(paid):,} paid courses come with a {wording.listed(k.lower() for k in kinds)}, "
+                             f"included in the course's price (${min(paid):,.0f} to ${max(paid):,.0f}).")
+        elif kinds:
+            sentences.append(f"On {name}, the catalog's courses each come with one of these: "
+                             f"{wording.listed(k.lower() for k in kinds)}; the listing gives no certificate prices.")
+    return " ".join(sentences)

@@ -14,6 +14,13 @@ FAQ_WEAK = 0.28     # below every right answer in the four evaluation sets (the 
 
 
 def faq(brain, session, act: Faq, reading=None) -> Reply:
+    reply = _faq(brain, session, act)
+    if act.note:
+        reply.text = f"{act.note}\n\n{reply.text}"
+    return reply
+
+
+def _faq(brain, session, act: Faq) -> Reply:
     section = brain.knowledge.section_by_id.get(act.section) if act.section else None
     if act.weighed:
         reply = weighed(brain, session, act)

@@ -148,6 +148,7 @@ class Reading:
     alternatives: tuple[str, ...] = ()          # the two sides of "X or Y?", as written
     asked: str = ""                             # the word after "learn" that the catalog uses ("elixir")
     background: str = ""                        # the backstory of a long post (folded)
+    named_before: bool = False                  # the title mentioned is in the backstory, not the question
     declined: tuple[str, ...] = ()              # matters of declines.yaml every question is about
     aside: tuple[str, ...] = ()                 # such matters only some of its questions are about
     brain: object = field(default=None, repr=False, compare=False)
@@ -232,11 +233,13 @@ def read_message(brain, text: str) -> Reading:
         missing += (learned.group(1),)      # "learn elixir": what is to be learned, even an English word
     corrected = {fix for _, fix in corrections}        # a word the corrector chose is no evidence
     mentions = tuple(brain.titles.find(folded, limit=3))
+    named_before = False
     if not mentions and background:
         # "I need information on <title>. Is this a good course?": the course named before the question
         mentions = tuple(brain.titles.find(background, limit=1))
+        named_before = bool(mentions)
     declined, aside = matters_asked(brain, asking)
-    return Reading(text=text, folded=folded, declined=declined, aside=aside, corrections=corrections, filters=filters, mentions=mentions,
+    return Reading(text=text, folded=folded, declined=declined, aside=aside, named_before=named_before, corrections=corrections, filters=filters, mentions=mentions,
                    instructors=tuple(brain.instructors_named(folded)),
                    resources=tuple(brain.resources_named(folded)), subjects=subjects, missing=missing,
                    terms=tuple(w for w in subjects if lexicon.is_term(w) and w not in corrected), names=names,

@@ -53,6 +53,9 @@ ROWS = {
     "a matter it declines": (["what laptop should I get for a deep learning course?"], "out_of_scope"),
     "about a platform": (["is edx any good?"], "course_info"),
     "a course by its short name": (["tell me about cs50, is it good?"], "course_info"),
+    "a course named before the question": (["I work in accounting and I have been reading about the course Excel Skills "
+                                            "for Business: Essentials on Coursera for quite a while now, and my friends "
+                                            "say different things. Is this worth my evenings?"], "course_info"),
     "is it worth it": (["are paid certificates on edx worth it?"], "faq"),
     "asks why": (["why does everyone say to learn sql for ml?"], "faq"),
     "classified": (["best python course for beginners"], "recommend"),
