@@ -136,3 +136,10 @@ def test_a_list_of_thirty_course_names_is_answered(bot):
     reply = ask(bot, ", ".join(names))
     assert reply["text"]
     assert reply["intent"] in {"compare", "course_info", "recommend", "clarify"}
+
+
+def test_courses_offered_with_a_roadmap_answer_keep_what_the_message_stated(bot):
+    reply = ask(bot, "for someone new, which cloud should I learn for ml deployment, aws or azure?")
+    assert reply["intent"] == "faq" and reply["courses"]
+    assert all(c["level"] != "Advanced" for c in reply["courses"])
+    assert any(re.search(r"aws|azure", c["title"], re.I) for c in reply["courses"])
