@@ -195,10 +195,10 @@ class CourseRanker:
             shown = np.fromiter((self._index[i] for i in exclude if i in self._index), dtype=docs.dtype)
             allowed &= ~np.isin(docs, shown)
         # Keep weakly related courses out unless they carry the topic asked for, and then only
-        # when no course matches the words themselves ("free ruby on rails": the two free Rails
-        # courses, not a free HTML course of the same topic after them).
+        # when fewer than two courses match the words themselves ("free ruby on rails": the two
+        # free Rails courses, not a free HTML course of the same topic after them).
         keep = (relevance >= 0.25) & allowed
-        if filters.topics and not keep.any():
+        if filters.topics and np.count_nonzero(keep) < 2:
             keep |= allowed     # every course here carries the topics (filter_mask)
         chosen = np.flatnonzero(keep)
         order = chosen[np.lexsort((docs[chosen], -combined[chosen]))][:limit]
