@@ -121,7 +121,7 @@ OTHER_ROLE = re.compile(r"\b(?:become|becoming|be|as|for|into|prepared|aspiring|
                          r"cloud|devops|security|cyber ?security|research|big data|backend|front ?end|web|full[- ]?stack|"
                          r"analytics|bi)\s+(?:engineer|scientist|analyst|developer)s?|data scientists?)\b")
 # A question of value: "is it worth it", "is udemy any good", "legit?".
-WORTH = re.compile(r"\b(?:worth(?:while)?|any good|good or (?:not|bad)|is (?:it |\w+ )?(?:good|legit|reliable|reputable|trustworthy)|"
+WORTH = re.compile(r"\b(?:worth(?:while)?|any good|good or (?:not|bad)|(?:is|are) (?:\w+ ){0,3}?(?:good|legit|reliable|reputable|trustworthy)|"
                    r"legit|reliable|reputable|trustworthy)\b")
 # A neighbouring field named as what to study or work in ("is studying data science still worth it").
 OTHER_FIELD = re.compile(r"\b(?P<role>data science|data engineering|data analytics|data analysis|software engineering|"

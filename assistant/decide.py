@@ -140,10 +140,11 @@ def course_by_short_name(brain, session, reading):
         # a series' name starts its titles ("CS50's Introduction to ...", "CS50 for Lawyers")
         if 1 <= len(titled) <= SHORT_NAME_COURSES and all(
                 normalize_word(word_list(brain.course(i).title)[0]) == normalize_word(term) for i in titled):
-            # the one whose title says most of what else was asked ("cs50 ... for web development")
-            wanted = set(reading.subjects) - {term}
-            best = max(titled, key=lambda i: len(wanted & set(word_list(brain.course(i).title))))
-            return AskAboutShown(best, 0.7)
+            # the one that best matches what else was asked ("cs50 ... for web development")
+            rest = " ".join(w for w in reading.words if w != term)
+            docs, scores = brain.course_index.scores(rest)
+            score = {brain.knowledge.courses[d].id: s for d, s in zip(docs.tolist(), scores.tolist())}
+            return AskAboutShown(max(titled, key=lambda i: score.get(i, 0.0)), 0.7)
 
 
 SHORT_NAME_COURSES = 8      # a name more titles share is a subject ("python"), not one course's name

@@ -117,9 +117,11 @@ def scores_favour_courses(scores) -> bool:
 
 
 def _book_answered(brain, reading) -> bool:
-    """The roadmap's answer about books is about a subject the message names."""
+    """The roadmap answers with a book on a subject the message names ("a book for the maths of
+    ml"); its answer about SQL names no book."""
     entry, _, score = brain.best_answer(reading.folded)
-    return entry is not None and score >= FAQ_CLOSE and bool(set(entry.topics) & set(reading.filters.topics))
+    return entry is not None and score >= FAQ_CLOSE and bool(set(entry.topics) & set(reading.filters.topics)) \
+        and "book" in brain.concepts.tag(f"{entry.question} {entry.answer}")
 
 
 def _roadmap_answers(brain, reading) -> bool:

@@ -155,7 +155,8 @@ def platform_info(brain, session, act: PlatformInfo, reading=None) -> Reply:
     elif free:
         parts.append(f"{free:,} can be taken free.")
     if rated * 2 < len(courses):
-        parts.append(f"Most {provider} listings give enrolment and review counts but no star rating.")
+        counts = "enrolment and review counts" if any(c.reviews for c in courses) else "enrolment counts"
+        parts.append(f"Most {provider} listings give {counts} but no star rating.")
     parts.append(f"Tell me a subject and I'll find the best {provider} courses on it.")
     state.new_request(session)
     state.set_request(session, "", Filters(provider=provider), True, remember_previous=True)

@@ -144,3 +144,15 @@ def test_courses_offered_with_a_roadmap_answer_keep_what_the_message_stated(bot)
     assert reply["intent"] == "faq" and reply["courses"]
     assert all(c["level"] != "Advanced" for c in reply["courses"])
     assert any(re.search(r"aws|azure", c["title"], re.I) for c in reply["courses"])
+
+
+def test_a_series_named_by_its_short_name_gives_the_one_that_fits_the_question(bot):
+    assert "Game Development" in ask(bot, "tell me about cs50, is it good for game programming?")["courses"][0]["title"]
+    assert "Web Programming" in ask(bot, "Is cs50 course good for web development?")["courses"][0]["title"]
+
+
+def test_a_book_asked_for_is_met_with_courses_unless_the_roadmap_names_a_book_on_it(bot):
+    sql = ask(bot, "which book is best for learning sql?")
+    assert sql["intent"] == "recommend" and "rather than books" in sql["text"] and sql["courses"]
+    math = ask(bot, "which book should I read for the math behind machine learning?")
+    assert math["intent"] == "faq" and "Mathematics for Machine Learning" in math["text"]
