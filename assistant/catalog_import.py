@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from assistant.knowledge import load_topics, slugify
+from assistant.knowledge import load_topics
+from assistant.knowledge_records import slugify
 from assistant.textnorm import fold
 from assistant.topics import TopicTagger
 
