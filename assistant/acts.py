@@ -86,6 +86,7 @@ class Faq:
     section: str | None = None
     role: str | None = None
     weighed: tuple[tuple[str, str], ...] = ()   # "phd vs masters": (side, its question) each answered
+    note: str = ""                              # said before the answer (catalog facts the question asks too)
 
 
 @dataclass(frozen=True)
@@ -122,5 +123,12 @@ class Clarify:
 
 
 @dataclass(frozen=True)
+class PlatformInfo:
+    """"is udemy any good?": what the catalog holds from one platform (it judges courses, not platforms)."""
+    provider: str
+
+
+@dataclass(frozen=True)
 class OutOfScope:
     confidence: float
+    matter: str | None = None       # a matter of declines.yaml, said in its own words

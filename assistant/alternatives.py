@@ -67,8 +67,13 @@ def resolve(brain, label: str) -> Side:
         return Side(label, "course", titled[0])     # "Azure Fundamentals", "Solution Architect"
     if not distinctive or (brain.concepts.tag(fold(label)) and not any(brain.lexicon.is_term(w) for w in distinctive)):
         return Side(label, "career")        # "certification", "a master's degree", "postgrad"
-    if brain.is_subject(label) or brain.tagger.tag(fold(label)) or (len(distinctive) == 1 and brain.lexicon.can_be_subject(distinctive[0])
-                                   and brain.lexicon.in_catalog(distinctive[0])):
+    # A subject as a whole ("machine learning", "python"); "AWS Data Specialty" names one
+    # certificate: a subject's word with words that are no subject of their own.
+    named = len(label.split()) >= 2 and all(w[:1].isupper() for w in label.split())
+    subject_words = not named or all(brain.lexicon.can_be_subject(w) or normalize_word(w) in brain.topic_words
+                                     for w in distinctive)
+    if brain.is_subject(label) or (brain.tagger.tag(fold(label)) and subject_words) or (
+            len(distinctive) == 1 and brain.lexicon.can_be_subject(distinctive[0]) and brain.lexicon.in_catalog(distinctive[0])):
         return Side(label, "subject")       # "python or java": subjects, not two named things
     titled = brain.courses_titled(distinctive)
     if titled:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.lexicon import FILLER, Lexicon
+from assistant.lexicon import Lexicon
 from assistant.reading import read_message
 from assistant.filters import FilterVocabulary, Filters, extract_filters
 from assistant.intents import DEFAULT_CLARIFY_MARGIN, DEFAULT_THRESHOLD, IntentClassifier
@@ -16,26 +16,16 @@ from collections import Counter
 
 from assistant.textnorm import _TOKEN, STOPWORDS, fold, normalize_word, tokenize, words
 from assistant.titles import TitleMatcher, TitleMention
+from assistant.vocabulary import VocabularyQueries
 from assistant.topics import TopicTagger
 
 # Field weights of the course index: the title says most about a course, then its skills/topics.
 COURSE_FIELD_WEIGHTS = {"title": 3.0, "skills": 1.5, "topics": 1.5, "context": 0.5}
-# Intents whose answers only fit messages in their own words (see Brain.fits_vocabulary).
-SCOPED_INTENTS = ("faq", "greet", "thanks", "goodbye", "help")
-# Words too general to tie a question to the roadmap's subject ("naval engineering").
-GENERIC_ANCHOR_WORDS = frozenset("""engineering engineer learning science analysis management design development
-    programming language languages model models computer systems system testing data""".split())
-# Words that ask about learning: a course request that names no subject, course or filter
-# still has one of these ("what should I study next?"); "are there any travel alerts" has none.
-LEARNING_WORDS = frozenset("""course courses class classes lesson lessons learn learning study studying teach
-    teaching tutorial tutorials training program programs programme certificate certification certificates
-    specialization specializations skill skills mooc moocs bootcamp degree educational curriculum syllabus""".split())
 FAQ_MIN_SCORE = 0.18
 _NAME_TITLES = frozenset("dr prof professor ir mr ms mrs phd".split())
 # Concept tokens are letters only ("conceptpay"), so every tokenizer keeps them whole.
 CONCEPT_PREFIX = "concept"
 FAQ_CLASSIFIER_SURE = 0.35
-RARE_ENGLISH = 5000    # pyspellchecker frequency under which a FAQ word is distinctive
 SECTION_MIN_SCORE = 0.15
 # A course title named in a message stands in the intent classifier's input as this one word, so
 # that the words of the title ("... Machine Learning Projects") don't read as a topic or a question.
@@ -55,7 +45,7 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.:;!?])\s+", plain) if len(s.split()) >= 4]
 
 
-class Brain:
+class Brain(VocabularyQueries):
     def __init__(self, knowledge: Knowledge, *, threshold: float | None = None,
                  clarify_margin: float | None = None):
         self.knowledge = knowledge
@@ -75,6 +65,9 @@ class Brain:
         # FAQ texts and questions carry the concept groups they mention (concepts.yaml), so that
         # "paycheck" meets an entry that says "salary" and "diploma" one that says "degree".
         self.concepts = TopicTagger(knowledge.concepts)
+        # Matters it does not handle (declines.yaml): payments, hardware, making videos, ...
+        self.declines = TopicTagger(knowledge.declines)
+        self.decline_replies = {d.id: d.reply for d in knowledge.declines}
         with_concepts = self.with_concepts
         self.faq_index = TfidfRetriever({
             "questions": [with_concepts(" ".join((f.question,) + f.phrasings)) for f in knowledge.faqs],
@@ -93,6 +86,7 @@ class Brain:
         examples.setdefault("faq", [])
         for faq in knowledge.faqs:
             examples["faq"].extend((faq.question,) + faq.phrasings)
+        self.one_word_subjects = frozenset(s for t in knowledge.topics for s in t.synonyms if " " not in s)
         self.topic_words = frozenset(tokenize(" ".join(s for t in knowledge.topics for s in t.synonyms + (t.name,))))
         self.filter_words = frozenset(tokenize(_FILTER_WORDS)) | frozenset(
             tokenize(" ".join(self.vocabulary.providers)))
@@ -151,57 +145,6 @@ class Brain:
         self._related = {f.id: self._find_related(f) for f in knowledge.faqs}
         self._build_vocabularies(knowledge, examples)
 
-    def _build_vocabularies(self, knowledge: Knowledge, examples: dict[str, list[str]]):
-        """The words each intent's examples use, and the words that anchor a question in the
-        roadmap's own subject (the topics its FAQ answers are about)."""
-        topic_words = {w for t in knowledge.topics for s in t.synonyms for w in words(s)}
-        roadmap = {w for s in knowledge.sections for w in words(s.title + " " + s.text)}
-        self.intent_words = {}
-        for intent, items in examples.items():
-            vocabulary = {w for text in items for w in words(text)}
-            if intent == "faq":
-                vocabulary |= roadmap | {w for f in knowledge.faqs for w in words(f.answer)} | topic_words
-            self.intent_words[intent] = vocabulary
-        faq_topics = {t for f in knowledge.faqs for t in f.topics}
-        self.anchor_words = {w for t in knowledge.topics if t.id in faq_topics for s in t.synonyms
-                             for w in words(s)} - STOPWORDS - GENERIC_ANCHOR_WORDS
-        # ... and the FAQ's own uncommon words ("kaggle", "bootcamp", "mlflow").
-        english = self.spelling.english_
-        self.anchor_words |= {w for f in knowledge.faqs for text in (f.question, *f.phrasings) for w in words(text)
-                              if len(w) >= 3 and english.get(w, 0) < RARE_ENGLISH} - STOPWORDS - GENERIC_ANCHOR_WORDS
-        # ... and the uncommon words of the concept groups, which say the same things in other
-        # words ("productionizing", "paycheck").
-        self.anchor_words |= {w for c in knowledge.concepts for phrase in c.synonyms for w in words(phrase)
-                              if len(w) >= 3 and english.get(w, 0) < RARE_ENGLISH} - STOPWORDS - GENERIC_ANCHOR_WORDS
-        # Subjects the catalog teaches but the roadmap and its FAQ never mention ("git", "matlab"):
-        # a career question about one is answered from the closest advice, and says so.
-        written = roadmap | {w for f in knowledge.faqs for text in (f.question, *f.phrasings, f.answer)
-                             for w in words(text)} | {w for c in knowledge.concepts for s in c.synonyms for w in words(s)}
-        names: dict[str, Counter] = {}
-        for course in knowledge.courses:
-            for skill in course.skills:
-                found = words(skill)
-                if len(found) == 1 and fold(skill.strip()) == found[0]:
-                    names.setdefault(found[0], Counter())[skill.strip()] += 1
-        for topic in knowledge.topics:
-            for synonym in topic.synonyms:
-                found = words(synonym)
-                if len(found) == 1 and found[0] not in names and fold(topic.name) == found[0]:
-                    names[found[0]] = Counter({topic.name: 1})
-        # How the catalog writes a subject ("React", "Reinforcement Learning"), for naming the
-        # subject of a request in the learner's own words.
-        spelled: dict[str, Counter] = {}
-        for course in knowledge.courses:
-            for skill in course.skills:
-                spelled.setdefault(" ".join(words(skill)), Counter())[skill.strip()] += 1
-        self.display_names = {phrase: counts.most_common(1)[0][0] for phrase, counts in spelled.items()
-                              if phrase and len(phrase) == len(counts.most_common(1)[0][0])}
-        self.unmentioned_subjects = {
-            word: counts.most_common(1)[0][0] for word, counts in names.items()
-            if len(word) >= 2 and word not in written and word not in STOPWORDS and not word.isdigit()
-            and word not in LEARNING_WORDS and normalize_word(word) not in FILLER
-            and english.get(word, 0) < RARE_ENGLISH}
-
     def intent_text(self, folded: str, mentions: list[TitleMention] | None = None) -> str:
         """The message as the intent classifier reads it: course titles of three words or more named
         in it, with other words around them, become TITLE_TOKEN. Shorter titles ("Machine Learning",
@@ -238,25 +181,6 @@ class Brain:
         """The intent classifier's scores for a (spelling-corrected, folded) message."""
         return self.classifier.classify(self.intent_text(folded, mentions))
 
-    def unknown_words(self, intent: str, folded: str) -> int:
-        """How many of the message's words this intent's examples never use."""
-        vocabulary = self.intent_words.get(intent, ())
-        return sum(1 for w in words(folded) if w not in STOPWORDS and w not in vocabulary and not w.isdigit())
-
-    def fits_vocabulary(self, intent: str, folded: str) -> bool:
-        """Whether the message's words are ones this intent's examples use. Short messages pass;
-        a FAQ question passes when it names the roadmap's subject ("ml", "python", "docker")."""
-        if intent not in SCOPED_INTENTS:
-            return True
-        message = [w for w in words(folded) if w not in STOPWORDS]
-        unknown = [w for w in message if w not in self.intent_words.get(intent, ()) and not w.isdigit()]
-        if intent == "faq":
-            return not unknown or self.names_roadmap_subject(folded)
-        if intent == "help":
-            return not unknown or (len(unknown) == 1 and len(message) >= 3)
-        # Small talk may carry a word of its own ("thanks a ton"), not a request of its own.
-        return len(unknown) <= 1 or len(unknown) * 3 <= len(message)
-
     def read(self, text: str, protected: frozenset[str] = frozenset()) -> tuple[str, tuple[tuple[str, str], ...], Filters]:
         """The message folded and spell-corrected (never its `protected` words), the corrections
         made (word, fix), and the filters it states."""
@@ -268,30 +192,12 @@ class Brain:
         readings are kept."""
         return self.readings.get_or_compute(text, read_message, self, text)
 
-    def names_only_subjects(self, text: str) -> bool:
-        """Whether every word of `text` is a subject or a filler word ("Object Oriented Programming
-        in Java"): such a title reads as a request for the subject as well."""
-        rest = " ".join(words(text))
-        for phrase in self.tagger.named(rest).values():     # "object oriented programming": one subject
-            rest = rest.replace(phrase, " ")
-        return all(w in STOPWORDS or self.is_filler(w) or self.lexicon.can_be_subject(w) for w in rest.split())
-
-    def is_filler(self, word: str) -> bool:
-        """A word that asks for something rather than naming it ("course", "recommend", "free")."""
-        token = normalize_word(word)
-        return token in FILLER or token in self.filter_words or word in LEARNING_WORDS
-
     def keep_recent(self, entries: int):
         """How many recent readings and rankings to keep (0: none, every message computes all)."""
         self.readings = Memo(entries)
         self.answers = Memo(entries)
         self.ranker.memo = Memo(entries)
         self.titles.memo = Memo(entries)
-
-    def names_roadmap_subject(self, folded: str) -> bool:
-        """Whether the message uses a word only the roadmap's subject uses ("kaggle", "mlops",
-        "recommender")."""
-        return any(w in self.anchor_words for w in words(folded))
 
     def subject_name(self, topic_id: str, query: str, shown: tuple[Course, ...] | list[Course] = ()) -> str:
         """What to call a topic in a reply: the learner's more specific words when they named it
@@ -308,33 +214,6 @@ class Brain:
         if " " not in phrase:
             return self.display_names.get(phrase, name)     # "llms": no spelling to go by
         return self.display_names.get(phrase, phrase)
-
-    def is_subject(self, phrase: str) -> bool:
-        """Whether `phrase` is, as a whole, a subject: a topic synonym or a skill courses list
-        ("neural network", "gradient descent")."""
-        key = " ".join(words(phrase))
-        if key in self.topic_phrases or key in self.display_names:
-            return True
-        singular = " ".join(normalize_word(w) for w in key.split())
-        return singular in self.topic_phrases or singular in self.display_names
-
-    def subjects_not_in_roadmap(self, folded: str) -> list[str]:
-        """Names of the subjects in the message that the catalog teaches and the roadmap never
-        mentions: ["Git"] for "do I need git for ml jobs"."""
-        found = []
-        for word in words(folded):
-            name = self.unmentioned_subjects.get(word)
-            if name and name not in found:
-                found.append(name)
-        return found
-
-    def names_learning(self, folded: str) -> bool:
-        """Whether the message says anything about learning or courses: a learning word or a filter."""
-        return any(w in LEARNING_WORDS or w in self.filter_words for w in words(folded))
-
-    def speaks_of_learning(self, folded: str) -> bool:
-        """Whether the message uses a word of learning itself ("course", "study", "certificate")."""
-        return any(w in LEARNING_WORDS for w in words(folded))
 
     def course(self, course_id: str) -> Course | None:
         return self.knowledge.course_by_id.get(course_id)

@@ -114,10 +114,23 @@ PAID_TOO = re.compile(r"\b(?:paid (?:ones|courses) (?:too|also|as well)|also pai
 NO_CERTIFICATE = re.compile(r"\b(?:(?:no|without a?) certificate (?:needed|required)|certificate (?:is )?not "
                              r"(?:needed|required|necessary)|(?:don'?t|do not) need a certificate)\b")
 # A role other than the roadmap's as the learner's goal ("to become a data engineer").
+# "a job in google", "work at ibm": the word after is checked to be an organization the catalog names.
+EMPLOYER = re.compile(r"\b(?:jobs?|work|working|internships?|hired|employed|position)\s+(?:at|in|with|for|by)\s+"
+                      r"(?P<org>[a-z][a-z0-9&-]*)")
 OTHER_ROLE = re.compile(r"\b(?:become|becoming|be|as|for|into|prepared|aspiring|an?)\s+(?:an?\s+)?(?P<role>(?:data|software|ai|"
                          r"cloud|devops|security|cyber ?security|research|big data|backend|front ?end|web|full[- ]?stack|"
                          r"analytics|bi)\s+(?:engineer|scientist|analyst|developer)s?|data scientists?)\b")
+# A question of value: "is it worth it", "is udemy any good", "legit?".
+WORTH = re.compile(r"\b(?:worth(?:while)?|any good|good or (?:not|bad)|(?:is|are) (?:\w+ ){0,3}?(?:good|legit|reliable|reputable|trustworthy)|"
+                   r"legit|reliable|reputable|trustworthy)\b")
+# A neighbouring field named as what to study or work in ("is studying data science still worth it").
+OTHER_FIELD = re.compile(r"\b(?P<role>data science|data engineering|data analytics|data analysis|software engineering|"
+                         r"software development|web development|cyber ?security|devops)\b")
 ML_ROLE = re.compile(r"\b(?:ml|machine learning|mlops)\s+engineer")
+# "courses on paypal integration", "learn computer hardware": something asked to be learned (the
+# word after is checked to be a subject).
+LEARN_WHAT = re.compile(r"\b(?:(?:courses?|class(?:es)?|tutorials?|resources?|materials?|books?)\s+(?:on|about|in|for|teaching)"
+                        r"|learn|learning|study|studying|teach|teaches|teaching)\s+(?:about\s+|how to\s+)?(?P<what>[a-z][a-z0-9+#.-]*)")
 
 
 # The cues every message is searched for once (name -> pattern); a match object or None each.
@@ -130,7 +143,9 @@ CUES = {
     "switch_topic": SWITCH_TOPIC, "stated_hours": STATED_HOURS, "stated_price": STATED_PRICE,
     "shorter": SHORTER, "weekly_time": WEEKLY_TIME, "harder": HARDER, "easier": EASIER,
     "refine_lead": REFINE_LEAD, "paid_too": PAID_TOO, "no_certificate": NO_CERTIFICATE, "remove": REMOVE,
-    "other_role": OTHER_ROLE, "ml_role": ML_ROLE,
+    "other_role": OTHER_ROLE, "other_field": OTHER_FIELD, "worth": WORTH,
+    "worth_it": re.compile(r"\bworth(?:while)?\b"),
+    "why": re.compile(r"^\W*why\b|\bwhy (?:do|does|is|are|should|would|almost|most|all|every|so)\b"), "ml_role": ML_ROLE,
     "courses_word": re.compile(r"\b(?:courses|classes)\b"),
     "course_word": re.compile(r"\b(?:courses?|class(?:es)?)\b"),
     "category": re.compile(r"\b(?:courses|classes|programs|options|certificates|specializations)\b"),

@@ -11,17 +11,19 @@ from __future__ import annotations
 import re
 
 from assistant import wording
-from assistant.acts import AskAboutShown, Clarify, Compare, Faq, Recommend, ResourceInfo, TaughtBy
+from assistant.acts import (AskAboutShown, Clarify, Compare, Faq, OutOfScope, PlatformInfo, Recommend, ResourceInfo,
+                           TaughtBy)
 from assistant.follow_ups import (about_shown, about_shown_by_name, best_for_that, compare_named_elsewhere,
                                   compare_shown, courses_for_answer, drop_filters, go_back, lean_towards, ordinal_out_of_range,
                                   page, pace, pick_among_shown, platforms, refine, rule_out, same_question_about,
                                   start_over)
 from assistant.cues import ROLE, STEP_NUMBERS
 from assistant.filters import Filters
+from assistant.handlers_courses import certificate_facts
 from assistant.handlers_roadmap import FAQ_CLOSE
 from assistant.alternatives import resolve
 from assistant.decide_intent import act_for_intent, for_ml_engineers
-from assistant.textnorm import STOPWORDS, fold
+from assistant.textnorm import STOPWORDS, fold, normalize_word
 from assistant.textnorm import words as word_list
 
 
@@ -107,8 +109,100 @@ def alternatives(brain, session, reading):
         return AskAboutShown(courses[0], 0.8, note=note + "What it has on the other: ")
     query = " ".join(w for w in reading.query.split() if not any(w in words_of(m) for m in missing))
     if query or reading.filters.topics:
-        return Recommend(query, reading.filters, True, 0.8, note=note + "The nearest it has: ")
+        return Recommend(query, reading.filters, True, 0.8, note=note + "Here is what it has nearest. ")
     return Clarify(note + "Is there a related subject I can look for?")
+
+
+def about_a_platform(brain, session, reading):
+    """"Udemy is good or not?", "tell me about edx": one platform named, no subject or course."""
+    provider = reading.filters.provider
+    if provider and not (reading.query or reading.filters.topics or reading.mentions) \
+            and reading.filters.without("provider").is_empty() \
+            and (reading.cue("worth") or reading.cue("info") or reading.cue("explain") or len(reading.tokens) == 1):
+        return PlatformInfo(provider)
+
+
+def course_named_before(brain, session, reading):
+    """"I need information on "Google IT Automation with Python". Is this a good course?": the
+    question points back at a course the backstory names by its whole title."""
+    if reading.named_before and reading.mentions[0].full and (
+            reading.cue("that") or reading.cue("worth") or reading.cue("info") or reading.cue("about_it")):
+        return AskAboutShown(reading.mentions[0].course.id, 0.7)
+
+
+def course_by_short_name(brain, session, reading):
+    """"is cs50 good for web development?", "tell me about cs50": a name a few course titles
+    share, asked about: the best of them, with the others beside it."""
+    if reading.mentions and reading.mentions[0].full or not (reading.cue("worth") or reading.cue("info")):
+        return None
+    for term in reading.terms:
+        titled = brain.courses_titled([normalize_word(term)])
+        # a series' name starts its titles ("CS50's Introduction to ...", "CS50 for Lawyers")
+        if 1 <= len(titled) <= SHORT_NAME_COURSES and all(
+                normalize_word(word_list(brain.course(i).title)[0]) == normalize_word(term) for i in titled):
+            # the one that best matches what else was asked ("cs50 ... for web development")
+            rest = " ".join(w for w in reading.words if w != term)
+            docs, scores = brain.course_index.scores(rest)
+            score = {brain.knowledge.courses[d].id: s for d, s in zip(docs.tolist(), scores.tolist())}
+            return AskAboutShown(max(titled, key=lambda i: score.get(i, 0.0)), 0.7)
+
+
+SHORT_NAME_COURSES = 8      # a name more titles share is a subject ("python"), not one course's name
+
+
+def asks_why(brain, session, reading):
+    """"why do almost all courses use python?": a question of reasons, which courses don't
+    give; the roadmap's answer when it has one."""
+    if reading.cue("why") and not any(m.full for m in reading.mentions):
+        entry, _, score = brain.best_answer(reading.folded)
+        if entry is not None and score >= FAQ_CLOSE:
+            return Faq(reading.folded, 0.7)
+
+
+def worth_it(brain, session, reading):
+    """"is a verified certificate worth it?", "is the MIDS full-time option worth it?": a question
+    of value about no course and no subject. Something the catalog doesn't list is said so rather
+    than answered with a neighbour's outlook; otherwise the roadmap's answer, when it has one."""
+    if not reading.cue("worth_it") or reading.mentions or reading.filters.topics or reading.cue("compare"):
+        return None
+    unknown = [w for w in reading.missing if not brain.concepts.tag(w)]     # "phd" is a career matter it knows
+    if unknown:
+        named = " ".join(wording.as_written(reading.text, w) for w in unknown[:3])
+        return Clarify(f"I don't know {named}: the catalog doesn't list it, so I can't say whether it's worth it. "
+                       "Tell me what it is (a degree, a certificate, a course) and its subject, and I can show "
+                       "what the catalog and the roadmap have on that.",
+                       ("Do I need a degree to become a machine learning engineer?",
+                        "Are online courses enough to become a machine learning engineer?"), 0.7)
+    entry, _, score = brain.best_answer(reading.folded)
+    if entry is not None and score >= FAQ_CLOSE:
+        facts = certificate_facts(brain, reading.filters.provider) if reading.filters.certificate else ""
+        cited = f"The roadmap's answer to “{entry.question}”:"     # its answer is to that question, said so
+        return Faq(reading.folded, 0.7, note=f"{facts}\n\n{cited}" if facts else cited)
+
+
+def declined_matter(brain, session, reading):
+    """"can I pay through a bank?", "minimum hardware for computer vision?": every question is
+    about a matter it does not handle (knowledge/declines.yaml) and asks to learn no subject
+    ("courses on paypal integration" is a course request). A career matter the roadmap answers
+    asked with it ("how do I get a job at google without a degree") is answered, the matter
+    declined beside it (assistant/dialogue.py)."""
+    if not reading.declined:
+        return None
+    question = _career_question(brain, reading)
+    return Faq(question, 0.7) if question else OutOfScope(0.8, matter=reading.declined[0])
+
+
+def _career_question(brain, reading) -> str | None:
+    """The career matter the roadmap answers that the message asks besides the declined matter,
+    without the matter's own words ("pay" in "pay by card" is no question about salaries)."""
+    rest = reading.folded
+    for phrase in brain.declines.named(rest).values():
+        rest = re.sub(rf"\b{re.escape(phrase)}\b", " ", rest)
+    # two career matters at least ("hired ... without a degree"): one passing word ("how long",
+    # "college") doesn't make a question about a card or a mortgage a career question
+    if len(set(brain.concepts.tag(rest)) & brain.career_concepts) >= 2 and brain.best_answer(rest)[2] >= FAQ_CLOSE:
+        return rest
+    return None
 
 
 def words_of(text: str) -> set[str]:
@@ -146,6 +240,12 @@ DETECTORS = (
     ("unknown teacher", unknown_teacher, False),
     ("article resource", article_resource, False),
     ("alternatives", alternatives, False),
+    ("a matter it declines", declined_matter, False),
+    ("about a platform", about_a_platform, False),
+    ("a course by its short name", course_by_short_name, False),
+    ("a course named before the question", course_named_before, False),
+    ("is it worth it", worth_it, False),
+    ("asks why", asks_why, False),
     ("classified", classified, False),
 )
 

@@ -8,6 +8,8 @@ intent.
 """
 from __future__ import annotations
 
+import re
+
 from assistant import wording
 from assistant.acts import AskAboutShown, Clarify, Compare, Faq, OutOfScope, Recommend, SmallTalk
 from assistant.cues import INFO
@@ -16,10 +18,12 @@ from assistant.handlers_roadmap import FAQ_CLOSE
 from assistant.references import referenced
 from assistant.reading import topical_query
 from assistant.scope import COURSE_INTENTS, SURE, decide_scope, only_names_topics, read_scope
-from assistant.textnorm import words
+from assistant.textnorm import normalize_word, words
 from assistant.textnorm import words as word_list
 
 SMALL_TALK = ("greet", "thanks", "goodbye", "help")
+BOOKS_NOTE = "I list courses rather than books. "
+_ML = re.compile(r"\b(?:ml|machine learning|ai|artificial intelligence)\b")
 
 
 def act_for_intent(brain, session, reading):
@@ -35,8 +39,9 @@ def act_for_intent(brain, session, reading):
     if intent == "out_of_scope":
         return _not_refused(brain, reading, evidence) or OutOfScope(confidence)
     course_side = [(i, p) for i, p in scores.ranking if i in COURSE_INTENTS]
-    if intent == "help" and filters.topics and reading.cue("help_find"):
-        intent = "recommend"        # "can you help me find a python course?"
+    if intent == "help" and ((filters.topics and reading.cue("help_find")) or (
+            (reading.terms or reading.missing) and reading.wants_material and confidence < SURE)):
+        intent = "recommend"        # "can you help me find a python course?", "please do a course in X"
     if (intent == "faq" and filters.topics and wants_quality(folded) and reading.cue("course_word")
             and not filters.without("topics").without("max_hours").is_empty()):
         intent = "recommend"        # "the best free course for machine learning": the filter is the point
@@ -66,9 +71,10 @@ def act_for_intent(brain, session, reading):
         # "pytorch vs tensorflow" or "research scientist or ml engineer" asks which, and the FAQ may say
     if intent == "faq" and reading.wants_material and filters.topics and not set(filters.topics) & brain.faq_topics:
         intent = "recommend"       # material asked for on a subject the roadmap never answers about: courses
-    if intent == "faq" and reading.cue("books") and filters.topics and not brain.names_roadmap_subject(folded):
-        # "best book for algorithms using python": the catalog lists courses, not books
-        return Recommend(reading.query, filters, True, confidence, note="I list courses rather than books. ")
+    if intent == "faq" and reading.cue("books") and filters.topics and not _book_answered(brain, reading):
+        # "best book for algorithms using python": the catalog lists courses, not books; the
+        # roadmap's book (on maths) answers only a question about its own subject
+        return Recommend(reading.query, filters, True, confidence, note=BOOKS_NOTE)
     if intent == "faq":
         return faq_act(brain, reading, confidence)
     if intent == "compare":
@@ -90,13 +96,32 @@ def _not_refused(brain, reading, evidence: bool):
         question, role = for_ml_engineers(brain, reading)
         if role and brain.best_answer(question)[2] >= FAQ_CLOSE:
             return Faq(question, 0.6, role=role)
+    if reading.wants_material and reading.subjects and scores_favour_courses(reading.scores):
+        return recommend_act(brain, reading, reading.scores.probability("recommend"))   # "recommend dsa using golang"
     if brain.speaks_of_learning(reading.folded) and not reading.has_subject and not reading.terms:
+        if reading.missing and any(brain.nearest_subject(w) for w in reading.missing):
+            return recommend_act(brain, reading, 0.5)      # "study physiotherapy": the nearest it has
         if reading.missing:
             named = wording.either(wording.as_written(reading.text, w) for w in reading.missing[:2])
             return Clarify(f"The catalog has no course on {named}, sorry. Is there a related subject I can look for?")
         if reading.cue("course_word") and not reading.query:
             return Clarify(wording.WHAT_TO_LEARN, tuple(wording.SUBJECT_SUGGESTIONS))
     return None
+
+
+def scores_favour_courses(scores) -> bool:
+    """The classifier reads a request (for courses, or for help finding them) and is far from
+    sure the message is out of scope."""
+    return (scores.intent == "recommend" or (scores.intent == "help" and scores.confidence < SURE)) \
+        and scores.probability("out_of_scope") < 0.2
+
+
+def _book_answered(brain, reading) -> bool:
+    """The roadmap answers with a book on a subject the message names ("a book for the maths of
+    ml"); its answer about SQL names no book."""
+    entry, _, score = brain.best_answer(reading.folded)
+    return entry is not None and score >= FAQ_CLOSE and bool(set(entry.topics) & set(reading.filters.topics)) \
+        and "book" in brain.concepts.tag(f"{entry.question} {entry.answer}")
 
 
 def _roadmap_answers(brain, reading) -> bool:
@@ -108,16 +133,25 @@ def _roadmap_answers(brain, reading) -> bool:
 
 
 def for_ml_engineers(brain, reading) -> tuple[str, str | None]:
-    """(the question for the roadmap, the role it was asked for): asked for another role than ML
-    engineer ("maths to become a data engineer"), the same question for ML engineers, when the
-    roadmap answers that."""
-    role = reading.cue("other_role")
-    if role and not reading.cue("ml_role"):
+    """(the question for the roadmap, whom it was asked for): asked for another role than ML
+    engineer ("maths to become a data engineer") or about a neighbouring field's career ("is
+    studying data science still worth it"), the same question for ML engineers, when the roadmap
+    answers that."""
+    if reading.cue("ml_role"):
+        return reading.folded, None
+    role, label = reading.cue("other_role"), None
+    if role:
+        label = normalize_word(" ".join(role.group("role").split())) + "s"
+    elif reading.cue("other_field") and not (reading.cue("versus") or reading.cue("compare") or _ML.search(reading.folded)) \
+            and set(brain.concepts.tag(reading.folded)) & brain.career_concepts:
+        role = reading.cue("other_field")
+        label = role.group("role")
+    if role:
         folded = reading.folded
         question = folded[:role.start("role")] + "ml engineer" + folded[role.end("role"):]
         entry, section, _ = brain.best_answer(question)
         if entry is not None or section is not None:
-            return question, " ".join(role.group("role").split())
+            return question, label
     return reading.folded, None
 
 
@@ -166,9 +200,15 @@ def recommend_act(brain, reading, confidence: float):
         query = " ".join(w for w in query.split() if w not in missing)
         named = wording.either(wording.as_written(reading.text, w) for w in missing[:2])
         if not query and not filters.topics:
+            query = " ".join(filter(None, (brain.nearest_subject(w) for w in missing)))   # "extjs": js
+            filters = filters.merged_with(Filters(topics=tuple(brain.tagger.tag(query))))
+        if not query and not filters.topics:
             return Clarify(f"The catalog has no course on {named}, sorry. Is there a related subject I can look for?",
                            (), confidence)
-        return Recommend(query, filters, True, confidence, note=f"The catalog has no course on {named}. The nearest it has: ")
+        return Recommend(query, filters, True, confidence, note=f"The catalog has no course on {named}; here is what it has nearest. ")
     if not query and filters.is_empty():
         return Clarify(wording.WHAT_TO_LEARN, tuple(wording.SUBJECT_SUGGESTIONS), confidence)
-    return Recommend(query, filters, wants_quality(reading.folded) or wants_popular(reading.folded), confidence)
+    lean = wants_quality(reading.folded) or wants_popular(reading.folded)
+    if reading.cue("books") and not reading.cue("course_word"):
+        return Recommend(query, filters, True, confidence, note=BOOKS_NOTE)     # "best book to learn sql"
+    return Recommend(query, filters, lean, confidence)

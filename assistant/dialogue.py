@@ -3,8 +3,7 @@
     message -> Reading (reading.py, once) -> act (decide.py, a table of detectors)
             -> reply (replying.py, a handler per act; state.py the only writer of the session)
 
-Everything a reply depends on besides the message and the loaded knowledge lives in the Session
-(assistant/reply_memo.py keeps replies under the message and the session's fields).
+Everything a reply depends on besides the message and the loaded knowledge lives in the Session.
 """
 from __future__ import annotations
 
@@ -51,5 +50,12 @@ def reply_to(brain, session: Session, text: str):
     if not follow_up:
         state.new_request(session)      # what was ruled out for the last request no longer applies
     reply = handle(brain, session, act, reading)
+    if reply.intent != "out_of_scope" and (reading.declined or reading.aside):
+        # "how do I start, and do I need a powerful PC?": the rest answered, the matter declined
+        # beside it (first when the whole question was about it: "a job at google without a degree")
+        if reading.declined:
+            reply.text = f"{brain.decline_replies[reading.declined[0]]}\n\n{reply.text}"
+        else:
+            reply.text = f"{reply.text}\n\n{brain.decline_replies[reading.aside[0]]}"
     reply.act = name
     return reply, reading

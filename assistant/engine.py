@@ -9,7 +9,7 @@ from assistant.brain_cache import load_brain
 from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, PROJECT_ROOT
 from assistant.models import Knowledge
 from assistant.replies import Reply
-from assistant.reply_memo import DEFAULT_REPLY_ENTRIES, ReplyMemo
+from assistant.reply_json import encode
 from assistant.sessions import SessionStore
 
 DEFAULT_KNOWLEDGE = DEFAULT_KNOWLEDGE_DIR
@@ -24,8 +24,6 @@ class Assistant:
         if memo_entries is not None:
             self.brain.keep_recent(memo_entries)
         self.knowledge = self.brain.knowledge
-        self.replies = ReplyMemo(self.brain, DEFAULT_REPLY_ENTRIES if memo_entries is None
-                                 else min(memo_entries, DEFAULT_REPLY_ENTRIES))
         # In this process's memory, or a shared store (assistant/shared_state.py) passed in.
         self.sessions = sessions if sessions is not None else SessionStore(ttl=session_ttl, capacity=max_sessions)
 
@@ -55,8 +53,7 @@ class Assistant:
         return session.id, reply.to_dict()
 
     def respond_json(self, session_id: str | None, text: str) -> tuple[str, str, str]:
-        """respond() with the reply as JSON text, and its intent: what the websocket sends. A
-        message met again in the same conversation state is answered from the reply memo."""
+        """respond() with the reply as JSON text, and its intent: what the websocket sends."""
         with self.sessions.hold(session_id) as session:
-            intent, reply = self.replies.respond(session, text)
-        return session.id, intent, reply
+            reply = respond(self.brain, session, text).to_dict()
+        return session.id, reply["intent"], encode(reply)

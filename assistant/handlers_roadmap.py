@@ -14,20 +14,27 @@ FAQ_WEAK = 0.28     # below every right answer in the four evaluation sets (the 
 
 
 def faq(brain, session, act: Faq, reading=None) -> Reply:
+    reply = _faq(brain, session, act, reading)
+    if act.note:
+        reply.text = f"{act.note}\n\n{reply.text}"
+    return reply
+
+
+def _faq(brain, session, act: Faq, reading=None) -> Reply:
     section = brain.knowledge.section_by_id.get(act.section) if act.section else None
     if act.weighed:
         reply = weighed(brain, session, act)
         if act.role:
-            reply.text = f"The roadmap is written for ML engineers, not specifically for {act.role}s. {reply.text}"
+            reply.text = f"The roadmap is written for ML engineers, not specifically for {act.role}. {reply.text}"
         return reply
     if act.role:
         # "maths to become a data engineer": the roadmap speaks for ML engineers; the same question
         # answered for them, said so, rather than a neighbouring role's answer given as fact.
         reply = faq_reply(brain, session, act.question, act.confidence)
-        reply.text = (f"The roadmap is written for ML engineers, not specifically for {act.role}s; "
+        reply.text = (f"The roadmap is written for ML engineers, not specifically for {act.role}; "
                       f"here is what it says for ML engineers.\n\n{reply.text}")
         return reply
-    return faq_reply(brain, session, act.question, act.confidence, section=section)
+    return faq_reply(brain, session, act.question, act.confidence, section=section, reading=reading)
 
 
 def weighed(brain, session, act: Faq) -> Reply:
@@ -49,9 +56,11 @@ def weighed(brain, session, act: Faq) -> Reply:
                  suggestions=related)
 
 
-def faq_reply(brain, session, question: str, confidence: float, section=None) -> Reply:
+def faq_reply(brain, session, question: str, confidence: float, section=None, reading=None) -> Reply:
     """The FAQ answer to the question, else the roadmap section that answers it (or `section`,
-    when the message named it: "step 3")."""
+    when the message named it: "step 3"). Courses offered with the answer keep what the message
+    stated (a level, a price, a platform) and its own words on the entry's subject ("aws, gcp or
+    azure for a beginner": beginner courses on those)."""
     entry, found, score = (None, section, 1.0) if section is not None else brain.best_answer(question)
     section = found
     if entry is None and section is None:
@@ -73,7 +82,12 @@ def faq_reply(brain, session, question: str, confidence: float, section=None) ->
         text = entry.answer
         if entry.courses and entry.topics:
             query = " ".join(brain.topic_names.get(t, t) for t in entry.topics[:2])
-            result = brain.ranker.rank(query, Filters(topics=entry.topics[:1]), lean_on_quality=True, limit=3)
+            wanted = Filters(topics=entry.topics[:1])
+            if reading is not None:
+                wanted = wanted.merged_with(reading.filters.without("topics"))
+                if set(reading.filters.topics) & set(entry.topics) and reading.terms:
+                    query = " ".join(reading.terms)     # "aws, gcp or azure": those, not all of cloud
+            result = brain.ranker.rank(query, wanted, lean_on_quality=True, limit=3)
             courses = cards(brain, result.courses, result.filters)
             if courses:
                 state.show(session, [c["id"] for c in courses])

@@ -21,12 +21,16 @@ def small_talk(brain, session, act: SmallTalk, reading=None) -> Reply:
 
 
 def out_of_scope(brain, session, act: OutOfScope, reading=None) -> Reply:
-    return out_of_scope_reply(brain, act.confidence)
+    return out_of_scope_reply(brain, act.confidence, act.matter)
 
 
-def out_of_scope_reply(brain, confidence: float) -> Reply:
+def out_of_scope_reply(brain, confidence: float, matter: str | None = None) -> Reply:
+    """The refusal: in the matter's own words when it is one declines.yaml names, then what the
+    assistant does."""
     replies = brain.knowledge.intents["out_of_scope"].replies
     text = replies[0] if replies else "Sorry, that's outside what I can help with."
+    if matter:
+        text = f"{brain.decline_replies[matter]} {wording.WHAT_I_DO}"
     return Reply("out_of_scope", text, confidence, suggestions=brain.starter_suggestions())
 
 

@@ -99,6 +99,28 @@ class Lexicon:
     def in_catalog(self, word: str) -> bool:
         return word in self.count or normalize_word(word) in self.count
 
+    def nearest(self, word: str, topic_words=frozenset()) -> str | None:
+        """The nearest thing the catalog teaches to a word it doesn't know: a subject the word is
+        built on ("extjs": js, "pytorchlightning": pytorch), else a catalog word sharing its first
+        six letters ("physiotherapy": physiology, the most used such word).
+
+        >>> from assistant.models import Course
+        >>> lexicon = Lexicon([Course("1", "Human Physiology", "edX"), Course("2", "Physiology of exercise", "edX")],
+        ...                   [], english={})
+        >>> lexicon.nearest("physiotherapy"), lexicon.nearest("extjs", {"js"}), lexicon.nearest("zzzz")
+        ('physiology', 'js', None)
+        """
+        parts = [p for p in topic_words if len(p) >= 2 and len(word) - len(p) >= 2
+                 and (word.startswith(p) or word.endswith(p))]
+        if parts:
+            return max(parts, key=len)
+        if len(word) >= 7:
+            stem = word[:6]
+            near = [w for w in self.count if w.startswith(stem) and w != word]
+            if near:
+                return max(near, key=lambda w: (self.count[w], w))
+        return None
+
     def unknown_subject(self, word: str) -> bool:
         """A word that looks like a subject (rare in English, not a request word) but that no
         course title or skill uses: the catalog has nothing on it."""

@@ -71,6 +71,15 @@ class Concept:
 
 
 @dataclass(frozen=True, slots=True)
+class Decline:
+    """A matter learners ask about that the assistant does not handle (payments, hardware, making
+    videos): the words that name it, and what to say instead of a course list."""
+    id: str
+    synonyms: tuple[str, ...]
+    reply: str
+
+
+@dataclass(frozen=True, slots=True)
 class Resource:
     """A learning resource the article names that is not a catalog course (a book, a course elsewhere)."""
 
@@ -100,6 +109,7 @@ class Knowledge:
     intents: dict[str, IntentExamples]
     resources: list[Resource] = field(default_factory=list)
     concepts: list[Concept] = field(default_factory=list)
+    declines: list[Decline] = field(default_factory=list)
 
     def __post_init__(self):
         self.course_by_id = {c.id: c for c in self.courses}

@@ -6,7 +6,7 @@ for courses the listing gives no rating, their enrolment or review count as a we
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -19,8 +19,11 @@ DURATION_BAND_HOURS = {
     "less than 2 hours": 2, "1 - 4 weeks": 10, "1 - 3 months": 40, "3 - 6 months": 100,
 }
 # When nothing matches, filters are dropped in this order: the least important first.
+# "more_topics" keeps the first topic of several ("advanced c++ for a website": C++ first).
 RELAXATION_ORDER = ("min_rating", "certificate", "max_hours", "organization", "provider",
-                    "max_price", "free", "language", "level", "topics")
+                    "max_price", "free", "language", "more_topics", "level", "topics")
+# A level asked for that no course has: the levels tried instead, nearest first.
+NEARER_LEVELS = {"Advanced": ("Intermediate", "Mixed"), "Intermediate": ("Mixed",), "Beginner": ("Mixed",)}
 RELEVANCE_SATURATION = 0.85       # share of the top score that counts as fully relevant
 RELEVANCE_SATURATION_BEST = 0.7   # ... when the learner asks for the best / most popular
 PRIOR_REVIEWS = 500  # reviews that count as much as the catalog's mean rating in the Bayesian average
@@ -187,18 +190,16 @@ class CourseRanker:
             combined = relevance * (0.25 + 0.75 * quality)
         else:
             combined = relevance * (0.6 + 0.4 * quality)
-        # Keep weakly related courses out unless they carry the topic asked for.
-        keep = relevance >= 0.25
-        if filters.topics:
-            on_topic = np.ones(len(docs), dtype=bool)
-            for topic in filters.topics:
-                column = self._columns["topics"].get(topic)
-                on_topic &= column[docs] if column is not None else False
-            keep |= on_topic
-        keep &= self.filter_mask(docs, filters)
+        allowed = self.filter_mask(docs, filters)
         if exclude:
             shown = np.fromiter((self._index[i] for i in exclude if i in self._index), dtype=docs.dtype)
-            keep &= ~np.isin(docs, shown)
+            allowed &= ~np.isin(docs, shown)
+        # Keep weakly related courses out unless they carry the topic asked for, and then only
+        # when fewer than two courses match the words themselves ("free ruby on rails": the two
+        # free Rails courses, not a free HTML course of the same topic after them).
+        keep = (relevance >= 0.25) & allowed
+        if filters.topics and np.count_nonzero(keep) < 2:
+            keep |= allowed     # every course here carries the topics (filter_mask)
         chosen = np.flatnonzero(keep)
         order = chosen[np.lexsort((docs[chosen], -combined[chosen]))][:limit]
         return [self.courses[docs[p]] for p in order], [float(combined[p]) for p in order], len(chosen)
@@ -231,11 +232,19 @@ class CourseRanker:
         for name in RELAXATION_ORDER:
             if ranked and not misses(ranked):
                 break
-            if getattr(applied, name) in (None, ()):
+            if (len(applied.topics) < 2 if name == "more_topics" else getattr(applied, name) in (None, ())):
                 continue
-            applied = applied.without(name)
             relaxed.append(name)
-            ranked, ranked_scores, total = self._rank_with(docs, scores, applied, lean_on_quality, exclude, limit)
+            # No advanced course: the nearest level before any level ("intermediate C++", not beginner)
+            for near in NEARER_LEVELS.get(applied.level, ()) if name == "level" else ():
+                nearer = replace(applied, level=near)
+                found = self._rank_with(docs, scores, nearer, lean_on_quality, exclude, limit)
+                if found[0] and not misses(found[0]):
+                    applied, (ranked, ranked_scores, total) = nearer, found
+                    break
+            else:
+                applied = replace(applied, topics=applied.topics[:1]) if name == "more_topics" else applied.without(name)
+                ranked, ranked_scores, total = self._rank_with(docs, scores, applied, lean_on_quality, exclude, limit)
             if ranked and not fallback[0]:
                 fallback = (ranked, ranked_scores, applied, list(relaxed), total)
         if misses(ranked) or not ranked:

@@ -21,13 +21,13 @@ from assistant.filters import LANGUAGES, Filters
 from assistant.lexicon import FILLER
 from assistant.models import Resource
 from assistant.alternatives import split_alternatives
-from assistant.cues import find_cues
+from assistant.cues import LEARN_WHAT, find_cues
 from assistant.textnorm import STOPWORDS, fold, normalize_word, tokenize, words
 from assistant.titles import TitleMention
 
 # A post this long (in words) with several sentences is read for the sentences that ask.
 LONG_POST_WORDS = 30
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?:[.!?]*)\s+|(?<=[a-z][.!?])(?=[A-Z])|\s*\n+\s*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?:[.!?]*)\s+|(?<=[a-z][.!?])(?=[A-Z])|(?<=[?!])[.!?]*(?=[A-Z])|\s*\n+\s*")
 _ASKS = re.compile(r"\?|\b(?:recommend|suggest|looking for|look for|i (?:want|would like|'d like|wish|need) to (?:learn|study|start|become|get)|"
                    r"how (?:do|can|should|would) i|how to|what (?:should|is|are|do|would|can)|^which|which (?:one|course|is|are|should|would)|where (?:can|do|should|to)|"
                    r"can you|could you|is there|are there|do i need|should i|advise|tell me)\b", re.I)
@@ -53,6 +53,22 @@ def split_asking(text: str) -> tuple[str, str]:
         [p for p in parts if not _THANKS.match(p)][-1:]
     rest = [s for s in parts if s not in chosen]
     return " ".join(chosen), " ".join(rest)
+
+
+def matters_asked(brain, asking: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(matters it does not handle that every question of the message is about, those that only
+    some questions are about): "can I buy it? through a bank?" is all payments; "how do I start,
+    and do I need a powerful PC?" asks about hardware on the side."""
+    questions = [fold(s) for s in sentences_of(asking) if "?" in s] or [fold(asking)]
+    found = [brain.matters(q) if not _learns_subject(brain, q) else [] for q in questions]
+    named = tuple(dict.fromkeys(m for matters in found for m in matters))
+    return (named, ()) if all(found) else ((), named)
+
+
+def _learns_subject(brain, question: str) -> bool:
+    """"courses on paypal integration", "learn computer hardware": a subject asked to be learned."""
+    learned = LEARN_WHAT.search(question)
+    return bool(learned) and (brain.is_subject(learned.group("what")) or brain.lexicon.can_be_subject(learned.group("what")))
 
 
 _ADDRESSED = re.compile(r"^(?:(?:first\s+)?(?:hi|hey|hello|dear|good (?:morning|evening))\b[\s,]*)?"
@@ -112,7 +128,7 @@ def topical_query(folded: str, brain, filters: Filters | None = None) -> str:
             kept.append(word)      # a word that can name a subject: "pick" or "before" cannot
     if organization and all(w in organization for w in kept):
         return ""       # the words only named the organization: "mit courses"
-    return " ".join(kept)
+    return " ".join(dict.fromkeys(kept))
 
 
 @dataclass(frozen=True)
@@ -132,6 +148,9 @@ class Reading:
     alternatives: tuple[str, ...] = ()          # the two sides of "X or Y?", as written
     asked: str = ""                             # the word after "learn" that the catalog uses ("elixir")
     background: str = ""                        # the backstory of a long post (folded)
+    named_before: bool = False                  # the title mentioned is in the backstory, not the question
+    declined: tuple[str, ...] = ()              # matters of declines.yaml every question is about
+    aside: tuple[str, ...] = ()                 # such matters only some of its questions are about
     brain: object = field(default=None, repr=False, compare=False)
 
     @cached_property
@@ -164,19 +183,26 @@ class Reading:
             query.append(self.asked)        # "learn elixir": one course uses the word, so it is a subject
         return " ".join(query)
 
-    @property
+    @cached_property
     def wants_material(self) -> bool:
-        """The message asks for something to learn from (a course, a book, a series, resources)."""
-        return bool(_MATERIAL.search(self.folded))
+        """The message asks for something to learn from (a course, a book, a series, resources);
+        of a message with questions, the questions say ("I took robotics in my course. What
+        languages do I need for AI?" asks for none)."""
+        questions = [s for s in sentences_of(self.folded) if "?" in s]
+        return any(_MATERIAL.search(s) for s in questions or [self.folded])
 
     @property
     def has_subject(self) -> bool:
         return bool(self.subjects or self.filters.topics or self.mentions)
 
 
+_ADDRESS = re.compile(r"\S+@\S+\.\w+|\bhttps?://\S+|\bwww\.\S+")     # e-mail and web addresses say no subject
+
+
 def read_message(brain, text: str) -> Reading:
     """The Reading of `text` (see the module's docstring)."""
-    text = " ".join(text.split())
+    text = " ".join(_ADDRESS.sub(" ", text).split()) if ("@" in text or "http" in text or "www." in text) \
+        else " ".join(text.split())
     asking, rest = split_asking(text)
     protected = protected_words(asking)
     folded, corrections, filters = brain.read(asking, protected)
@@ -207,10 +233,13 @@ def read_message(brain, text: str) -> Reading:
         missing += (learned.group(1),)      # "learn elixir": what is to be learned, even an English word
     corrected = {fix for _, fix in corrections}        # a word the corrector chose is no evidence
     mentions = tuple(brain.titles.find(folded, limit=3))
+    named_before = False
     if not mentions and background:
         # "I need information on <title>. Is this a good course?": the course named before the question
         mentions = tuple(brain.titles.find(background, limit=1))
-    return Reading(text=text, folded=folded, corrections=corrections, filters=filters, mentions=mentions,
+        named_before = bool(mentions)
+    declined, aside = matters_asked(brain, asking)
+    return Reading(text=text, folded=folded, declined=declined, aside=aside, named_before=named_before, corrections=corrections, filters=filters, mentions=mentions,
                    instructors=tuple(brain.instructors_named(folded)),
                    resources=tuple(brain.resources_named(folded)), subjects=subjects, missing=missing,
                    terms=tuple(w for w in subjects if lexicon.is_term(w) and w not in corrected), names=names,

@@ -11,6 +11,7 @@ HANDLERS = {
     acts.RuleOut: handlers_courses.rule_out,
     acts.TaughtBy: handlers_courses.taught_by,
     acts.Pace: handlers_courses.pace,
+    acts.PlatformInfo: handlers_courses.platform_info,
     acts.Compare: handlers_shown.compare,
     acts.ComparePlatforms: handlers_shown.compare_platforms,
     acts.AskAboutShown: handlers_shown.ask_about_shown,

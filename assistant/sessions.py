@@ -26,26 +26,6 @@ from assistant.filters import Filters
 PLAIN_CLASSES = {"Filters": Filters}      # the frozen dataclasses a session's state may hold
 
 
-class _ReadsNoted:
-    """A field whose reads set `<name>_read` on the instance (writes do not): the reply memo
-    (assistant/reply_memo.py) keeps a reply for any turn count unless answering read the count."""
-
-    def __init__(self, default):
-        self.default = default
-
-    def __set_name__(self, owner, name):
-        self.slot, self.flag = f"_{name}", f"{name}_read"
-
-    def __get__(self, session, owner=None):
-        if session is None:
-            return self.default
-        session.__dict__[self.flag] = True
-        return session.__dict__[self.slot]
-
-    def __set__(self, session, value):
-        session.__dict__[self.slot] = value
-
-
 @dataclass
 class Session:
     id: str
@@ -58,7 +38,7 @@ class Session:
     avoid: tuple[str, ...] = ()                           # subjects the learner ruled out ("not tableau")
     previous: tuple | None = None                         # the request before this one: (query, filters, lean)
     last_intent: str | None = None
-    turns: int = _ReadsNoted(0)                           # messages answered, counting this one
+    turns: int = 0                                        # messages answered, counting this one
     greeted: bool = False
 
     def remember_shown(self, course_ids):
@@ -70,7 +50,7 @@ class Session:
         """The session as JSON-able plain data (TypeError naming the field if one is not plain)."""
         state = {}
         for spec in fields(self):
-            value = self.__dict__["_turns"] if spec.name == "turns" else getattr(self, spec.name)
+            value = getattr(self, spec.name)
             try:
                 state[spec.name] = to_plain(value)
             except TypeError as error:

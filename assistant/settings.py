@@ -59,9 +59,7 @@ SETTINGS = [
     Setting("max_frame_bytes", 64 * KiB, int, "Largest websocket frame or HTTP body answered with a structured "
             "error; a frame 16 times larger is closed by the transport (code 1009).", minimum=1 * KiB),
     Setting("memo_entries", 4096, int, "Recent message readings (spelling, filters) and course rankings kept, so a "
-            "question asked again is answered without redoing them; both depend only on their inputs. Up to 1024 "
-            "of them (fewer when this is lower), whole websocket replies are kept too, each for a message met again "
-            "in the same conversation state. 0 keeps none."),
+            "question asked again is answered without redoing them; both depend only on their inputs. 0 keeps none."),
     Setting("rate_limit_messages", 20, int, "Messages a session may send per `rate_limit_window` seconds.", minimum=1),
     Setting("rate_limit_window", 10.0, float, "Length of the rate-limit window, in seconds.", minimum=0.001),
     Setting("max_connections", 1000, int, "Open websocket connections at most (with `redis_url`, across every worker and "

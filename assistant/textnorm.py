@@ -38,6 +38,19 @@ def normalize_word(word: str) -> str:
     return word
 
 
+def word_stem(word: str) -> str:
+    """A crude stem that puts a word's forms together ("studying", "studies", "study" -> "stud"):
+    for asking whether a word, in any form, is one a vocabulary uses; never for display.
+
+    >>> [word_stem(w) for w in ("studying", "studies", "study", "graduating", "graduate", "worth")]
+    ['stud', 'stud', 'stud', 'graduat', 'graduat', 'worth']
+    """
+    if len(word) > 5 and word.endswith(("ing", "ed")):
+        word = word[:-3] if word.endswith("ing") else word[:-2]
+    word = normalize_word(word)
+    return word[:-1] if len(word) > 4 and word.endswith(("y", "e")) else word
+
+
 def words(text: str) -> list[str]:
     """Folded word tokens, without normalisation or stopword removal."""
     return _TOKEN.findall(fold(text))

@@ -28,7 +28,6 @@ from assistant.turn_record import MAX_MESSAGE_CHARS, mask_personal, turn_record
 LOG = logging.getLogger("course_assistant.turn_log")
 VOTES = ("up", "down", "none")          # "none" takes a vote back
 RETENTION_EVERY = 3600.0                # seconds between deletions of old rows
-RECORDS_KEPT = 2048                     # reply texts whose records the writer keeps
 WARN_EVERY = 60.0                       # a failure is logged at most this often
 
 
@@ -95,7 +94,6 @@ class TurnLog:
         self.pending: tuple[list, list, list] = ([], [], [])   # rows made but not yet written
         self.failing_since: float | None = None
         self.written = 0                        # turns written so far (for tests and the bench)
-        self._records: dict = {}                # reply JSON text -> its record (replies kept by the memo repeat)
         self._next_retention = 0.0
         self._busy = False
         self._wake = threading.Event()
@@ -199,20 +197,10 @@ class TurnLog:
         return batch
 
     def _record_of(self, reply, act):
-        """The reply's record as column values; a reply text met again (from the reply memo) is read once."""
-        key = reply if type(reply) is str and act is None else None
-        if key is not None:
-            kept = self._records.get(key)
-            if kept is not None:
-                return kept
+        """The reply's record as column values."""
         record = turn_record(reply, act)
-        values = (record["intent"], record["confidence"], record["act"], _json(record["filters"]), record["kind"],
-                  _json(record["courses"]), _json(record["subjects"]), record["reply_text"])
-        if key is not None:
-            if len(self._records) >= RECORDS_KEPT:
-                self._records.clear()
-            self._records[key] = values
-        return values
+        return (record["intent"], record["confidence"], record["act"], _json(record["filters"]), record["kind"],
+                _json(record["courses"]), _json(record["subjects"]), record["reply_text"])
 
     def _make_rows(self, batch: list):
         turns, votes, clicks = self.pending

@@ -11,6 +11,8 @@ inside a reply, so a change of the reply's shape is met here alone.
 ('courses', ['c-1', 'c-2'], ['python'])
 >>> turn_record({"intent": "out_of_scope", "confidence": 0.9, "text": "Sorry."})["kind"]
 'refused'
+>>> turn_record({"intent": "recommend", "confidence": 0.8, "text": "The catalog has no course on ExtJS; here is..."})["kind"]
+'not_covered'
 >>> mask_personal("write to ana.p@mail.example or call +44 20 7946 0958 before 2025")
 'write to [email] or call [phone] before 2025'
 """
@@ -22,7 +24,10 @@ import re
 LOW_CONFIDENCE = 0.5                 # below this, a reply counts as answered with low confidence
 MAX_MESSAGE_CHARS = 2000             # what is kept of a message (the server refuses longer ones anyway)
 MAX_REPLY_CHARS = 240                # what is kept of the reply's text, as an example for editors
-NOT_COVERED = re.compile(r"\b(?:doesn't|does not|don't|do not) cover\b", re.IGNORECASE)
+# The assistant's own ways of saying its knowledge lacks the answer (assistant/wording.py, the
+# handlers and knowledge/declines.yaml): "doesn't answer that directly", "has no course on ExtJS".
+NOT_COVERED = re.compile(r"\b(?:(?:doesn't|does not|don't|do not) (?:cover|answer that|mention)|has no course on|"
+                         r"found no|I don't know|can't (?:advise|say|give))\b", re.IGNORECASE)
 
 # Kinds of reply an editor wants to see ("unanswered"), and the rest.
 UNANSWERED_KINDS = ("refused", "asked_back", "not_covered", "low_confidence")

@@ -65,8 +65,10 @@ def describe_request(brain, filters: Filters, query: str, count: int = 2, shown=
     return " ".join(w for w in words + [", ".join(tail)] if w)
 
 
-def relaxed_name(name: str, filters: Filters) -> str:
+def relaxed_name(name: str, filters: Filters, topic_names: dict | None = None) -> str:
     """How a reply names a filter it had to drop to find anything."""
+    if name == "more_topics":
+        return " and ".join(f"'{(topic_names or {}).get(t, t)}'" for t in filters.topics[1:])
     value = getattr(filters, name)
     if name == "free":
         return "'free'"
@@ -113,3 +115,13 @@ def as_written(text: str, word: str) -> str:
 
 def either(names) -> str:
     return " or ".join(names)
+
+
+def listed(names) -> str:
+    """"a, b and c"."""
+    names = list(names)
+    return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1] if names else ""
+
+
+# After a matter it declines (declines.yaml): what it can do instead.
+WHAT_I_DO = "What I can do: find online courses, compare them, and answer questions about becoming a machine learning engineer."

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.catalog_import import (FIELDS, edx_hours, edx_price, guess_language, import_files, parse_count,
-                                      parse_hours, parse_list)
+from assistant.catalog_import import FIELDS, import_files
+from assistant.listing_formats import edx_hours, edx_price, guess_language, parse_count, parse_hours, parse_list
 from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, load_topics
 from assistant.models import Topic
 from assistant.topics import TopicTagger

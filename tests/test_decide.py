@@ -50,6 +50,14 @@ ROWS = {
     "unknown teacher": (["courses taught by someone nobody lists"], "clarify"),
     "article resource": (["tell me about fast.ai"], "faq"),
     "alternatives": (["is a certificate or a master's degree worth more?"], "faq"),
+    "a matter it declines": (["what laptop should I get for a deep learning course?"], "out_of_scope"),
+    "about a platform": (["is edx any good?"], "course_info"),
+    "a course by its short name": (["tell me about cs50, is it good?"], "course_info"),
+    "a course named before the question": (["I work in accounting and I have been reading about the course Excel Skills "
+                                            "for Business: Essentials on Coursera for quite a while now, and my friends "
+                                            "say different things. Is this worth my evenings?"], "course_info"),
+    "is it worth it": (["are paid certificates on edx worth it?"], "faq"),
+    "asks why": (["why does everyone say to learn sql for ml?"], "faq"),
     "classified": (["best python course for beginners"], "recommend"),
 }
 
@@ -78,3 +86,39 @@ def test_a_named_instructor_is_a_new_request_not_a_refinement(brain):
     first, second = play(brain, "python courses", "free classes by david malan")
     assert second.act == "taught by"
     assert second.courses and all("Malan" in " ".join(c["instructors"]) for c in second.courses)
+
+
+def test_a_matter_it_declines_is_said_in_its_own_words_not_answered_with_courses(brain):
+    for message, words in (("can I pay for a udemy course with a debit card?", "payment"),
+                           ("could you add french captions to your video?", "caption"),
+                           ("how do I land an internship at Microsoft?", "companies hire")):
+        reply = last(brain, message)
+        assert reply.act == "a matter it declines", (message, reply.act)
+        assert reply.intent == "out_of_scope" and not reply.courses
+        assert words in reply.text and "What I can do" in reply.text
+
+
+def test_asking_to_learn_the_matter_is_a_course_request(brain):
+    reply = last(brain, "courses on paypal integration")
+    assert reply.intent == "recommend" and reply.courses
+
+
+def test_a_matter_beside_a_question_it_answers_is_declined_in_passing(brain):
+    reply = last(brain, "I'm new to coding. Which language should I start with? Do I need an expensive laptop?")
+    assert reply.intent != "out_of_scope"
+    assert "hardware" in reply.text
+    reply = last(brain, "how do I get hired at IBM without a degree?")
+    degree_answer = brain.knowledge.faq_by_id["degree"].answer
+    assert reply.intent == "faq" and "companies hire" in reply.text and degree_answer[:40] in reply.text
+
+
+def test_a_platform_is_described_from_the_catalog_and_becomes_the_request(brain):
+    info, free = play(brain, "is udemy legit?", "only free ones")
+    count = sum(1 for c in brain.knowledge.courses if c.provider == "Udemy")
+    assert f"{count:,} courses from Udemy" in info.text
+    assert free.courses and all(c["provider"] == "Udemy" and c["free"] for c in free.courses)
+
+
+def test_worth_it_about_something_the_catalog_lacks_says_so(brain):
+    reply = last(brain, "is the Stanford MSCS part-time option worth it?")
+    assert reply.intent == "clarify" and "MSCS" in reply.text and "$" not in reply.text

@@ -148,10 +148,15 @@ def concept_with_one_word(k):
     return "concepts.yaml", line + 1, "'words' needs at least 2 items"
 
 
+def decline_without_reply(k):
+    line = _append(k / "declines.yaml", "- id: weather\n  words: [weather forecast]\n")
+    return "declines.yaml", line, "'reply' is missing"
+
+
 BREAKAGES = [broken_yaml, missing_field, wrong_type, duplicate_faq, unknown_section, heading_without_id,
              duplicate_section, unknown_level, duplicate_course, broken_json, rating_out_of_range,
              unknown_topic, bad_url, unknown_intent, duplicate_key, too_few_examples, topic_without_synonyms, missing_file,
-             featured_unknown_section, concept_word_listed_twice, concept_with_one_word]
+             featured_unknown_section, concept_word_listed_twice, concept_with_one_word, decline_without_reply]
 
 
 @pytest.mark.parametrize("breakage", BREAKAGES, ids=[b.__name__ for b in BREAKAGES])

@@ -6,7 +6,6 @@ import time
 import pytest
 
 from assistant.engine import Assistant
-from assistant.reply_memo import state_of
 from assistant.sessions import Session
 from conftest import require_module
 
@@ -27,7 +26,7 @@ def redis(redis_url):
 
 
 def process(brain, redis_url, ttl=1800):
-    """An Assistant as a worker process would have it: its own client, memo and locks."""
+    """An Assistant as a worker process would have it: its own client and locks."""
     from redis import Redis
     from assistant.shared_state import RedisSessionStore
     return Assistant(brain=brain, sessions=RedisSessionStore(Redis.from_url(redis_url), ttl=ttl))
@@ -41,7 +40,7 @@ def test_a_sessions_state_is_plain_data_that_comes_back_equal(brain):
     session = bot.sessions.get(session_id)
     text = json.dumps(session.to_state())
     again = Session.from_state(json.loads(text))
-    assert again == session and state_of(again) == state_of(session)
+    assert again == session and again.to_state() == session.to_state()
     assert again.turns == len(SCRIPT) and again.filters == session.filters
 
 
@@ -53,7 +52,7 @@ def test_a_field_holding_a_live_object_is_refused_by_name():
 
 def test_a_conversation_alternating_between_two_processes_goes_as_in_one(brain, redis, redis_url):
     """Every message lands on the other process; the replies are the ones a single in-memory
-    process gives, the second time round too (when each process's reply memo answers)."""
+    process gives, the second time round too."""
     alone = Assistant(brain=brain)
     first, second = process(brain, redis_url), process(brain, redis_url)
     for _ in range(2):
@@ -62,7 +61,6 @@ def test_a_conversation_alternating_between_two_processes_goes_as_in_one(brain, 
             alone_id, _, expected = alone.respond_json(alone_id, text)
             shared_id, _, got = (first, second)[number % 2].respond_json(shared_id, text)
             assert json.loads(got) == json.loads(expected), text
-    assert second.replies.memo.hits and first.replies.memo.hits
     assert first.has_session(shared_id) and second.has_session(shared_id)
 
 

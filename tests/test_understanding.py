@@ -96,6 +96,34 @@ def test_a_subject_with_no_course_is_said_plainly(bot):
     assert elixir["intent"] == "recommend" and elixir["courses"]
 
 
+def test_a_subject_with_no_course_is_met_with_the_nearest_it_has(bot):
+    reply = ask(bot, "I want to learn KnockoutJS")
+    assert re.search(r"no course on KnockoutJS", reply["text"])
+    assert reply["courses"] and all(re.search(r"\bjs\b|javascript", f"{c['title']} {' '.join(c['skills'])}", re.I)
+                                    for c in reply["courses"])
+    reply = ask(bot, "any classes for a future physiotherapist?")
+    assert "no course on physiotherapist" in reply["text"]
+    assert reply["courses"] and all("physiolog" in c["title"].lower() for c in reply["courses"])
+
+
+def test_a_level_no_course_has_gives_the_nearest_level_not_any_level(bot):
+    reply = ask(bot, "advanced kotlin courses")
+    assert reply["courses"] and "no advanced" in reply["text"]
+    assert "kotlin" in reply["courses"][0]["title"].lower()
+    assert all(c["level"] == "Intermediate" for c in reply["courses"])
+
+
+def test_courses_matching_the_words_are_not_padded_with_others_of_the_topic(bot):
+    reply = ask(bot, "free ruby on rails courses")
+    assert reply["courses"] and all(re.search(r"ruby|rails", c["title"], re.I) and c["free"] for c in reply["courses"])
+
+
+def test_a_platform_question_is_answered_from_the_catalog_not_refused(bot):
+    reply = ask(bot, "is coursera reputable?")
+    assert reply["intent"] == "course_info" and "Coursera" in reply["text"] and not reply["courses"]
+
+
+
 @pytest.mark.parametrize("text", ["", "   ", "\U0001F600\U0001F44D", "x" * 4000,
                                   "Quels sont les meilleurs cours de Python pour débutants ?",
                                   ("I keep reading forums. " * 180).strip()])
@@ -109,3 +137,22 @@ def test_a_list_of_thirty_course_names_is_answered(bot):
     reply = ask(bot, ", ".join(names))
     assert reply["text"]
     assert reply["intent"] in {"compare", "course_info", "recommend", "clarify"}
+
+
+def test_courses_offered_with_a_roadmap_answer_keep_what_the_message_stated(bot):
+    reply = ask(bot, "for someone new, which cloud should I learn for ml deployment, aws or azure?")
+    assert reply["intent"] == "faq" and reply["courses"]
+    assert all(c["level"] != "Advanced" for c in reply["courses"])
+    assert any(re.search(r"aws|azure", c["title"], re.I) for c in reply["courses"])
+
+
+def test_a_series_named_by_its_short_name_gives_the_one_that_fits_the_question(bot):
+    assert "Game Development" in ask(bot, "tell me about cs50, is it good for game programming?")["courses"][0]["title"]
+    assert "Web Programming" in ask(bot, "Is cs50 course good for web development?")["courses"][0]["title"]
+
+
+def test_a_book_asked_for_is_met_with_courses_unless_the_roadmap_names_a_book_on_it(bot):
+    sql = ask(bot, "which book is best for learning sql?")
+    assert sql["intent"] == "recommend" and "rather than books" in sql["text"] and sql["courses"]
+    math = ask(bot, "which book should I read for the math behind machine learning?")
+    assert math["intent"] == "faq" and "Mathematics for Machine Learning" in math["text"]
