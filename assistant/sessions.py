@@ -94,11 +94,17 @@ class StripedLocks:
     """A fixed set of locks, one picked by a session id's hash: a session is answered by one
     thread of this process at a time, and no lock is kept per session."""
 
-    def __init__(self, count: int = 64):
+    COUNT = 64
+
+    def __init__(self, count: int = COUNT):
         self._locks = [threading.Lock() for _ in range(count)]
 
+    def index(self, session_id: str) -> int:
+        """Which lock (0 to count - 1) this session's."""
+        return hash(session_id) % len(self._locks)
+
     def __call__(self, session_id: str) -> threading.Lock:
-        return self._locks[hash(session_id) % len(self._locks)]
+        return self._locks[self.index(session_id)]
 
 
 class HoldsSessions:
@@ -115,10 +121,14 @@ class HoldsSessions:
                     yield session
                     self.save(session)
                     return
-        session = self.create()
+        session = self.fresh()
         with self.locks(session.id):
             yield session
             self.save(session)
+
+    def fresh(self) -> Session:
+        """A new session for hold(), which saves it when its block ends."""
+        return self.create()
 
     def get_or_create(self, session_id: str | None) -> tuple[Session, bool]:
         """(session, created)."""

@@ -87,7 +87,7 @@ def create_app(settings: dict | None = None, assistant=None, turn_log=None) -> F
     app.extensions["course_assistant"] = {
         "assistant": assistant,
         "settings": settings,
-        "limiter": rate_limiter(settings),
+        "limiter": rate_limiter(settings, sessions=getattr(assistant, "sessions", None)),
         "unanswered": UnansweredLog(settings["unanswered_log"]),
         "turn_log": turn_log or open_turn_log(settings),
     }
