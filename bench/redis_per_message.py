@@ -132,7 +132,8 @@ def main() -> int:
         redis.terminate()
         shutil.rmtree(folder, ignore_errors=True)
     print(f"\n{args.conversations} conversations x {len(SCRIPT)} messages per round, {args.rounds} rounds, trees taking turns")
-    print(f"{'tree':<30}{'commands/msg':>13}{'worker CPU ms/msg':>19}{'redis CPU ms/msg':>18}{'total ms/msg':>14}  commands")
+    print("CPU: median over the rounds (min in brackets)")
+    print(f"{'tree':<30}{'commands/msg':>13}{'worker CPU ms/msg':>19}{'redis CPU ms/msg':>18}{'total ms/msg':>20}  commands")
     totals = {}
     for label in labels:
         rows = results[label]
@@ -146,8 +147,9 @@ def main() -> int:
         redis_ms = statistics.median(r["redis_cpu_s"] * 1000 / r["messages"] for r in rows)
         totals[label] = statistics.median(per_round)
         detail = ", ".join(f"{name} {n / messages:.2f}" for name, n in sorted(commands.items()))
+        total = f"{totals[label]:.2f} ({min(per_round):.2f})"
         print(f"{label:<30}{sum(commands.values()) / messages:>13.2f}{worker_ms:>19.2f}{redis_ms:>18.2f}"
-              f"{totals[label]:>14.2f}  {detail}")
+              f"{total:>20}  {detail}")
     if len(labels) > 1:
         for label in labels[1:]:
             print(f"{label} / {labels[0]}: CPU per message x{totals[label] / totals[labels[0]]:.2f}")
