@@ -71,6 +71,8 @@ def to_plain(value):
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if type(value) is list:
+        if all(type(item) is str for item in value):      # `shown`: up to 500 course ids
+            return list(value)
         return [to_plain(item) for item in value]
     if type(value) is tuple:
         return {"tuple": [to_plain(item) for item in value]}
@@ -81,6 +83,8 @@ def to_plain(value):
 
 def from_plain(value):
     if type(value) is list:
+        if all(type(item) is str for item in value):
+            return list(value)
         return [from_plain(item) for item in value]
     if type(value) is dict:
         (tag, inner), = value.items()
