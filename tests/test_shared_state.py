@@ -197,3 +197,30 @@ def test_a_limited_message_reads_nothing_and_a_read_serves_one_get_only(brain, r
     assert limiter.wait_time(session_id) > 0               # over the limit: refused
     client.commands.clear()
     assert bot.sessions.get(session_id) is not None and client.commands == ["GETEX"]
+
+
+def test_a_long_conversations_state_is_written_in_one_send_and_read_back_whole(brain, redis, redis_url):
+    """redis-py would send an argument over 6,000 bytes in pieces; the client writes it at once."""
+    from assistant.shared_state import redis_client
+    client = redis_client(redis_url)
+    connection = client.connection_pool.get_connection()
+    sent = []
+    real_socket = connection._sock
+
+    class Recording:
+        def sendall(self, data):
+            sent.append(len(data))
+            return real_socket.sendall(data)
+
+        def __getattr__(self, name):
+            return getattr(real_socket, name)
+
+    connection._sock = Recording()
+    try:
+        connection.send_command("SET", "course-assistant:test-big", "x" * 20_000)
+        assert connection.read_response() in (b"OK", "OK", True)
+    finally:
+        connection._sock = real_socket
+        client.connection_pool.release(connection)
+    assert len(sent) == 1 and sent[0] > 20_000
+    assert client.get("course-assistant:test-big") == b"x" * 20_000
