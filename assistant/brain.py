@@ -122,13 +122,13 @@ class Brain(VocabularyQueries):
         # The article's resources that are not catalog courses, by title and by the name in its
         # brackets: "Practical Deep Learning for Coders (fast.ai)" is also "fast.ai".
         names = []
+        # A name that is also a subject or a catalog title ("machine learning") needs the kind
+        # of resource with it: "mathematics for machine learning book".
+        taken = self.topic_phrases | {" ".join(words(c.title)) for c in courses}
         for number, resource in enumerate(knowledge.resources):
             spellings = {" ".join(words(resource.title))}
             spellings |= {" ".join(words(part)) for part in re.findall(r"\(([^)]+)\)", resource.title)}
             spellings |= {" ".join(words(re.sub(r"\s*\([^)]*\)", "", resource.title)))}
-            # A name that is also a subject or a catalog title ("machine learning") needs the kind
-            # of resource with it: "mathematics for machine learning book".
-            taken = self.topic_phrases | {" ".join(words(c.title)) for c in courses}
             kind = " ".join(words(resource.kind))
             spellings = {w for w in spellings if len(w) >= 5 and w not in taken} | (
                 {f"{w} {kind}" for w in spellings} if kind != "course" else set())

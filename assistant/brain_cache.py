@@ -2,7 +2,8 @@
 
 The cache file's name is a fingerprint of every knowledge file and of the assistant's own code:
 any edit makes a new fingerprint, so the knowledge is loaded, validated and indexed afresh. An
-unreadable cache is rebuilt; a cache that cannot be written is skipped. The cache is pickled, so
+unreadable cache is rebuilt; a cache that cannot be written is skipped. A freshly built Brain is
+written by a thread of its own, so a first start answers without waiting for it. The cache is pickled, so
 it lives in a folder only this server's user writes (`cache_dir` setting; by default the user's
 cache folder, ~/.cache/course-assistant on Linux: assistant/paths.py).
 """
@@ -13,6 +14,7 @@ import os
 import pickle
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from assistant.brain import Brain
@@ -48,11 +50,19 @@ def load_brain(knowledge_dir: str | Path | None = None, cache_dir: str | Path | 
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         pass
     brain = Brain(load_knowledge(knowledge_dir))
+    # Written while the server starts answering (pickling 19 MB takes a fifth of a second): a
+    # thread of its own, not a daemon, so that a short-lived process (`course-assistant ask`)
+    # still leaves the cache behind when it exits. The Brain's memos pickle as empty ones
+    # (assistant/memo.py), so answering meanwhile changes nothing that is written.
+    threading.Thread(target=_save_quietly, args=(brain, knowledge_dir, cache), name="brain-cache-writer").start()
+    return brain
+
+
+def _save_quietly(brain: Brain, knowledge_dir: Path, cache: Path) -> None:
     try:
         save_brain(brain, knowledge_dir, cache)
     except OSError:
         pass                                              # a read-only install still runs
-    return brain
 
 
 def save_brain(brain: Brain, knowledge_dir: str | Path | None = None, cache_dir: str | Path | None = None) -> Path:

@@ -71,6 +71,8 @@ def to_plain(value):
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if type(value) is list:
+        if all(type(item) is str for item in value):      # `shown`: up to 500 course ids
+            return list(value)
         return [to_plain(item) for item in value]
     if type(value) is tuple:
         return {"tuple": [to_plain(item) for item in value]}
@@ -81,6 +83,8 @@ def to_plain(value):
 
 def from_plain(value):
     if type(value) is list:
+        if all(type(item) is str for item in value):
+            return list(value)
         return [from_plain(item) for item in value]
     if type(value) is dict:
         (tag, inner), = value.items()
@@ -94,11 +98,17 @@ class StripedLocks:
     """A fixed set of locks, one picked by a session id's hash: a session is answered by one
     thread of this process at a time, and no lock is kept per session."""
 
-    def __init__(self, count: int = 64):
+    COUNT = 64
+
+    def __init__(self, count: int = COUNT):
         self._locks = [threading.Lock() for _ in range(count)]
 
+    def index(self, session_id: str) -> int:
+        """Which lock (0 to count - 1) this session's."""
+        return hash(session_id) % len(self._locks)
+
     def __call__(self, session_id: str) -> threading.Lock:
-        return self._locks[hash(session_id) % len(self._locks)]
+        return self._locks[self.index(session_id)]
 
 
 class HoldsSessions:
@@ -115,10 +125,14 @@ class HoldsSessions:
                     yield session
                     self.save(session)
                     return
-        session = self.create()
+        session = self.fresh()
         with self.locks(session.id):
             yield session
             self.save(session)
+
+    def fresh(self) -> Session:
+        """A new session for hold(), which saves it when its block ends."""
+        return self.create()
 
     def get_or_create(self, session_id: str | None) -> tuple[Session, bool]:
         """(session, created)."""

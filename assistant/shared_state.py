@@ -51,14 +51,33 @@ def redis_client(url: str):
         client = _clients.get(url)
         if client is None:
             import redis                                   # only when a deployment uses it
+            # Plain TCP: commands written in one send (see _one_send_connection); TLS and unix
+            # sockets keep redis-py's own connection classes.
+            options = {"connection_class": _one_send_connection()} if urlsplit(url).scheme == "redis" else {}
             try:
                 client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5,
-                                              health_check_interval=30)
+                                              health_check_interval=30, **options)
                 client.ping()
             except (redis.RedisError, ValueError) as error:
                 raise SharedStateError(f"cannot use Redis at {shown_url(url)} (setting redis_url): {error}") from None
             _clients[url] = client
         return client
+
+
+def _one_send_connection():
+    """redis-py's TCP connection, writing each command in one send. redis-py sends an argument
+    over 6,000 bytes as a piece of its own (three sends for one SET of a long conversation's
+    state, 13 KB once its 500 shown course ids are there); on this kind of virtual machine a send
+    costs far more than copying 13 KB into one buffer."""
+    import redis
+
+    class OneSendConnection(redis.Connection):
+        def send_packed_command(self, command, check_health=True):
+            if not isinstance(command, (str, bytes)) and len(command) > 1:
+                command = [b"".join(command)]
+            super().send_packed_command(command, check_health)
+
+    return OneSendConnection
 
 
 def session_store(settings: dict):
@@ -69,14 +88,16 @@ def session_store(settings: dict):
 
 
 def rate_limiter(settings: dict, limit: int | None = None, window: float | None = None,
-                 max_keys: int | None = None):
+                 max_keys: int | None = None, sessions=None):
     """The rate limiter for these settings (or for another limit and window, same storage).
-    `max_keys` bounds the keys an in-memory limiter remembers (Redis expires its own)."""
+    `max_keys` bounds the keys an in-memory limiter remembers (Redis expires its own). Keyed by
+    session id and given the session store (`sessions`), a Redis limiter also reads the session in
+    the same round trip (RedisRateLimiter)."""
     limit = limit or settings["rate_limit_messages"]
     window = window or settings["rate_limit_window"]
     if not settings.get("redis_url"):
         return RateLimiter(limit, window) if max_keys is None else RateLimiter(limit, window, max_keys=max_keys)
-    return RedisRateLimiter(redis_client(settings["redis_url"]), limit, window)
+    return RedisRateLimiter(redis_client(settings["redis_url"]), limit, window, sessions=sessions)
 
 
 def connection_slots(settings: dict):
@@ -98,6 +119,12 @@ class RedisSessionStore(HoldsSessions):
         self.client = client
         self.ttl = ttl
         self.locks = StripedLocks()
+        # A session read ahead by the rate limiter's script (RedisRateLimiter), for the get() that
+        # follows in the same thread (greenlet under gevent); and per lock stripe, a stamp that
+        # changes whenever this process saves a session of that stripe, so that a copy read
+        # before another thread's save is not used.
+        self._ahead = threading.local()
+        self._stamps = [object() for _ in range(StripedLocks.COUNT)]
 
     def _key(self, session_id: str) -> str:
         return f"{PREFIX}session:{session_id}"
@@ -105,11 +132,31 @@ class RedisSessionStore(HoldsSessions):
     def _ttl_ms(self) -> int:
         return max(1, math.ceil(self.ttl * 1000))
 
+    def read_ahead(self, session_id: str, raw) -> None:
+        """Keep the session's stored text (or None: no such session), read with its expiry renewed
+        in the rate limiter's round trip, for this thread's next get() of it."""
+        self._ahead.value = (session_id, raw, self._stamps[self.locks.index(session_id)], time.monotonic())
+
+    def _take_ahead(self, session_id: str):
+        """The text read ahead for this session, if it was read just now and this process has saved
+        no session of its lock stripe since; else _NOT_AHEAD. Used once."""
+        ahead = getattr(self._ahead, "value", None)
+        if ahead is None:
+            return _NOT_AHEAD
+        self._ahead.value = None
+        ahead_id, raw, stamp, read_at = ahead
+        if (ahead_id != session_id or stamp is not self._stamps[self.locks.index(session_id)]
+                or time.monotonic() - read_at > READ_AHEAD_SECONDS):
+            return _NOT_AHEAD
+        return raw
+
     def get(self, session_id: str | None) -> Session | None:
         """The live session with this id (renewing its expiry), or None."""
         if not session_id:
             return None
-        raw = self.client.getex(self._key(session_id), px=self._ttl_ms())
+        raw = self._take_ahead(session_id)
+        if raw is _NOT_AHEAD:
+            raw = self.client.getex(self._key(session_id), px=self._ttl_ms())
         if raw is None:
             return None
         try:
@@ -122,8 +169,13 @@ class RedisSessionStore(HoldsSessions):
         self.save(session)
         return session
 
+    def fresh(self) -> Session:
+        """A new session for hold(): written once, when the block ends (not also when created)."""
+        return Session(uuid.uuid4().hex)
+
     def save(self, session: Session):
         text = json.dumps(session.to_state(), separators=(",", ":"), ensure_ascii=False)
+        self._stamps[self.locks.index(session.id)] = object()
         self.client.set(self._key(session.id), text, px=self._ttl_ms())
 
     def __len__(self) -> int:
@@ -147,17 +199,43 @@ return 0
 """
 
 
+# The same, and when the event is counted, the session KEYS[2] read with its expiry renewed to
+# ARGV[4] milliseconds (GETEX): returns {wait, the session's text or nil}.
+_SLIDING_WINDOW_AND_SESSION = """
+local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) >= limit then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return {math.max(tonumber(oldest[2]) + window - now, 1000), false}
+end
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000))
+return {0, redis.call('GETEX', KEYS[2], 'PX', ARGV[4])}
+"""
+READ_AHEAD_SECONDS = 1.0        # a session read with the rate check serves a get() this soon after
+_NOT_AHEAD = object()
+
+
 class RedisRateLimiter:
     """RateLimiter's sliding window (at most `limit` events per `window` seconds for each key),
-    counted in Redis so that every process and machine shares it."""
+    counted in Redis so that every process and machine shares it.
 
-    def __init__(self, client, limit: int, window: float):
+    Given the RedisSessionStore (`sessions`) whose sessions its keys name, a counted message's
+    session is read in the same script: the store's next get() of it, in the same thread, costs
+    no round trip (a message then costs two: this script, and writing the session back)."""
+
+    def __init__(self, client, limit: int, window: float, sessions=None):
         if limit <= 0 or window <= 0:
             raise ValueError(f"rate limit needs a positive limit and window, got {limit!r} and {window!r}")
         self.client = client
         self.limit = limit
         self.window = window
         self._script = client.register_script(_SLIDING_WINDOW)
+        self.sessions = sessions if isinstance(sessions, RedisSessionStore) and sessions.client is client else None
+        if self.sessions is not None:
+            self._with_session = client.register_script(_SLIDING_WINDOW_AND_SESSION)
 
     def allow(self, key: str) -> bool:
         """Count one event for `key`; False when it would go over the limit (and then it is not counted)."""
@@ -165,8 +243,14 @@ class RedisRateLimiter:
 
     def wait_time(self, key: str) -> float:
         """Count one event for `key` and return 0, or return the seconds until one is allowed."""
-        wait = self._script(keys=[f"{PREFIX}rate:{key}"],
-                            args=[self.limit, math.ceil(self.window * 1_000_000), uuid.uuid4().hex])
+        args = [self.limit, math.ceil(self.window * 1_000_000), uuid.uuid4().hex]
+        if self.sessions is not None and key:
+            wait, raw = self._with_session(keys=[f"{PREFIX}rate:{key}", self.sessions._key(key)],
+                                           args=args + [self.sessions._ttl_ms()])
+            if not wait:
+                self.sessions.read_ahead(key, raw)
+        else:
+            wait = self._script(keys=[f"{PREFIX}rate:{key}"], args=args)
         return 0 if not wait else int(wait) / 1_000_000
 
 

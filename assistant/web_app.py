@@ -142,8 +142,10 @@ def create_app(settings: dict | None = None, assistant=None, turn_log=None) -> F
         "assistant": assistant,
         "settings": settings,
         # One key per session; sessions beyond max_sessions are gone anyway, so their counts may go too.
-        # In Redis when redis_url is set (assistant/shared_state.py), like the per-address limits.
-        "limiter": rate_limiter(settings, max_keys=settings["max_sessions"] + 1000),
+        # In Redis when redis_url is set (assistant/shared_state.py), like the per-address limits; there
+        # it also reads the session in the same round trip.
+        "limiter": rate_limiter(settings, max_keys=settings["max_sessions"] + 1000,
+                                sessions=getattr(assistant, "sessions", None)),
         "policy": ClientPolicy(
             settings,
             messages=rate_limiter(settings, settings["address_rate_limit_messages"], settings["rate_limit_window"],

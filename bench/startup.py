@@ -1,18 +1,29 @@
-"""Cold start and memory: time to the first 200 from /health, resident memory before and after 10,000 sessions.
+"""Cold and warm start, first reply, memory: time to the first 200 from /health, for code trees side by side.
 
-Run from the project root:  python bench/startup.py [--runs 5] [--sessions 10000] [--no-gunicorn]
+Run from the project root:
+    python bench/startup.py --baseline main [--code DIR] [--runs 5] [--sessions 10000] [--no-gunicorn]
 
-For `python run.py --port N` (with the built-index cache as it is, and with
-COURSE_ASSISTANT_CACHE_DIR=off when this version has that setting) and for gunicorn (gunicorn.conf.py with COURSE_ASSISTANT_PORT=N),
-each started --runs times (--cold-runs with the cache off) on a free 127.0.0.1 port; the
-cached starts use a private cache folder filled by one untimed start first, and a start that had
-to rebuild it (the code or knowledge changed meanwhile) is flagged: the time from spawning the process to the first
-200 from GET /health (polled every 10 ms), median, min and max. Then, on one more start of each,
-resident memory (VmRSS from /proc/<pid>/status; for gunicorn the master and its worker, which
-holds the conversations) right after start and after --sessions POST /api/chat {"message": "hi"}
-without a session id (each creates a conversation), sent by 4 client threads, and the "sessions"
-count that /health reports. The per-session rate limit is disabled; max_sessions keeps its
-default (10,000), so the count cannot exceed it.
+For each code tree (`--code DIR`, repeatable, default the project root; `--baseline REF`, a git ref
+extracted into a temporary folder: bench/code_trees.py), each of these starts is timed --runs times,
+the trees and kinds taking turns within each round (so a change of machine load hits all alike):
+
+- cold:  `python run.py --port N` with an empty private cache folder (COURSE_ASSISTANT_CACHE_DIR set to
+         a new empty folder, removed afterwards): the knowledge is loaded, validated and indexed
+         afresh and the cache written, as on a first start;
+- warm:  the same with the tree's primed cache folder (the built brain loaded from it); a start that
+         had to rebuild it is flagged;
+- gunicorn: the production command (gunicorn.conf.py, COURSE_ASSISTANT_PORT=N) with the primed cache
+         (--no-gunicorn leaves it out).
+
+Timed: spawning the process to the first 200 from GET /health (polled every 10 ms), and for run.py
+starts the first reply: one POST /api/chat {"message": "best python course for beginners"} right
+after, timed by the client (anything built lazily on first use shows here). Median, min and max.
+Then, on one more warm start of each kind of the last tree, resident memory (VmRSS from
+/proc/<pid>/status; for gunicorn the master and its worker, which holds the conversations) right
+after start and after --sessions POST /api/chat {"message": "hi"} without a session id (each
+creates a conversation), sent by 4 client threads, and the "sessions" count that /health reports
+(--sessions 0 skips this). The per-session rate limit is disabled; max_sessions keeps its default
+(10,000), so the count cannot exceed it.
 """
 from __future__ import annotations
 
@@ -30,12 +41,14 @@ import time
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from code_trees import CodeTree, add_arguments, code_trees  # noqa: E402
+
+FIRST_QUESTION = "best python course for beginners"
 # One client address (127.0.0.1) plays every visitor here: lift the per-address limits.
 ONE_ADDRESS_IS_MANY = {"COURSE_ASSISTANT_ADDRESS_RATE_LIMIT_MESSAGES": "1000000",
                        "COURSE_ASSISTANT_ADDRESS_NEW_SESSIONS": "1000000",
                        "COURSE_ASSISTANT_MAX_CONNECTIONS_PER_ADDRESS": "100000"}
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -44,37 +57,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def cache_setting_exists() -> bool:
-    sys.path.insert(0, str(ROOT))
-    try:
-        from assistant.settings import BY_NAME
-    except ImportError:
-        return False
-    return "cache_dir" in BY_NAME
-
-
-CACHE_DIR: str | None = None      # a private cache folder, set in main() when the setting exists
-
-
-def cache_files() -> dict:
-    """The private cache folder's files and their modification times (a rebuild changes them)."""
-    if not CACHE_DIR:
-        return {}
-    return {p.name: p.stat().st_mtime_ns for p in Path(CACHE_DIR).iterdir()}
-
-
-def spawn(kind: str, port: int) -> subprocess.Popen:
-    env = dict(os.environ, COURSE_ASSISTANT_RATE_LIMIT_MESSAGES="1000000", **ONE_ADDRESS_IS_MANY)
-    if kind == "run.py, cache off":
-        env["COURSE_ASSISTANT_CACHE_DIR"] = "off"
-    elif CACHE_DIR:
-        env["COURSE_ASSISTANT_CACHE_DIR"] = CACHE_DIR
-    if kind.startswith("run.py"):
-        cmd = [sys.executable, "run.py", "--port", str(port)]
-    else:
+def spawn(tree: CodeTree, kind: str, port: int, cache_dir: Path) -> subprocess.Popen:
+    env = tree.env(COURSE_ASSISTANT_RATE_LIMIT_MESSAGES="1000000", COURSE_ASSISTANT_CACHE_DIR=str(cache_dir),
+                   **ONE_ADDRESS_IS_MANY)
+    if kind == "gunicorn":
         env["COURSE_ASSISTANT_PORT"] = str(port)
         cmd = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "assistant.web_app:create_app()"]
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    else:
+        cmd = [sys.executable, "run.py", "--port", str(port)]
+    return subprocess.Popen(cmd, cwd=tree.path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def health(port: int, timeout: float = 1.0) -> dict | None:
@@ -87,18 +78,32 @@ def health(port: int, timeout: float = 1.0) -> dict | None:
     return None
 
 
-def start_timed(kind: str) -> tuple[subprocess.Popen, int, float]:
+def first_reply(port: int) -> float:
+    """Seconds for one POST /api/chat, timed by the client."""
+    body = json.dumps({"message": FIRST_QUESTION}).encode()
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/chat", data=body,
+                                     headers={"Content-Type": "application/json"})
+    t0 = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as r:
+        reply = json.loads(r.read())
+    seconds = time.perf_counter() - t0
+    if r.status != 200 or not (reply.get("reply") or {}).get("text"):
+        raise RuntimeError(f"no reply to {FIRST_QUESTION!r}: {reply}")
+    return seconds
+
+
+def start_timed(tree: CodeTree, kind: str, cache_dir: Path) -> tuple[subprocess.Popen, int, float]:
     port = free_port()
     t0 = time.perf_counter()
-    proc = spawn(kind, port)
+    proc = spawn(tree, kind, port, cache_dir)
     while time.perf_counter() - t0 < 120:
         if proc.poll() is not None:
-            raise RuntimeError(f"{kind} exited with code {proc.returncode}")
+            raise RuntimeError(f"{tree.label} {kind} exited with code {proc.returncode}")
         if health(port, timeout=0.5) is not None:
             return proc, port, time.perf_counter() - t0
         time.sleep(0.01)
     stop(proc)
-    raise RuntimeError(f"{kind} did not answer /health within 120 s")
+    raise RuntimeError(f"{tree.label} {kind} did not answer /health within 120 s")
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -108,6 +113,11 @@ def stop(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def cache_files(folder: Path) -> dict:
+    """The cache folder's files and their modification times (a rebuild changes them)."""
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} if folder.is_dir() else {}
 
 
 def rss_kb(pid: int) -> int:
@@ -143,7 +153,7 @@ def children(pid: int) -> list[int]:
 
 def memory(kind: str, proc: subprocess.Popen) -> dict[str, int]:
     """Resident KB of the serving processes: run.py itself, or gunicorn's master and worker(s)."""
-    if kind.startswith("run.py"):
+    if kind != "gunicorn":
         return {"process": (rss_kb(proc.pid), pss_kb(proc.pid))}
     result = {"master": (rss_kb(proc.pid), pss_kb(proc.pid))}
     for i, pid in enumerate(children(proc.pid)):
@@ -187,66 +197,91 @@ def mb(kb: int | None) -> str:
     return "n/a" if kb is None else f"{kb / 1024:.1f}"
 
 
+def one_start(tree: CodeTree, kind: str, wait_for_cache: bool = False) -> tuple[float, float | None, bool]:
+    """(seconds to /health, seconds of the first reply or None, whether the cache was rebuilt);
+    `wait_for_cache`: stop the server only once its cache folder holds a built brain (a server
+    may write it after it starts answering)."""
+    if kind == "cold":
+        folder = Path(tempfile.mkdtemp(prefix="bench-startup-cold-"))
+    else:
+        folder = tree.path / ".cache"
+    before = cache_files(folder)
+    try:
+        proc, port, seconds = start_timed(tree, kind, folder)
+        try:
+            reply = first_reply(port) if kind != "gunicorn" else None
+            deadline = time.perf_counter() + 60
+            while wait_for_cache and not list(folder.glob("brain-*.pickle")) and time.perf_counter() < deadline:
+                time.sleep(0.05)
+        finally:
+            stop(proc)
+        rebuilt = kind != "cold" and cache_files(folder) != before
+    finally:
+        if kind == "cold":
+            shutil.rmtree(folder, ignore_errors=True)
+    return seconds, reply, rebuilt
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--cold-runs", type=int, default=3, help="runs with the cache off (each indexes afresh)")
-    parser.add_argument("--sessions", type=int, default=10_000)
+    add_arguments(parser)
+    parser.add_argument("--runs", type=int, default=5, help="timed starts of each kind per tree (default 5)")
+    parser.add_argument("--sessions", type=int, default=10_000, help="sessions for the memory figures (0: skip)")
     parser.add_argument("--no-gunicorn", action="store_true")
     args = parser.parse_args()
-    kinds = ["run.py"] + ([] if args.no_gunicorn else ["gunicorn"])
-    start_kinds = list(kinds)
-    global CACHE_DIR
-    if cache_setting_exists():
-        start_kinds.insert(1, "run.py, cache off")   # COURSE_ASSISTANT_CACHE_DIR=off: knowledge indexed afresh
-        CACHE_DIR = tempfile.mkdtemp(prefix="bench-startup-cache-")
-        t0 = time.perf_counter()
-        proc, _, _ = start_timed("run.py")                # untimed: fills the private cache
-        stop(proc)
-        print(f"  private cache {CACHE_DIR} primed by one untimed start ({time.perf_counter() - t0:.1f} s)")
-    else:
-        print("  (no cache_dir setting in this version: cache-off start not measured)")
-
-    starts, rebuilt, hits = {}, {}, {}
-    try:
-        for kind in start_kinds:
-            times = []
-            for i in range(args.cold_runs if kind == "run.py, cache off" else args.runs):
-                files = cache_files()
-                proc, _, seconds = start_timed(kind)
-                stop(proc)
-                times.append(seconds)
-                note = ""
-                if kind != "run.py, cache off" and cache_files() != files:
-                    rebuilt[kind] = rebuilt.get(kind, 0) + 1
-                    note = "  (cache rebuilt: code or knowledge changed since the last start)"
-                elif kind != "run.py, cache off":
-                    hits.setdefault(kind, []).append(seconds)
-                print(f"  {kind:<18} start {i + 1}: {seconds:.2f} s to first /health 200{note}", flush=True)
-            starts[kind] = times
-        mem = measure_memory(kinds, args.sessions)
-    finally:
-        if CACHE_DIR:
-            shutil.rmtree(CACHE_DIR, ignore_errors=True)
+    kinds = ["cold", "warm"] + ([] if args.no_gunicorn else ["gunicorn"])
+    load_before = os.getloadavg()
+    print("load average (1, 5, 15 min) before: %.2f %.2f %.2f on %d CPUs" % (*load_before, os.cpu_count()))
+    with code_trees(args) as trees:
+        for tree in trees:
+            # code_trees primes the cache Assistant.load() uses; a server uses cache_dir (the
+            # tree's .cache): one untimed start fills it, so that warm starts find it.
+            seconds, _, _ = one_start(tree, "warm", wait_for_cache=True)
+            print(f"  {tree.label}: {tree.path} (its .cache primed by one untimed start, {seconds:.1f} s)")
+        starts = {(t.label, k): [] for t in trees for k in kinds}
+        replies = {(t.label, k): [] for t in trees for k in kinds}
+        rebuilt = {(t.label, k): 0 for t in trees for k in kinds}
+        for round_ in range(args.runs):
+            order = trees[round_ % len(trees):] + trees[:round_ % len(trees)]
+            for tree in order:
+                for kind in kinds:
+                    seconds, reply, was_rebuilt = one_start(tree, kind)
+                    starts[tree.label, kind].append(seconds)
+                    if reply is not None:
+                        replies[tree.label, kind].append(reply)
+                    rebuilt[tree.label, kind] += was_rebuilt
+                    note = "  (cache rebuilt: code or knowledge changed since the last start)" if was_rebuilt else ""
+                    first = f", first reply {reply * 1000:.0f} ms" if reply is not None else ""
+                    print(f"  round {round_ + 1}: {tree.label:<28} {kind:<9} {seconds:.2f} s to /health{first}{note}",
+                          flush=True)
+        mem = measure_memory(trees[-1], kinds[1:], args.sessions) if args.sessions else {}
 
     print()
-    print("cold start: spawn to first 200 from GET /health")
-    print(f"{'server':<19}{'runs':>6}{'median s':>10}{'min s':>8}{'max s':>8}{'cache rebuilt':>15}"
-          f"{'median of cache hits s':>24}")
-    print("-" * 90)
-    for kind, times in starts.items():
-        off = kind.endswith("cache off")
-        hit = "-" if off else (f"{statistics.median(hits[kind]):.2f}" if hits.get(kind) else "none")
-        print(f"{kind:<19}{len(times):>6}{statistics.median(times):>10.2f}{min(times):>8.2f}{max(times):>8.2f}"
-              f"{('-' if off else str(rebuilt.get(kind, 0))):>15}{hit:>24}")
-    print_memory(mem, args.sessions)
+    print("start: spawn to first 200 from GET /health (s); first reply: one POST /api/chat right after (ms)")
+    print(f"{'tree':<30}{'start':<10}{'runs':>5}{'median s':>10}{'min s':>8}{'max s':>8}{'rebuilt':>9}"
+          f"{'reply median ms':>17}{'reply max ms':>14}")
+    print("-" * 111)
+    for (label, kind), times in starts.items():
+        got = replies[label, kind]
+        reply = (f"{statistics.median(got) * 1000:>17.0f}{max(got) * 1000:>14.0f}" if got else f"{'-':>17}{'-':>14}")
+        print(f"{label:<30}{kind:<10}{len(times):>5}{statistics.median(times):>10.2f}{min(times):>8.2f}"
+              f"{max(times):>8.2f}{('-' if kind == 'cold' else str(rebuilt[label, kind])):>9}{reply}")
+    if len(trees) > 1:
+        reference = trees[0].label
+        print()
+        for tree in trees[1:]:
+            for kind in kinds:
+                ratio = statistics.median(starts[tree.label, kind]) / statistics.median(starts[reference, kind])
+                print(f"{tree.label} / {reference}, {kind}: median start x{ratio:.2f}")
+    if mem:
+        print_memory(mem, args.sessions)
     return 0
 
 
-def measure_memory(kinds, count):
+def measure_memory(tree: CodeTree, kinds, count):
     mem = {}
     for kind in kinds:
-        proc, port, _ = start_timed(kind)
+        proc, port, _ = start_timed(tree, kind, tree.path / ".cache")
         try:
             time.sleep(0.5)
             before = memory(kind, proc)
@@ -256,7 +291,7 @@ def measure_memory(kinds, count):
         finally:
             stop(proc)
         mem[kind] = (before, after, seconds, failures, sessions)
-        print(f"  {kind:<9} {count} session-creating requests in {seconds:.1f} s "
+        print(f"  {tree.label} {kind:<9} {count} session-creating requests in {seconds:.1f} s "
               f"({count / seconds:.0f} req/s), {failures} failures", flush=True)
     return mem
 

@@ -129,3 +129,98 @@ def test_an_unreachable_redis_is_one_clear_error():
     from conftest import free_port
     with pytest.raises(SharedStateError, match=r"cannot use Redis at redis://:\*\*\*@127\.0\.0\.1:\d+/0 \(setting redis_url\)"):
         redis_client(f"redis://:secret@127.0.0.1:{free_port()}/0")
+
+
+def counting_client(redis_url):
+    """A redis client that records the commands it sends (a script call is one: EVALSHA)."""
+    from redis import Redis
+
+    class Counting(Redis):
+        def execute_command(self, *args, **options):
+            self.commands.append(args[0])
+            return super().execute_command(*args, **options)
+
+    client = Counting.from_url(redis_url)
+    client.commands = []
+    return client
+
+
+def worker(brain, redis_url, limit=100):
+    """A worker's assistant and rate limiter as create_app links them: the limiter reads the session."""
+    from assistant.shared_state import RedisRateLimiter, RedisSessionStore
+    client = counting_client(redis_url)
+    sessions = RedisSessionStore(client)
+    return Assistant(brain=brain, sessions=sessions), RedisRateLimiter(client, limit, 60, sessions=sessions), client
+
+
+def test_a_message_costs_two_round_trips_the_rate_check_reading_the_session(brain, redis, redis_url):
+    bot, limiter, client = worker(brain, redis_url)
+    limiter.wait_time("warm-up")                          # the script's first use loads it
+    client.commands.clear()
+    session_id, _ = bot.welcome(None)
+    assert client.commands == ["SET"]                     # a new conversation is written once
+    for text in SCRIPT:
+        client.commands.clear()
+        assert limiter.wait_time(session_id) == 0
+        session_id, _, _ = bot.respond_json(session_id, text)
+        assert client.commands == ["EVALSHA", "SET"], text
+    assert bot.sessions.get(session_id).turns == len(SCRIPT)
+
+
+def test_a_session_read_ahead_is_not_used_after_this_process_saved_it_meanwhile(brain, redis, redis_url):
+    """Two messages of one conversation at once in one process (two tabs): the second one's early
+    read is older than the first one's answer, so it reads the session again."""
+    bot, limiter, client = worker(brain, redis_url)
+    session_id, _ = bot.respond(None, "machine learning courses")
+    assert limiter.wait_time(session_id) == 0              # the second tab's message, read ahead...
+    import threading
+    other = threading.Thread(target=bot.respond, args=(session_id, "tell me more about the second one"))
+    other.start()
+    other.join()                                           # ...while the first tab's is answered and saved
+    client.commands.clear()
+    _, reply = bot.respond(session_id, "go back")
+    assert "GETEX" in client.commands and bot.sessions.get(session_id).turns == 3
+    alone = Assistant(brain=brain)                         # the same three messages in one process
+    alone_id = None
+    for text in ("machine learning courses", "tell me more about the second one", "go back"):
+        alone_id, expected = alone.respond(alone_id, text)
+    assert reply == expected
+
+
+def test_a_limited_message_reads_nothing_and_a_read_serves_one_get_only(brain, redis, redis_url):
+    bot, limiter, client = worker(brain, redis_url, limit=1)
+    session_id, _ = bot.respond(None, "sql courses")
+    assert limiter.wait_time(session_id) == 0
+    assert bot.sessions.get(session_id) is not None
+    client.commands.clear()
+    assert bot.sessions.get(session_id) is not None and client.commands == ["GETEX"]
+    assert limiter.wait_time(session_id) > 0               # over the limit: refused
+    client.commands.clear()
+    assert bot.sessions.get(session_id) is not None and client.commands == ["GETEX"]
+
+
+def test_a_long_conversations_state_is_written_in_one_send_and_read_back_whole(brain, redis, redis_url):
+    """redis-py would send an argument over 6,000 bytes in pieces; the client writes it at once."""
+    from assistant.shared_state import redis_client
+    client = redis_client(redis_url)
+    connection = client.connection_pool.get_connection()
+    sent = []
+    real_socket = connection._sock
+
+    class Recording:
+        def sendall(self, data):
+            sent.append(len(data))
+            return real_socket.sendall(data)
+
+        def __getattr__(self, name):
+            return getattr(real_socket, name)
+
+    connection._sock = Recording()
+    try:
+        connection.send_command("SET", "course-assistant:test-big", "x" * 20_000)
+        assert connection.read_response() in (b"OK", "OK", True)
+    finally:
+        connection._sock = real_socket
+        client.connection_pool.release(connection)
+    assert len(sent) == 1 and sent[0] > 20_000
+    assert client.get("course-assistant:test-big") == b"x" * 20_000
