@@ -12,8 +12,6 @@ Workers: one per core when `redis_url` is set (conversations, rate limits and co
 are then shared by every worker), else one. More than one worker without `redis_url` -- from the
 `workers` setting, `-w` or GUNICORN_CMD_ARGS -- is refused at start with one line saying why.
 """
-import resource
-
 from assistant.settings import SettingsError, gunicorn_threads, load_settings, worker_count
 
 try:
@@ -45,13 +43,19 @@ preload_app = True                   # load and check the knowledge once, before
 # conversations kept in memory.
 reuse_port = bool(_settings["redis_url"])
 
-# Every open websocket holds a file descriptor: use all the system lets this user have.
-_soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-if _hard == resource.RLIM_INFINITY or _soft < _hard:
-    try:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (_hard if _hard != resource.RLIM_INFINITY else 1 << 20, _hard))
-    except (ValueError, OSError):
-        pass
+# Hostile and slow clients (docs/SERVING.md, "Slow and hostile clients"):
+from assistant.fd_limit import raise_open_files_limit  # noqa: E402
+from assistant.fd_limit import worker_connections as _connections_within  # noqa: E402
+from assistant.request_deadline import install as _install_request_deadlines  # noqa: E402
+
+# Every open websocket holds file descriptors: use every one the system allows this user, and accept
+# no more connections than fit in 90 % of them (a websocket costs two under gthread with pings: its
+# ping thread's selector), but more than are open when the app refuses new websockets (70 %) and
+# requests (85 %): near the limit a client is refused at once, never left waiting unaccepted, and
+# the worker never dies of EMFILE.
+worker_connections = _connections_within(
+    worker_connections, raise_open_files_limit(),
+    2 if worker_class == "gthread" and _settings["ping_interval"] else 1)
 
 
 def on_starting(server):
@@ -61,3 +65,9 @@ def on_starting(server):
             f"course-assistant: {server.cfg.workers} workers need shared state: without the redis_url setting "
             "(COURSE_ASSISTANT_REDIS_URL) each worker keeps its own conversations and rate limits; "
             "set redis_url or run one worker")
+
+
+def post_worker_init(worker):
+    """Each HTTP request must finish within request_timeout seconds (slowloris, slow bodies;
+    assistant/request_deadline.py), under the gthread and the gevent worker alike."""
+    _install_request_deadlines(worker, _settings["request_timeout"])

@@ -142,15 +142,33 @@ class HoldsSessions:
         return self.create(), True
 
 
+class SessionsFull(Exception):
+    """A new session would have to evict a conversation still in use: refused instead."""
+
+    def __init__(self, capacity: int, retry_after: float):
+        super().__init__(f"{capacity} conversations in use")
+        self.capacity, self.retry_after = capacity, retry_after
+
+
 class SessionStore(HoldsSessions):
     """Sessions by id, in this process's memory; expire after `ttl` seconds idle; at most
-    `capacity`, least recent evicted."""
+    `capacity`, least recent evicted -- but only when idle for `active_for` seconds: a new
+    session that would evict a conversation used more recently is refused (SessionsFull), so a
+    flood of new sessions, from however many addresses, cannot push out a learner's conversation.
 
-    def __init__(self, ttl: float = 1800, capacity: int = 10000, clock=time.monotonic):
+    >>> store = SessionStore(ttl=3600, capacity=1, active_for=60, clock=lambda: 0.0)
+    >>> kept = store.create()
+    >>> store.create()
+    Traceback (most recent call last):
+    assistant.sessions.SessionsFull: 1 conversations in use
+    """
+
+    def __init__(self, ttl: float = 1800, capacity: int = 10000, clock=time.monotonic, active_for: float = 0):
         if ttl <= 0 or capacity <= 0:
             raise ValueError(f"session ttl and capacity must be positive, got {ttl!r} and {capacity!r}")
         self.ttl = ttl
         self.capacity = capacity
+        self.active_for = active_for
         self._clock = clock
         self._sessions: OrderedDict[str, tuple[Session, float]] = OrderedDict()
         self._lock = threading.Lock()
@@ -185,9 +203,12 @@ class SessionStore(HoldsSessions):
         now = self._clock()
         with self._lock:
             self._expire(now)
+            while len(self._sessions) >= self.capacity:          # the least recent first
+                oldest_id, (_, touched) = next(iter(self._sessions.items()))
+                if now - touched < self.active_for:
+                    raise SessionsFull(self.capacity, touched + self.active_for - now)
+                del self._sessions[oldest_id]
             self._sessions[session.id] = (session, now)
-            while len(self._sessions) > self.capacity:
-                self._sessions.popitem(last=False)
         return session
 
     def save(self, session: Session):

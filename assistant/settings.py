@@ -51,6 +51,10 @@ SETTINGS = [
     Setting("max_sessions", 10000, int, "Conversations kept in memory at most; the least recently used goes first "
             "(without `redis_url`; Redis keeps as many as its `maxmemory` allows).",
             minimum=1),
+    Setting("active_session_seconds", 600.0, float, "Seconds after its last message a conversation counts as in "
+            "use: when `max_sessions` are held, only one idle longer than this makes room for a new one; otherwise "
+            "the new conversation is refused (HTTP 503 `busy`, websocket `too_many_connections`), so a flood of new "
+            "sessions never evicts a learner's conversation. 0 evicts the least recently used at once.", minimum=0),
     Setting("max_message_chars", 2000, int, "Longest message text accepted, in characters.", minimum=1),
     Setting("max_frame_bytes", 64 * KiB, int, "Largest websocket frame or HTTP body answered with a structured "
             "error; a frame 16 times larger is closed by the transport (code 1009).", minimum=1 * KiB),
@@ -73,6 +77,33 @@ SETTINGS = [
             "one. More than one needs `redis_url`: without it start-up is refused."),
     Setting("worker_class", "gevent", str, "Gunicorn worker model: `gevent` (an event loop: an open websocket costs a "
             "greenlet, not a thread) or `gthread` (threads). docs/SERVING.md has the measurements behind the default."),
+    Setting("max_connections_per_address", 50, int, "Open websocket connections one client address may hold; beyond "
+            "it a connection gets `too_many_connections` and is closed (code 1013).", minimum=1),
+    Setting("address_rate_limit_messages", 100, int, "Messages one client address may send per `rate_limit_window` "
+            "seconds, all its sessions together (HTTP and websocket; requests without a session count too).",
+            minimum=1),
+    Setting("address_new_sessions", 30, int, "New conversations one client address may start per "
+            "`address_new_sessions_window` seconds; beyond it `too_many_sessions` (HTTP 429, or an error frame and "
+            "close 1013), so a flood cannot push out the conversations of others.", minimum=1),
+    Setting("address_new_sessions_window", 60.0, float, "Length of the new-conversation window, in seconds.",
+            minimum=0.001),
+    Setting("trusted_proxies", [], list, "Addresses or ranges (`127.0.0.1`, `10.0.0.0/8`) of reverse proxies whose "
+            "`X-Forwarded-For` and `X-Forwarded-Proto` are believed; from any other peer they are ignored and the "
+            "peer's own address is the client's. Comma-separated in the environment."),
+    Setting("server_names", [], list, "Host names (`assistant.example.com`, `localhost:8000`) the server answers to; "
+            "a request with another `Host` gets 400 `bad_host` (stops DNS rebinding). A name without a port allows "
+            "any port. Empty allows any Host. Comma-separated in the environment."),
+    Setting("max_queued_frames", 32, int, "Frames a websocket client may have waiting to be answered (at most "
+            "16 x `max_frame_bytes` bytes of them); one more and the connection is closed (code 1008).", minimum=1),
+    Setting("send_timeout", 10.0, float, "Seconds a websocket send may wait for a client that does not read its "
+            "frames; then the connection is cut off.", minimum=0.1),
+    Setting("hello_wait", 0.25, float, "Seconds a new websocket waits for a first `hello` frame carrying the "
+            "session id before it welcomes a new session; a `hello` in time is answered by the one welcome. "
+            "0 welcomes at once.", minimum=0),
+    Setting("request_timeout", 15.0, float, "Under gunicorn: seconds an HTTP request may take from its first byte "
+            "to the end of its answer (headers and body included; not websockets once upgraded); a slower "
+            "connection is closed, so slow clients cannot hold the worker's threads or connection slots (gthread and "
+            "gevent workers).", minimum=1),
     Setting("unanswered_log", "", str, "File to append questions the assistant could not answer (out of scope), "
             "for editors to review; empty turns it off."),
     # The conversation log and the /admin inbox (docs/PRIVACY.md says what is kept).
@@ -106,6 +137,22 @@ def _check_origin(setting: Setting, source: str, origin: str):
         _refuse(setting, source, origin, "each origin must be `*` or a scheme and host like https://site.example")
 
 
+def _check_network(setting: Setting, source: str, network: str):
+    import ipaddress
+    try:
+        ipaddress.ip_network(network, strict=False)
+    except ValueError:
+        _refuse(setting, source, network, "each entry must be an IP address or range like 10.0.0.0/8")
+
+
+def _check_server_name(setting: Setting, source: str, name: str):
+    if not name or "/" in name or " " in name or "@" in name:
+        _refuse(setting, source, name, "each entry must be a host name, optionally with a port, like example.com:8443")
+
+
+LIST_CHECKS = {"allowed_origins": _check_origin, "trusted_proxies": _check_network, "server_names": _check_server_name}
+
+
 def convert(setting: Setting, value, source: str):
     """`value` as the setting's type, or SettingsError naming the setting, the source and the value."""
     if setting.kind is list:
@@ -114,7 +161,7 @@ def convert(setting: Setting, value, source: str):
         if not isinstance(value, list) or not all(isinstance(part, str) for part in value):
             _refuse(setting, source, value, "expected a list of strings")
         for part in value:
-            _check_origin(setting, source, part)
+            LIST_CHECKS[setting.name](setting, source, part)
         return [part.rstrip("/") for part in value]
     if setting.kind is bool:
         return _convert_bool(setting, source, value)
@@ -220,6 +267,10 @@ def _show_default(setting: Setting) -> str:
     return str(setting.default) if setting.default != "" else "(empty)"
 
 
+LIST_KINDS = {"allowed_origins": "list of origins", "trusted_proxies": "list of addresses",
+              "server_names": "list of host names"}
+
+
 def render_settings_markdown() -> str:
     """docs/SETTINGS.md, generated from the table above (a test keeps the file in step)."""
     lines = [
@@ -237,8 +288,8 @@ def render_settings_markdown() -> str:
         "| setting | default | type | environment variable | what it does |", "|---|---|---|---|---|",
     ]
     for s in SETTINGS:
-        kind = "list of origins" if s.kind is list else {"str": "text", "int": "integer", "float": "number",
-                                                          "bool": "true/false"}[s.kind.__name__]
+        kind = LIST_KINDS.get(s.name, "list") if s.kind is list else {"str": "text", "int": "integer", "float": "number",
+                                                                       "bool": "true/false"}[s.kind.__name__]
         lines.append(f"| `{s.name}` | `{_show_default(s)}` | {kind} | `{s.env}` | {s.help} |")
     lines += ["", "Generated by `python -m assistant.settings > docs/SETTINGS.md`; a test fails when it is stale."]
     return "\n".join(lines) + "\n"

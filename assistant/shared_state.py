@@ -82,18 +82,21 @@ def _one_send_connection():
 
 def session_store(settings: dict):
     if not settings.get("redis_url"):
-        return SessionStore(ttl=settings["session_ttl"], capacity=settings["max_sessions"])
+        return SessionStore(ttl=settings["session_ttl"], capacity=settings["max_sessions"],
+                            active_for=settings.get("active_session_seconds", 0))
     return RedisSessionStore(redis_client(settings["redis_url"]), ttl=settings["session_ttl"])
 
 
-def rate_limiter(settings: dict, limit: int | None = None, window: float | None = None, sessions=None):
-    """The rate limiter for these settings (or for another limit and window, same storage). Keyed
-    by session id and given the session store (`sessions`), a Redis limiter also reads the
-    session in the same round trip (RedisRateLimiter)."""
+def rate_limiter(settings: dict, limit: int | None = None, window: float | None = None,
+                 max_keys: int | None = None, sessions=None):
+    """The rate limiter for these settings (or for another limit and window, same storage).
+    `max_keys` bounds the keys an in-memory limiter remembers (Redis expires its own). Keyed by
+    session id and given the session store (`sessions`), a Redis limiter also reads the session in
+    the same round trip (RedisRateLimiter)."""
     limit = limit or settings["rate_limit_messages"]
     window = window or settings["rate_limit_window"]
     if not settings.get("redis_url"):
-        return RateLimiter(limit, window)
+        return RateLimiter(limit, window) if max_keys is None else RateLimiter(limit, window, max_keys=max_keys)
     return RedisRateLimiter(redis_client(settings["redis_url"]), limit, window, sessions=sessions)
 
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 import threading
@@ -13,13 +14,16 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, jsonify, request, send_from_directory
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, current_app, jsonify, request, send_from_directory
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from assistant.client_policy import ADDRESS_KEYS, ClientPolicy, Refusal, forwarded_scheme
+from assistant.sessions import SessionsFull
 from assistant.compression import PrecompressedFile, compress_response
 from assistant.errors import KnowledgeError
+from assistant.fd_limit import FileDescriptors, raise_open_files_limit
 from assistant.paths import WEB_DIR
-from assistant.protocol import MAX_ID_CHARS, ProtocolError, parse_feedback
+from assistant.protocol import MAX_ID_CHARS, ProtocolError, has_lone_surrogate, parse_feedback
 from assistant.log_store import StoreError
 from assistant.settings import SettingsError, load_settings
 from assistant.shared_state import SharedStateError, rate_limiter, session_store
@@ -27,6 +31,9 @@ from assistant.turn_log import open_turn_log
 
 CHECKED_PATHS = ("/api/", "/ws")          # cross-origin calls here need an allowed Origin
 ASSET_MAX_AGE = 300                       # seconds browsers may keep widget.js and friends
+DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443"}
+# On every response; pages (HTML) also get the page policy below.
+COMMON_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "strict-origin-when-cross-origin"}
 
 
 def json_error(status: int, code: str, message: str, headers: dict | None = None) -> Response:
@@ -37,14 +44,66 @@ def json_error(status: int, code: str, message: str, headers: dict | None = None
     return response
 
 
-def origin_allowed(origin: str | None, host: str, allowed: list[str]) -> bool:
-    """No Origin (scripts, curl), the server's own origin (the Host the request came to), an
-    allowlisted origin, or any origin when `*` is configured."""
+def _scheme_host_port(scheme: str, netloc: str) -> tuple[str, str, str] | None:
+    """(scheme, host, port) with the scheme's default port filled in, or None if unreadable."""
+    try:
+        parts = urlsplit(f"{scheme}://{netloc}")
+        host, port = (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return scheme.lower(), host, str(port) if port is not None else DEFAULT_PORTS.get(scheme.lower(), "")
+
+
+def origin_allowed(origin: str | None, host: str, allowed: list[str], scheme: str = "http") -> bool:
+    """No Origin (scripts, curl), the server's own origin (the scheme, host and port the request
+    came to), an allowlisted origin, or any origin when `*` is configured.
+
+    >>> origin_allowed("http://site.example:8000", "site.example:8000", [])
+    True
+    >>> origin_allowed("https://site.example:8000", "site.example:8000", [])   # another scheme
+    False
+    >>> origin_allowed("https://site.example", "site.example", [], scheme="https")
+    True
+    """
     if not origin or "*" in allowed:
         return True
-    if urlsplit(origin).netloc.lower() == host.lower():
+    parts = urlsplit(origin)
+    own = _scheme_host_port(scheme, host)
+    if own is not None and parts.scheme and _scheme_host_port(parts.scheme, parts.netloc) == own:
         return True
     return origin.rstrip("/") in allowed
+
+
+def host_allowed(host: str, server_names: list[str]) -> bool:
+    """The Host header names this server: any when `server_names` is empty; a name without a
+    port allows any port.
+
+    >>> host_allowed("evil.example:8000", ["localhost", "127.0.0.1"]), host_allowed("localhost:8000", ["localhost"])
+    (False, True)
+    """
+    if not server_names:
+        return True
+    asked = _scheme_host_port("http", host)
+    if asked is None:
+        return False
+    for allowed in server_names:
+        wanted = _scheme_host_port("http", allowed)
+        try:
+            any_port = urlsplit("http://" + allowed).port is None
+        except ValueError:
+            continue
+        if wanted is not None and wanted[1] == asked[1] and (any_port or wanted[2] == asked[2]):
+            return True
+    return False
+
+
+def page_headers() -> dict:
+    """Security headers for the HTML pages: the page's CSP (as its meta tag, plus who may frame it)."""
+    from assistant.demo_page import content_security_policy
+    return {"Content-Security-Policy": content_security_policy("/widget.js") + "; frame-ancestors 'self'",
+            "X-Frame-Options": "SAMEORIGIN"}
 
 
 class UnansweredLog:
@@ -75,22 +134,30 @@ def create_app(settings: dict | None = None, assistant=None, turn_log=None) -> F
     The assistant is loaded here, once, unless one is passed in; so is the conversation log
     (assistant/turn_log.py), which fails start-up with a StoreError naming an unusable database."""
     settings = load_settings() if settings is None else load_settings(environ={}, overrides=settings)
+    raise_open_files_limit()                     # every websocket holds descriptors (assistant/fd_limit.py)
     assistant = assistant or load_assistant(settings)
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = settings["max_frame_bytes"]
-    app.config["SOCK_SERVER_OPTIONS"] = {
-        "ping_interval": settings["ping_interval"] or None,
-        # Frames up to 16x the cap are read and answered with a structured error; beyond that the
-        # transport closes the connection (1009) rather than buffering without limit.
-        "max_message_size": settings["max_frame_bytes"] * 16,
-    }
     app.extensions["course_assistant"] = {
         "assistant": assistant,
         "settings": settings,
-        "limiter": rate_limiter(settings, sessions=getattr(assistant, "sessions", None)),
+        # One key per session; sessions beyond max_sessions are gone anyway, so their counts may go too.
+        # In Redis when redis_url is set (assistant/shared_state.py), like the per-address limits; there
+        # it also reads the session in the same round trip.
+        "limiter": rate_limiter(settings, max_keys=settings["max_sessions"] + 1000,
+                                sessions=getattr(assistant, "sessions", None)),
+        "policy": ClientPolicy(
+            settings,
+            messages=rate_limiter(settings, settings["address_rate_limit_messages"], settings["rate_limit_window"],
+                                  max_keys=ADDRESS_KEYS),
+            new_sessions=rate_limiter(settings, settings["address_new_sessions"],
+                                      settings["address_new_sessions_window"], max_keys=ADDRESS_KEYS)),
+        "descriptors": FileDescriptors(),
+        "json_error": json_error,
         "unanswered": UnansweredLog(settings["unanswered_log"]),
         "turn_log": turn_log or open_turn_log(settings),
     }
+    app.wsgi_app = close_after_refusing_a_body(app.wsgi_app)
     register_guards(app, settings)
     register_api(app)
     register_pages(app, assistant)
@@ -101,20 +168,55 @@ def create_app(settings: dict | None = None, assistant=None, turn_log=None) -> F
     return app
 
 
+def close_after_refusing_a_body(wsgi_app):
+    """A 413 leaves the rest of the body unread: the connection must end after the answer. The
+    app says `Connection: close`, which the development server obeys; gunicorn drops hop-by-hop
+    headers from apps, so its response object (whose method `start_response` is) is told directly."""
+
+    def app(environ, start_response):
+        def start(status, headers, exc_info=None):
+            if status.startswith("413"):
+                force_close = getattr(getattr(start_response, "__self__", None), "force_close", None)
+                if force_close is not None:
+                    force_close()
+            return start_response(status, headers, exc_info)
+
+        return wsgi_app(environ, start)
+
+    return app
+
+
 def register_guards(app: Flask, settings: dict):
     """Origins, CORS, and JSON for every error."""
 
+    policy, descriptors = app.extensions["course_assistant"]["policy"], app.extensions["course_assistant"]["descriptors"]
+
     @app.before_request
     def check_origin():
+        if descriptors.requests_refused():
+            return json_error(503, "busy", "The server is near its limit of open files; try again in a minute.",
+                              headers={"Retry-After": "30", "Connection": "close"})
+        host = request.headers.get("Host", "")
+        if not host_allowed(host, settings["server_names"]):
+            return json_error(400, "bad_host", f"This server does not answer to the host {host[:100]!r}; "
+                                               "add it to the server_names setting.")
         origin = request.headers.get("Origin")
-        if request.path.startswith(CHECKED_PATHS) and not origin_allowed(origin, request.host,
-                                                                         settings["allowed_origins"]):
+        scheme = forwarded_scheme(request.environ, policy.trusted_proxies)
+        if request.path.startswith(CHECKED_PATHS) and not origin_allowed(origin, host, settings["allowed_origins"],
+                                                                         scheme):
             return json_error(403, "origin_not_allowed",
                               f"Origin {origin[:200]} is not allowed; add it to the allowed_origins setting.")
         return None
 
     @app.after_request
     def add_cors_headers(response):
+        for name, value in COMMON_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if response.mimetype == "text/html":
+            for name, value in page_headers().items():
+                response.headers.setdefault(name, value)
+        if response.status_code == 413:          # the rest of the body is not read: say the connection ends
+            response.headers["Connection"] = "close"
         origin = request.headers.get("Origin")
         if request.path.startswith("/api/"):
             response.vary.add("Origin")
@@ -154,9 +256,23 @@ class ChatInputError(ValueError):
         self.status, self.code, self.message = status, code, message
 
 
+def read_json_body():
+    """The body as JSON whatever its Content-Type (curl -d sends a form type), or None when it is
+    not JSON, is nested too deeply to read, or is not UTF-8. A body over MAX_CONTENT_LENGTH (by
+    its Content-Length, or as read when chunked) raises 413."""
+    data = request.get_data(cache=True)
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and len(data) >= limit and request.stream.read(1):     # a chunked body is cut at the limit:
+        raise RequestEntityTooLarge()                                 # is there more? (reading raises too)
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+
+
 def read_chat_request(settings: dict) -> tuple[str, str | None]:
     """(message, session_id) from the JSON body, or ChatInputError."""
-    body = request.get_json(force=True, silent=True)       # any Content-Type: curl -d sends a form type
+    body = read_json_body()
     if body is None:
         raise ChatInputError(400, "bad_json", 'Send a JSON body like {"message": "best python course"}.')
     if not isinstance(body, dict):
@@ -165,10 +281,14 @@ def read_chat_request(settings: dict) -> tuple[str, str | None]:
     if not isinstance(message, str) or not message.strip():
         got = "nothing" if message is None else ("blank text" if isinstance(message, str) else type(message).__name__)
         raise ChatInputError(400, "missing_message", f"'message' must be a non-empty string; got {got}.")
+    if has_lone_surrogate(message):
+        raise ChatInputError(400, "bad_text", "'message' holds a lone surrogate (an escape like \\ud800 without "
+                                              "its pair); send valid Unicode.")
     if len(message) > settings["max_message_chars"]:
         raise ChatInputError(413, "text_too_long", f"Messages are limited to {settings['max_message_chars']} "
                                                    f"characters; this one has {len(message)}.")
-    if session_id is not None and (not isinstance(session_id, str) or len(session_id) > MAX_ID_CHARS):
+    if session_id is not None and (not isinstance(session_id, str) or len(session_id) > MAX_ID_CHARS
+                                   or has_lone_surrogate(session_id)):
         raise ChatInputError(400, "bad_session", f"'session_id' must be a string of at most {MAX_ID_CHARS} "
                                                  f"characters; got {type(session_id).__name__}.")
     return message, session_id or None
@@ -176,14 +296,15 @@ def read_chat_request(settings: dict) -> tuple[str, str | None]:
 
 def register_api(app: Flask):
     parts = app.extensions["course_assistant"]
-    assistant, settings, limiter = parts["assistant"], parts["settings"], parts["limiter"]
+    assistant, settings, limiter, policy = parts["assistant"], parts["settings"], parts["limiter"], parts["policy"]
 
     @app.get("/health")
     def health():
         knowledge = assistant.knowledge
         return jsonify({"status": "ok", "courses": len(getattr(knowledge, "courses", ())),
                         "faqs": len(getattr(knowledge, "faqs", ())), "sections": len(knowledge.sections),
-                        "sessions": len(getattr(assistant, "sessions", ()))})
+                        "sessions": len(getattr(assistant, "sessions", ())),
+                        "connections": getattr(parts.get("connections"), "open", None)})
 
     @app.route("/api/chat", methods=["POST", "OPTIONS"])
     def chat():
@@ -198,9 +319,22 @@ def register_api(app: Flask):
             return json_error(429, "rate_limited", f"Too many messages: at most {limiter.limit} every "
                                                    f"{limiter.window:g} seconds. Try again in {math.ceil(wait)} s.",
                               headers={"Retry-After": str(math.ceil(wait))})
+        address = policy.address(request.environ)
+        try:
+            policy.check_message(address)        # every request counts for its address, with a session or not
+            if not (session_id and assistant.has_session(session_id)):
+                policy.check_new_session(address)
+        except Refusal as refusal:
+            return json_error(429, refusal.code, refusal.message,
+                              headers={"Retry-After": str(math.ceil(refusal.retry_after))})
         known = session_id
         started = time.perf_counter()
-        session_id, reply = assistant.respond(session_id, message)
+        try:
+            session_id, reply = assistant.respond(session_id, message)
+        except SessionsFull as full:             # a new conversation would evict one in use
+            return json_error(503, "busy", f"The assistant is holding {full.capacity} conversations in use; try "
+                                           f"again in {math.ceil(full.retry_after)} s.",
+                              headers={"Retry-After": str(max(1, math.ceil(full.retry_after)))})
         if session_id != known:                  # a new session: its first message counts too
             limiter.allow(session_id)
         if reply.get("intent") == "out_of_scope":
@@ -227,7 +361,8 @@ def register_api(app: Flask):
             return json_error(400, "bad_json", 'Send a JSON object like {"session_id": "...", "turn_id": "...", '
                                                + ('"vote": "up"}.' if kind == "feedback" else '"course_id": "..."}.'))
         session_id = body.get("session_id")
-        if not isinstance(session_id, str) or not session_id or len(session_id) > MAX_ID_CHARS:
+        if (not isinstance(session_id, str) or not session_id or len(session_id) > MAX_ID_CHARS
+                or has_lone_surrogate(session_id)):
             return json_error(400, "bad_session", "'session_id' must be the session's id (a string of at most "
                                                   f"{MAX_ID_CHARS} characters).")
         try:

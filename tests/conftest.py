@@ -168,10 +168,16 @@ def running_server(settings: dict | None = None, gunicorn: bool = False, args: l
             shutil.rmtree(scratch, ignore_errors=True)
 
 
+# Every test talks from 127.0.0.1: the shared servers let that one address do what many visitors
+# would (tests/test_hostile_clients.py checks the per-address limits on servers of its own).
+ONE_ADDRESS_IS_MANY = {"address_new_sessions": 1_000_000, "address_rate_limit_messages": 1_000_000,
+                       "max_connections_per_address": 100_000}
+
+
 @pytest.fixture(scope="session")
 def server():
     """python run.py with default settings, plus one extra allowed origin."""
-    with running_server({"allowed_origins": ["http://allowed.example"]}) as url:
+    with running_server({"allowed_origins": ["http://allowed.example"], **ONE_ADDRESS_IS_MANY}) as url:
         yield url
 
 
@@ -179,14 +185,15 @@ def server():
 def limited_server():
     """python run.py with tiny limits, to see each limit enforced."""
     with running_server({"rate_limit_messages": 3, "rate_limit_window": 2, "max_connections": 3,
-                         "abuse_limit": 5, "max_message_chars": 200, "max_frame_bytes": 4096}) as url:
+                         "abuse_limit": 5, "max_message_chars": 200, "max_frame_bytes": 4096,
+                         **ONE_ADDRESS_IS_MANY}) as url:
         yield url
 
 
 @pytest.fixture(scope="session")
 def gunicorn_server():
     """The production setup: gunicorn -c gunicorn.conf.py 'assistant.web_app:create_app()'."""
-    with running_server({"allowed_origins": ["http://allowed.example"]}, gunicorn=True) as url:
+    with running_server({"allowed_origins": ["http://allowed.example"], **ONE_ADDRESS_IS_MANY}, gunicorn=True) as url:
         yield url
 
 

@@ -13,10 +13,11 @@ import websocket
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import post_json, running_server, ws_url
+from conftest import ONE_ADDRESS_IS_MANY, post_json, running_server, ws_url
 
 FUZZ_SETTINGS = {"rate_limit_messages": 1_000_000, "abuse_limit": 1_000_000, "max_sessions": 500,
-                 "max_message_chars": 500, "max_frame_bytes": 8192}
+                 "max_message_chars": 500, "max_frame_bytes": 8192, **ONE_ADDRESS_IS_MANY,
+                 "ping_interval": 0}   # the fixture socket idles (unread) through the HTTP phase: no ping timeout
 
 odd_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
 json_values = st.recursive(

@@ -41,6 +41,22 @@ def test_the_least_recently_used_session_goes_first_at_the_cap():
     assert len(store) == 3
 
 
+def test_at_the_cap_a_conversation_in_use_is_never_evicted_for_a_new_one():
+    from assistant.sessions import SessionsFull
+    clock = Clock()
+    store = SessionStore(ttl=3600, capacity=3, active_for=600, clock=clock)
+    a, b, c = store.create(), store.create(), store.create()
+    clock.now = 300
+    store.get(a.id)
+    with pytest.raises(SessionsFull) as full:        # b, the least recent, was used 300 s ago
+        store.create()
+    assert full.value.retry_after == 300
+    clock.now = 601                                  # b and c idle for 601 s: they make room, a stays
+    d, e = store.create(), store.create()
+    assert store.get(b.id) is None and store.get(c.id) is None
+    assert all(store.get(s.id) for s in (a, d, e))
+
+
 def test_the_store_is_safe_across_threads():
     store = SessionStore(ttl=3600, capacity=500)
     def churn():

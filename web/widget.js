@@ -540,7 +540,8 @@
     clearTimeout(retryTimer);
     retryTimer = 0;
     setStatus("connecting");
-    var url = SOCKET_URL + (state.sessionId ? "?session_id=" + encodeURIComponent(state.sessionId) : "");
+    // The session id travels in the first frame (a hello), never in the URL: URLs land in access logs.
+    var url = SOCKET_URL;
     var ws;
     try {
       ws = new WebSocket(url);
@@ -552,7 +553,13 @@
     socket = ws;
     ws.opened = false;
     ws.helloSent = false;
-    ws.onopen = function () { ws.opened = true; };
+    ws.onopen = function () {
+      ws.opened = true;
+      // Always a hello first: it resumes our session, or (without one) gets the welcome at once.
+      ws.helloSent = true;
+      ws.send(JSON.stringify(state.sessionId ? { type: "hello", id: "resume", session_id: state.sessionId }
+                                             : { type: "hello", id: "resume" }));
+    };
     setTimeout(function () { if (ws === socket && !ws.opened) lost(ws); }, CONNECT_MS);
     ws.onmessage = function (event) { if (ws === socket) receive(ws, event.data); };
     ws.onclose = function () { if (ws === socket) lost(ws); };
@@ -722,6 +729,9 @@
   }
   function welcome(ws, frame) {
     var sessionId = typeof frame.session_id === "string" ? frame.session_id : null;
+    // The welcome a server sends before it read our hello (an older server, or a slow link): the
+    // hello's own welcome (in_reply_to "resume") follows.
+    if (ws.helloSent && frame.in_reply_to !== "resume" && sessionId !== state.sessionId) return;
     if (state.sessionId && sessionId !== state.sessionId && !ws.helloSent && typeof frame.resumed !== "boolean") {
       // Hello only to a server that ignored the URL's session (no `resumed`).
       ws.helloSent = true;
