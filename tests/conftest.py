@@ -131,11 +131,12 @@ def redis_url():
 
 
 @contextmanager
-def running_server(settings: dict | None = None, gunicorn: bool = False, args: list[str] = ()):
+def running_server(settings: dict | None = None, gunicorn: bool = False, args: list[str] = (), preexec_fn=None):
     """Start the real server (python run.py, or gunicorn as docs/SERVING.md says) and yield its URL.
 
     `settings` become COURSE_ASSISTANT_* variables; `args` are extra command-line arguments
-    (run.py only). Output goes to a log file, so a chatty server never blocks on a full pipe."""
+    (run.py only); `preexec_fn` runs in the server's process before it starts (a resource limit).
+    Output goes to a log file, so a chatty server never blocks on a full pipe."""
     settings = dict(settings or {})
     settings["port"] = settings.get("port") or free_port()
     scratch = None
@@ -150,7 +151,7 @@ def running_server(settings: dict | None = None, gunicorn: bool = False, args: l
     log = Path(tempfile.mkstemp(prefix="course-assistant-", suffix=".log")[1])
     with log.open("w") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=server_environment(settings), stdout=output,
-                                   stderr=subprocess.STDOUT, text=True)
+                                   stderr=subprocess.STDOUT, text=True, preexec_fn=preexec_fn)
     base_url = ServerURL(f"http://127.0.0.1:{settings['port']}")
     base_url.pid, base_url.log = process.pid, log
     try:

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import errno
 import json
-import os
 import resource
 import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
@@ -21,15 +18,13 @@ from pathlib import Path
 import pytest
 import websocket
 
-from conftest import (ROOT, ServerURL, assert_error_frame, assert_json_error, assert_reply, ask, connect_ws, free_port,
-                      get, post_json, receive, receive_close, running_server, server_environment, wait_for_health,
-                      ws_url)
+from conftest import (assert_error_frame, assert_json_error, assert_reply, ask, connect_ws, get, post_json, receive,
+                      receive_close, running_server, ws_url)
 
 pytestmark = pytest.mark.load
 
 UNLIMITED = {"rate_limit_messages": 1_000_000, "address_rate_limit_messages": 1_000_000,
              "address_new_sessions": 1_000_000, "max_connections_per_address": 100_000}
-GUNICORN = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "assistant.web_app:create_app()"]
 
 
 def rss_mib(pid: int) -> float:
@@ -52,28 +47,11 @@ def health(url: str, timeout: float = 10) -> dict:
 @contextmanager
 def gunicorn_with_fd_limit(settings: dict, soft: int, hard: int):
     """The production command, started with RLIMIT_NOFILE (soft, hard), as a shell's ulimit would."""
-    settings = {**settings, "port": free_port()}
-    log = Path(tempfile.mkstemp(prefix="course-assistant-", suffix=".log")[1])
-
     def limit():
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
-    with log.open("w") as output:
-        process = subprocess.Popen(GUNICORN, cwd=ROOT, env=server_environment(settings), stdout=output,
-                                   stderr=subprocess.STDOUT, preexec_fn=limit)
-    url = ServerURL(f"http://127.0.0.1:{settings['port']}")
-    url.pid, url.log = process.pid, log
-    try:
-        wait_for_health(url, process, log)
+    with running_server(settings, gunicorn=True, preexec_fn=limit) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.unlink(missing_ok=True)
 
 
 def raw_http(port: int, request: bytes, timeout: float = 10) -> tuple[int, dict, bytes, bool]:
