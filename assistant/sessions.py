@@ -188,8 +188,8 @@ class SessionStore(HoldsSessions):
         """The live session with this id (touching it), or None."""
         if not session_id:
             return None
-        now = self._clock()
         with self._lock:
+            now = self._clock()     # under the lock: the sessions stay in the order they were touched
             self._expire(now)
             entry = self._sessions.get(session_id)
             if entry is None:
@@ -200,8 +200,8 @@ class SessionStore(HoldsSessions):
 
     def create(self) -> Session:
         session = Session(uuid.uuid4().hex)
-        now = self._clock()
         with self._lock:
+            now = self._clock()     # read under the lock: another thread's later touch can't precede it
             self._expire(now)
             while len(self._sessions) >= self.capacity:          # the least recent first
                 oldest_id, (_, touched) = next(iter(self._sessions.items()))
