@@ -182,26 +182,11 @@ class RedisSessionStore(HoldsSessions):
         return sum(1 for _ in self.client.scan_iter(match=f"{PREFIX}session:*", count=1000))
 
 
-# KEYS[1] the key's window; ARGV: limit, window in microseconds, a unique member. Returns 0 when
-# the event is counted, else the microseconds until one would be.
+# KEYS[1] the key's window; ARGV: limit, window in microseconds, a unique member. Returns {the
+# microseconds until an event would be counted (0 when this one is), the session or false}: given
+# KEYS[2], a session, it is read with its expiry renewed to ARGV[4] milliseconds (GETEX) when the
+# event is counted.
 _SLIDING_WINDOW = """
-local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if redis.call('ZCARD', KEYS[1]) >= limit then
-  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return math.max(tonumber(oldest[2]) + window - now, 1000)
-end
-redis.call('ZADD', KEYS[1], now, ARGV[3])
-redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000))
-return 0
-"""
-
-
-# The same, and when the event is counted, the session KEYS[2] read with its expiry renewed to
-# ARGV[4] milliseconds (GETEX): returns {wait, the session's text or nil}.
-_SLIDING_WINDOW_AND_SESSION = """
 local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
@@ -212,7 +197,10 @@ if redis.call('ZCARD', KEYS[1]) >= limit then
 end
 redis.call('ZADD', KEYS[1], now, ARGV[3])
 redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000))
-return {0, redis.call('GETEX', KEYS[2], 'PX', ARGV[4])}
+if KEYS[2] then
+  return {0, redis.call('GETEX', KEYS[2], 'PX', ARGV[4])}
+end
+return {0, false}
 """
 READ_AHEAD_SECONDS = 1.0        # a session read with the rate check serves a get() this soon after
 _NOT_AHEAD = object()
@@ -234,8 +222,6 @@ class RedisRateLimiter:
         self.window = window
         self._script = client.register_script(_SLIDING_WINDOW)
         self.sessions = sessions if isinstance(sessions, RedisSessionStore) and sessions.client is client else None
-        if self.sessions is not None:
-            self._with_session = client.register_script(_SLIDING_WINDOW_AND_SESSION)
 
     def allow(self, key: str) -> bool:
         """Count one event for `key`; False when it would go over the limit (and then it is not counted)."""
@@ -245,12 +231,12 @@ class RedisRateLimiter:
         """Count one event for `key` and return 0, or return the seconds until one is allowed."""
         args = [self.limit, math.ceil(self.window * 1_000_000), uuid.uuid4().hex]
         if self.sessions is not None and key:
-            wait, raw = self._with_session(keys=[f"{PREFIX}rate:{key}", self.sessions._key(key)],
-                                           args=args + [self.sessions._ttl_ms()])
+            wait, raw = self._script(keys=[f"{PREFIX}rate:{key}", self.sessions._key(key)],
+                                     args=args + [self.sessions._ttl_ms()])
             if not wait:
                 self.sessions.read_ahead(key, raw)
         else:
-            wait = self._script(keys=[f"{PREFIX}rate:{key}"], args=args)
+            wait, _ = self._script(keys=[f"{PREFIX}rate:{key}"], args=args)
         return 0 if not wait else int(wait) / 1_000_000
 
 
