@@ -30,14 +30,15 @@ class TfidfRetriever:
         weights = weights or {}
         self.n_docs_ = lengths.pop()
         # scikit-learn's TfidfVectorizer is a CountVectorizer and a TfidfTransformer; they are used
-        # apart so that each text is tokenized once (fields repeat texts: a topic's name, a
-        # provider) and counted once. The vocabulary and the IDF are those of the whole documents
+        # apart so that each distinct text is tokenized and counted once (fields repeat texts: a
+        # course's topics, its provider), its counts then taken for every document that has it. The vocabulary and the IDF are those of the whole documents
         # (all fields joined): a document's counts are the sum of its fields' counts, as the
         # tokenizer never joins words across the space that separates two fields.
-        tokens = {text: tokenize(text) for texts in fields.values() for text in texts}
-        counter = CountVectorizer(analyzer=tokens.__getitem__, dtype=np.float32)
-        counts = counter.fit_transform([text for texts in fields.values() for text in texts])
-        blocks = [counts[i * self.n_docs_:(i + 1) * self.n_docs_] for i in range(len(fields))]
+        distinct = list(dict.fromkeys(text for texts in fields.values() for text in texts))
+        counter = CountVectorizer(analyzer=tokenize, dtype=np.float32)
+        counts = counter.fit_transform(distinct)
+        row = {text: i for i, text in enumerate(distinct)}
+        blocks = [counts[[row[text] for text in texts]] for texts in fields.values()]
         tfidf = TfidfTransformer(sublinear_tf=True, norm=None).fit(sum(blocks[1:], blocks[0]))
         # Each field is normalised on its own, then weighted: a long skills list must not dilute
         # a title that says exactly what the learner asked for.
