@@ -6,7 +6,7 @@ import re
 from assistant.lexicon import Lexicon
 from assistant.reading import read_message
 from assistant.filters import FilterVocabulary, Filters, extract_filters
-from assistant.intents import DEFAULT_CLARIFY_MARGIN, DEFAULT_THRESHOLD, IntentClassifier
+from assistant.intents import DEFAULT_CLARIFY_MARGIN, DEFAULT_THRESHOLD, IntentClassifier, import_fitting
 from assistant.memo import Memo
 from assistant.models import Concept, Course, FaqEntry, Knowledge, Resource, Section
 from assistant.ranking import CourseRanker
@@ -48,11 +48,34 @@ def _sentences(text: str) -> list[str]:
 class Brain(VocabularyQueries):
     def __init__(self, knowledge: Knowledge, *, threshold: float | None = None,
                  clarify_margin: float | None = None):
+        # The two intent classifiers are fitted on threads of their own while the rest is built:
+        # most of a fit is scipy's L-BFGS and sparse products, which run without holding the GIL.
+        # One BLAS thread for the whole build (see IntentClassifier), set once around it, so that
+        # the fits' own limits, entered and left on two threads, cannot undo it.
+        from concurrent.futures import ThreadPoolExecutor
+        from threadpoolctl import threadpool_limits
+        import_fitting()
+        with threadpool_limits(limits=1), ThreadPoolExecutor(2, thread_name_prefix="brain-fit") as fits:
+            self._build(knowledge, fits, threshold, clarify_margin)
+
+    def _build(self, knowledge: Knowledge, fits, threshold: float | None, clarify_margin: float | None):
         self.knowledge = knowledge
         courses = knowledge.courses
         self.topic_names = {t.id: t.name for t in knowledge.topics}
         self.tagger = TopicTagger(knowledge.topics)
         self.vocabulary = FilterVocabulary(self.tagger, courses)
+        # FAQ texts and questions carry the concept groups they mention (concepts.yaml), so that
+        # "paycheck" meets an entry that says "salary" and "diploma" one that says "degree".
+        self.concepts = TopicTagger(knowledge.concepts)
+        # Matters it does not handle (declines.yaml): payments, hardware, making videos, ...
+        self.declines = TopicTagger(knowledge.declines)
+        self.decline_replies = {d.id: d.reply for d in knowledge.declines}
+        with_concepts = self.with_concepts
+        # The FAQ classifier also learns from the answer's sentences: a learner often asks about
+        # something the answer covers in words no phrasing uses ("a master's", "GitHub history").
+        faq_classifier = fits.submit(IntentClassifier, {
+            f.id: [with_concepts(text) for text in (f.question, *f.phrasings, *_sentences(f.answer))]
+            for f in knowledge.faqs})
         topic_text = {t.id: " ".join((t.name,) + t.synonyms) for t in knowledge.topics}
         self.course_index = TfidfRetriever({
             "title": [c.title for c in courses],
@@ -62,22 +85,10 @@ class Brain(VocabularyQueries):
         }, COURSE_FIELD_WEIGHTS)
         self.ranker = CourseRanker(courses, self.course_index, self.vocabulary, self.topic_names)
         self.titles = TitleMatcher(courses, self.ranker.quality)
-        # FAQ texts and questions carry the concept groups they mention (concepts.yaml), so that
-        # "paycheck" meets an entry that says "salary" and "diploma" one that says "degree".
-        self.concepts = TopicTagger(knowledge.concepts)
-        # Matters it does not handle (declines.yaml): payments, hardware, making videos, ...
-        self.declines = TopicTagger(knowledge.declines)
-        self.decline_replies = {d.id: d.reply for d in knowledge.declines}
-        with_concepts = self.with_concepts
         self.faq_index = TfidfRetriever({
             "questions": [with_concepts(" ".join((f.question,) + f.phrasings)) for f in knowledge.faqs],
             "answer": [with_concepts(f.answer) for f in knowledge.faqs],
         }, {"questions": 1.0, "answer": 0.35})
-        # The FAQ classifier also learns from the answer's sentences: a learner often asks about
-        # something the answer covers in words no phrasing uses ("a master's", "GitHub history").
-        self.faq_classifier = IntentClassifier({
-            f.id: [with_concepts(text) for text in (f.question, *f.phrasings, *_sentences(f.answer))]
-            for f in knowledge.faqs})
         self.section_index = TfidfRetriever({
             "title": [s.title for s in knowledge.sections],
             "text": [s.text for s in knowledge.sections],
@@ -91,8 +102,8 @@ class Brain(VocabularyQueries):
         self.filter_words = frozenset(tokenize(_FILTER_WORDS)) | frozenset(
             tokenize(" ".join(self.vocabulary.providers)))
         self.topic_phrases = frozenset(" ".join(words(s)) for t in knowledge.topics for s in t.synonyms + (t.name,))
-        self.classifier = IntentClassifier({intent: [self.intent_text(fold(text)) for text in items]
-                                            for intent, items in examples.items()})
+        classifier = fits.submit(IntentClassifier, {intent: [self.intent_text(fold(text)) for text in items]
+                                                    for intent, items in examples.items()})
         self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
         self.clarify_margin = DEFAULT_CLARIFY_MARGIN if clarify_margin is None else clarify_margin
         vocabulary_texts = [c.title for c in courses] + [" ".join(c.skills) for c in courses]
@@ -144,6 +155,8 @@ class Brain(VocabularyQueries):
         # The FAQ entries next to each one, for suggestions: fixed by the knowledge, so found once.
         self._related = {f.id: self._find_related(f) for f in knowledge.faqs}
         self._build_vocabularies(knowledge, examples)
+        self.faq_classifier = faq_classifier.result()
+        self.classifier = classifier.result()
 
     def intent_text(self, folded: str, mentions: list[TitleMention] | None = None) -> str:
         """The message as the intent classifier reads it: course titles of three words or more named

@@ -127,6 +127,16 @@ WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (2, 5)
 
 
+def import_fitting() -> None:
+    """Import what fitting a classifier needs, before fits start on several threads (an import
+    racing another on a second thread can see a module half made)."""
+    import sklearn.feature_extraction.text  # noqa: F401
+    import sklearn.linear_model  # noqa: F401
+    import sklearn.pipeline  # noqa: F401
+    import scipy.sparse  # noqa: F401
+    import threadpoolctl  # noqa: F401
+
+
 class IntentClassifier:
     def __init__(self, examples: dict[str, list[str]], *, C: float = 6.0, seed: int = 0):
         # scikit-learn fits the model; answering needs only numpy (and a cached assistant
