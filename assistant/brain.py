@@ -1,8 +1,10 @@
 """Everything the dialogue needs, built once from the knowledge: indexes and models."""
 from __future__ import annotations
 
+import copy
 import re
 
+from assistant.build_jobs import BuildJobs
 from assistant.lexicon import Lexicon
 from assistant.reading import read_message
 from assistant.filters import FilterVocabulary, Filters, extract_filters
@@ -45,20 +47,27 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.:;!?])\s+", plain) if len(s.split()) >= 4]
 
 
+def _word_indexes(brain: "Brain", knowledge: Knowledge, examples: dict[str, list[str]]) -> dict:
+    """Brain._build_words as a job of the build (assistant/build_jobs.py): done on a copy of the
+    brain, so that it may run alongside the rest; the attributes it made."""
+    part = copy.copy(brain)
+    before = set(part.__dict__)
+    part._build_words(knowledge, examples)
+    return {name: value for name, value in part.__dict__.items() if name not in before}
+
+
 class Brain(VocabularyQueries):
     def __init__(self, knowledge: Knowledge, *, threshold: float | None = None,
                  clarify_margin: float | None = None):
-        # The two intent classifiers are fitted on threads of their own while the rest is built:
-        # most of a fit is scipy's L-BFGS and sparse products, which run without holding the GIL.
-        # One BLAS thread for the whole build (see IntentClassifier), set once around it, so that
-        # the fits' own limits, entered and left on two threads, cannot undo it.
-        from concurrent.futures import ThreadPoolExecutor
+        # The two intent classifiers are fitted alongside the rest of the build, on the machine's
+        # other core (assistant/build_jobs.py). One BLAS thread for the whole build (see
+        # IntentClassifier), set once around it, so that fits entering and leaving their own
+        # limits on two threads cannot undo it.
         from threadpoolctl import threadpool_limits
-        import_fitting()
-        with threadpool_limits(limits=1), ThreadPoolExecutor(2, thread_name_prefix="brain-fit") as fits:
-            self._build(knowledge, fits, threshold, clarify_margin)
+        with threadpool_limits(limits=1), BuildJobs() as jobs:
+            self._build(knowledge, jobs, threshold, clarify_margin)
 
-    def _build(self, knowledge: Knowledge, fits, threshold: float | None, clarify_margin: float | None):
+    def _build(self, knowledge: Knowledge, jobs: BuildJobs, threshold: float | None, clarify_margin: float | None):
         self.knowledge = knowledge
         courses = knowledge.courses
         self.topic_names = {t.id: t.name for t in knowledge.topics}
@@ -71,9 +80,21 @@ class Brain(VocabularyQueries):
         self.declines = TopicTagger(knowledge.declines)
         self.decline_replies = {d.id: d.reply for d in knowledge.declines}
         with_concepts = self.with_concepts
+        examples = {name: list(intent.examples) for name, intent in knowledge.intents.items()}
+        examples.setdefault("faq", [])
+        for faq in knowledge.faqs:
+            examples["faq"].extend((faq.question,) + faq.phrasings)
+        self.one_word_subjects = frozenset(s for t in knowledge.topics for s in t.synonyms if " " not in s)
+        self.topic_words = frozenset(tokenize(" ".join(s for t in knowledge.topics for s in t.synonyms + (t.name,))))
+        self.filter_words = frozenset(tokenize(_FILTER_WORDS)) | frozenset(
+            tokenize(" ".join(self.vocabulary.providers)))
+        self.topic_phrases = frozenset(" ".join(words(s)) for t in knowledge.topics for s in t.synonyms + (t.name,))
+        # The words (spelling, lexicon, vocabularies) need no model: built alongside the rest.
+        word_indexes = jobs.start(_word_indexes, self, knowledge, examples)
+        import_fitting()
         # The FAQ classifier also learns from the answer's sentences: a learner often asks about
         # something the answer covers in words no phrasing uses ("a master's", "GitHub history").
-        faq_classifier = fits.submit(IntentClassifier, {
+        faq_classifier = jobs.start(IntentClassifier, {
             f.id: [with_concepts(text) for text in (f.question, *f.phrasings, *_sentences(f.answer))]
             for f in knowledge.faqs})
         topic_text = {t.id: " ".join((t.name,) + t.synonyms) for t in knowledge.topics}
@@ -93,19 +114,21 @@ class Brain(VocabularyQueries):
             "title": [s.title for s in knowledge.sections],
             "text": [s.text for s in knowledge.sections],
         }, {"title": 2.0, "text": 1.0})
-        examples = {name: list(intent.examples) for name, intent in knowledge.intents.items()}
-        examples.setdefault("faq", [])
-        for faq in knowledge.faqs:
-            examples["faq"].extend((faq.question,) + faq.phrasings)
-        self.one_word_subjects = frozenset(s for t in knowledge.topics for s in t.synonyms if " " not in s)
-        self.topic_words = frozenset(tokenize(" ".join(s for t in knowledge.topics for s in t.synonyms + (t.name,))))
-        self.filter_words = frozenset(tokenize(_FILTER_WORDS)) | frozenset(
-            tokenize(" ".join(self.vocabulary.providers)))
-        self.topic_phrases = frozenset(" ".join(words(s)) for t in knowledge.topics for s in t.synonyms + (t.name,))
-        classifier = fits.submit(IntentClassifier, {intent: [self.intent_text(fold(text)) for text in items]
-                                                    for intent, items in examples.items()})
+        # Fitted here, not as a job: it needs the title matcher, and nothing else is left to do here.
+        self.classifier = IntentClassifier({intent: [self.intent_text(fold(text)) for text in items]
+                                            for intent, items in examples.items()})
         self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
         self.clarify_margin = DEFAULT_CLARIFY_MARGIN if clarify_margin is None else clarify_margin
+        self.readings = Memo()
+        self.answers = Memo()
+        # The FAQ entries next to each one, for suggestions: fixed by the knowledge, so found once.
+        self._related = {f.id: self._find_related(f) for f in knowledge.faqs}
+        self.__dict__.update(word_indexes.result())
+        self.faq_classifier = faq_classifier.result()
+
+    def _build_words(self, knowledge: Knowledge, examples: dict[str, list[str]]):
+        """The spelling corrector, the lexicon and the other word indexes."""
+        courses = knowledge.courses
         vocabulary_texts = [c.title for c in courses] + [" ".join(c.skills) for c in courses]
         # Learners' example phrasings contain typos on purpose: only words used in two or more
         # examples count as known, and the English words they use ("doctorate") are corrections.
@@ -150,13 +173,7 @@ class Brain(VocabularyQueries):
         self.career_concepts = frozenset(c.id for c in knowledge.concepts
                                          if not any(" ".join(words(w)) in self.topic_phrases for w in c.synonyms))
         self.faq_topics = frozenset(t for f in knowledge.faqs for t in f.topics)
-        self.readings = Memo()
-        self.answers = Memo()
-        # The FAQ entries next to each one, for suggestions: fixed by the knowledge, so found once.
-        self._related = {f.id: self._find_related(f) for f in knowledge.faqs}
         self._build_vocabularies(knowledge, examples)
-        self.faq_classifier = faq_classifier.result()
-        self.classifier = classifier.result()
 
     def intent_text(self, folded: str, mentions: list[TitleMention] | None = None) -> str:
         """The message as the intent classifier reads it: course titles of three words or more named
