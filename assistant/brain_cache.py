@@ -18,6 +18,7 @@ import threading
 from pathlib import Path
 
 from assistant.brain import Brain
+from assistant.build_jobs import can_fork
 from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from assistant.paths import user_cache_dir
 
@@ -62,15 +63,19 @@ def _save_meanwhile(brain: Brain, knowledge_dir: Path, cache: Path) -> None:
     short-lived process (`course-assistant ask`): the child outlives it, the thread is no daemon.
     The Brain's memos pickle as empty ones (assistant/memo.py), so answering meanwhile changes
     nothing that is written."""
-    if hasattr(os, "fork") and threading.active_count() == 1:
-        pid = os.fork()
+    if can_fork():
+        try:
+            pid = os.fork()
+        except OSError:                                   # no memory for a child: a thread then
+            pid = None
         if pid == 0:
             try:
                 _save_quietly(brain, knowledge_dir, cache)
             finally:
                 os._exit(0)
-        threading.Thread(target=_reap, args=(pid,), name="brain-cache-reaper", daemon=True).start()
-        return
+        if pid is not None:
+            threading.Thread(target=_reap, args=(pid,), name="brain-cache-reaper", daemon=True).start()
+            return
     threading.Thread(target=_save_quietly, args=(brain, knowledge_dir, cache), name="brain-cache-writer").start()
 
 

@@ -6,9 +6,10 @@ so a job runs in a forked child process that sends its result back pickled throu
 child starts with everything the parent has imported and built so far, so it pays for no import.
 
 Forking is only safe while this process runs a single thread (a lock another thread holds at the
-fork stays held in the child forever): a server builds its brain before it starts any thread, so
-it forks; elsewhere (a test process full of server threads), or where there is no fork, a job
-runs on a thread of this process, which still overlaps the parts of a fit that release the GIL.
+fork stays held in the child forever) and with the system's own fork: a server builds its brain
+before it starts any thread, so it forks; elsewhere (a test process full of server threads, a
+gevent worker whose fork is gevent's), or where there is no fork, a job runs on a thread of this
+process, which still overlaps the parts of a fit that release the GIL.
 A child that fails to send a result (killed, out of memory) costs nothing but time: the job is
 then run here. An exception in the job is raised by `result()`, as it would be without a child.
 """
@@ -25,6 +26,16 @@ from concurrent.futures import Future
 NICENESS = 10
 
 
+def can_fork() -> bool:
+    """Whether forking is safe here: the system's own fork (not one a library replaced, such as
+    gevent's under gunicorn's gevent worker, whose hub the child would share), and a single thread."""
+    try:
+        import posix
+    except ImportError:                           # no fork on this system
+        return False
+    return getattr(os, "fork", None) is getattr(posix, "fork", None) and threading.active_count() == 1
+
+
 class BuildJobs:
     """Start jobs with `start(function, *args)`; `result()` on what it returns waits for the value.
     Used as a context manager: leaving it ends and reaps any child whose result was not taken."""
@@ -33,8 +44,13 @@ class BuildJobs:
         self._jobs: list[_Job] = []
 
     def start(self, function, *args) -> "_Job":
-        forking = hasattr(os, "fork") and threading.active_count() == 1
-        job = _ChildJob(function, args) if forking else _ThreadJob(function, args)
+        job = None
+        if can_fork():
+            try:
+                job = _ChildJob(function, args)
+            except OSError:                       # no memory or descriptors for a child: a thread then
+                job = None
+        job = job or _ThreadJob(function, args)
         self._jobs.append(job)
         return job
 
@@ -77,7 +93,12 @@ class _ChildJob(_Job):
     def __init__(self, function, args):
         self._function, self._args = function, args
         read, write = os.pipe()
-        self._pid = os.fork()
+        try:
+            self._pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            raise
         if self._pid == 0:                       # the child: compute, send, leave without cleanup
             try:
                 os.close(read)
