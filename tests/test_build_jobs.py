@@ -127,3 +127,15 @@ def test_the_brain_built_by_child_processes_is_the_one_built_on_threads():
     assert found["missing"] == [] and found["differ"] == []
     # the forked build's FAQ classifier came through a pickle (which leaves scikit-learn's objects out)
     assert found["forked_fit_here"] is False and found["threaded_fit_here"] is True
+
+
+def test_no_fork_through_a_replaced_fork(monkeypatch):
+    """gevent's worker replaces os.fork (its hub would come along into the child): jobs then run on
+    threads, as where other threads run."""
+    import assistant.build_jobs as build_jobs
+    monkeypatch.setattr(build_jobs.threading, "active_count", lambda: 1)
+    assert build_jobs.can_fork() is (hasattr(os, "fork") and sys.platform != "win32")
+    monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked through a replaced fork"))
+    assert build_jobs.can_fork() is False
+    with BuildJobs() as jobs:
+        assert jobs.start(os.getpid).result() == os.getpid()
