@@ -78,19 +78,38 @@ class _Block:
         self.coef = coef
         self.analyzer = analyzer
 
+    def feature_ids(self, text: str) -> np.ndarray:
+        """The block's known features in `text`, one entry per occurrence."""
+        found = [index for index in map(self.vocabulary.get, self.analyzer(text)) if index is not None]
+        return np.array(found, dtype=np.int64)
+
     def logits(self, text: str) -> np.ndarray:
-        counts: dict[int, int] = {}
-        for gram in self.analyzer(text):
-            index = self.vocabulary.get(gram)
-            if index is not None:
-                counts[index] = counts.get(index, 0) + 1
-        if not counts:
+        return self._logits(self.feature_ids(text))
+
+    def _logits(self, ids: np.ndarray) -> np.ndarray:
+        if not ids.size:
             return np.zeros(self.coef.shape[1])
-        indices = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        indices, tf = np.unique(ids, return_counts=True)
         weights = (1.0 + np.log(tf)) * self.idf[indices]
         weights /= np.sqrt(weights @ weights)
         return weights @ self.coef[indices]
+
+
+class _WordCharBlock(_Block):
+    """The character n-gram block. Its features never cross a word boundary, so a word's known
+    n-grams are the same wherever it stands: they are listed once, at build time, for every word
+    of the training texts, and a message's features are its words' lists put together."""
+
+    def __init__(self, vectorizer, coef: np.ndarray, analyzer, words):
+        super().__init__(vectorizer, coef, analyzer)
+        self.by_word = {word: super(_WordCharBlock, self).feature_ids(word) for word in set(words)}
+
+    def feature_ids(self, text: str) -> np.ndarray:
+        by_word, parts = self.by_word, []
+        for word in text.split():
+            ids = by_word.get(word)
+            parts.append(super().feature_ids(word) if ids is None else ids)
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
 
 _WORD_TOKEN = re.compile(r"(?u)\b\w+\b|\?")
@@ -129,7 +148,8 @@ class IntentClassifier:
         self.intercept_ = model.intercept_.astype(np.float64)
         self._blocks = [
             _Block(words, coef[:split], partial(word_ngrams, low=WORD_NGRAMS[0], high=WORD_NGRAMS[1])),
-            _Block(chars, coef[split:], partial(char_wb_ngrams, low=CHAR_NGRAMS[0], high=CHAR_NGRAMS[1])),
+            _WordCharBlock(chars, coef[split:], partial(char_wb_ngrams, low=CHAR_NGRAMS[0], high=CHAR_NGRAMS[1]),
+                           (word for text in texts for word in text.split())),
         ]
 
     def __getstate__(self):
