@@ -7,6 +7,7 @@ into out_of_scope and two close course intents into a clarifying question.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,18 +79,19 @@ class _Block:
         self.coef = coef
         self.analyzer = analyzer
 
-    def feature_ids(self, text: str) -> np.ndarray:
+    def feature_ids(self, text: str) -> list[int]:
         """The block's known features in `text`, one entry per occurrence."""
-        found = [index for index in map(self.vocabulary.get, self.analyzer(text)) if index is not None]
-        return np.array(found, dtype=np.int64)
+        return [index for index in map(self.vocabulary.get, self.analyzer(text)) if index is not None]
+
+    def counts(self, text: str) -> Counter:
+        return Counter(self.feature_ids(text))
 
     def logits(self, text: str) -> np.ndarray:
-        return self._logits(self.feature_ids(text))
-
-    def _logits(self, ids: np.ndarray) -> np.ndarray:
-        if not ids.size:
+        counts = self.counts(text)
+        if not counts:
             return np.zeros(self.coef.shape[1])
-        indices, tf = np.unique(ids, return_counts=True)
+        indices = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
         weights = (1.0 + np.log(tf)) * self.idf[indices]
         weights /= np.sqrt(weights @ weights)
         return weights @ self.coef[indices]
@@ -102,14 +104,14 @@ class _WordCharBlock(_Block):
 
     def __init__(self, vectorizer, coef: np.ndarray, analyzer, words):
         super().__init__(vectorizer, coef, analyzer)
-        self.by_word = {word: super(_WordCharBlock, self).feature_ids(word) for word in set(words)}
+        self.by_word = {word: tuple(self.feature_ids(word)) for word in set(words)}
 
-    def feature_ids(self, text: str) -> np.ndarray:
-        by_word, parts = self.by_word, []
+    def counts(self, text: str) -> Counter:
+        by_word, counts = self.by_word, Counter()
         for word in text.split():
             ids = by_word.get(word)
-            parts.append(super().feature_ids(word) if ids is None else ids)
-        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+            counts.update(self.feature_ids(word) if ids is None else ids)
+        return counts
 
 
 _WORD_TOKEN = re.compile(r"(?u)\b\w+\b|\?")

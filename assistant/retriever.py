@@ -96,4 +96,4 @@ class TfidfRetriever:
         else:
             top = np.arange(len(docs))
         order = top[np.lexsort((docs[top], -scores[top]))]
-        return [(int(docs[i]), float(scores[i])) for i in order]
+        return list(zip(docs[order].tolist(), scores[order].tolist()))
