@@ -58,6 +58,8 @@ class SpellingCorrector:
         for word in set(domain) | {w for w, n in english.items() if n >= ENGLISH_CANDIDATE_FREQUENCY}:
             if len(word) >= 3 and not word.isdigit():
                 self._by_length[len(word)].append(word)
+        self._by_near_length: dict[int, list[str]] = {}
+        self._by_near_length = {n: self._near_length(n) for n in range(3, max(self._by_length, default=0) + 3)}
 
     def known(self, word: str) -> bool:
         if word in self.domain_ or word in self.english_ or word in STOPWORDS:
@@ -72,20 +74,29 @@ class SpellingCorrector:
         if len(word) < 3 or word.isdigit() or self.known(word) or any(ch.isdigit() for ch in word):
             return None
         best, best_key = None, None
-        for length in range(len(word) - 2, len(word) + 3):
-            candidates = self._by_length.get(length)
-            if not candidates:
+        # The five closest of each length within two of the word's, lengths in increasing order:
+        # one scoring pass over the words of those lengths, listed together at build time.
+        taken: Counter[int] = Counter()
+        for candidate, score, _ in process.extract(word, self._near_length(len(word)), scorer=fuzz.ratio,
+                                                   score_cutoff=_cutoff(len(word)), limit=None):
+            if taken[len(candidate)] == 5:
                 continue
-            for candidate, score, _ in process.extract(word, candidates, scorer=fuzz.ratio,
-                                                       score_cutoff=_cutoff(len(word)), limit=5):
-                # Same first letter is the commonest case for real typos; the knowledge's own words
-                # beat general English ones; frequency breaks ties.
-                bonus = (4 if candidate[0] == word[0] else 0) + (3 if candidate in self.domain_ else 0)
-                usage = self.domain_.get(candidate, 0) + self.english_.get(candidate, 0) / 1000
-                key = (score + bonus + 3 * math.log10(1 + usage), usage)
-                if best_key is None or key > best_key:
-                    best, best_key = candidate, key
+            taken[len(candidate)] += 1
+            # Same first letter is the commonest case for real typos; the knowledge's own words
+            # beat general English ones; frequency breaks ties.
+            bonus = (4 if candidate[0] == word[0] else 0) + (3 if candidate in self.domain_ else 0)
+            usage = self.domain_.get(candidate, 0) + self.english_.get(candidate, 0) / 1000
+            key = (score + bonus + 3 * math.log10(1 + usage), usage, -len(candidate))
+            if best_key is None or key > best_key:
+                best, best_key = candidate, key
         return best
+
+    def _near_length(self, length: int) -> list[str]:
+        """The candidate words two letters shorter to two longer than `length`, shortest first."""
+        near = self._by_near_length.get(length)
+        if near is None:
+            near = [w for n in range(length - 2, length + 3) for w in self._by_length.get(n, ())]
+        return near
 
     def correct(self, text: str, protected=frozenset()) -> tuple[str, dict[str, str]]:
         """Folded text with unknown words corrected, and the corrections made; `protected` words
