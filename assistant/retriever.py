@@ -67,13 +67,15 @@ class TfidfRetriever:
             term, weight = terms[0]
             start, end = self._indptr[term], self._indptr[term + 1]
             return self._indices[start:end], self._data[start:end] * weight
-        # Summed into one dense row (a term lists a document once, so `+=` by index is exact), in
-        # float64 and in the query's term order, then the documents that got a score: cheaper than
-        # sorting the concatenated postings when a common term lists thousands of documents.
-        summed = np.zeros(self.n_docs_, dtype=np.float64)
+        # Summed into one dense row by a single bincount over the postings (in float64, in the
+        # query's term order), then the documents that got a score: cheaper than sorting the
+        # postings when a common term lists thousands of documents.
+        doc_parts, score_parts = [], []
         for term, weight in terms:
             start, end = self._indptr[term], self._indptr[term + 1]
-            summed[self._indices[start:end]] += self._data[start:end] * weight
+            doc_parts.append(self._indices[start:end])
+            score_parts.append(self._data[start:end] * weight)
+        summed = np.bincount(np.concatenate(doc_parts), weights=np.concatenate(score_parts), minlength=self.n_docs_)
         docs = np.flatnonzero(summed).astype(self._indices.dtype, copy=False)
         return docs, summed[docs].astype(np.float32)
 
