@@ -9,6 +9,7 @@ import math
 import re
 from collections import Counter, defaultdict
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from assistant.textnorm import STOPWORDS, fold, words
@@ -55,11 +56,14 @@ class SpellingCorrector:
         self.english_ = english
         self.counts_ = domain
         self._by_length: dict[int, list[str]] = defaultdict(list)
-        for word in set(domain) | {w for w, n in english.items() if n >= ENGLISH_CANDIDATE_FREQUENCY}:
+        # The most used first: of words equally close to a typo, the five kept per length are the
+        # likeliest ones, whatever order the sets of words come in.
+        candidates = set(domain) | {w for w, n in english.items() if n >= ENGLISH_CANDIDATE_FREQUENCY}
+        for word in sorted(candidates, key=lambda w: (-(domain.get(w, 0) + english.get(w, 0) / 1000), w)):
             if len(word) >= 3 and not word.isdigit():
                 self._by_length[len(word)].append(word)
-        self._by_near_length: dict[int, list[str]] = {}
-        self._by_near_length = {n: self._near_length(n) for n in range(3, max(self._by_length, default=0) + 3)}
+        self._near: dict[int, _Candidates] = {}
+        self._near = {n: self._near_length(n) for n in range(3, max(self._by_length, default=0) + 3)}
 
     def known(self, word: str) -> bool:
         if word in self.domain_ or word in self.english_ or word in STOPWORDS:
@@ -75,10 +79,11 @@ class SpellingCorrector:
             return None
         best, best_key = None, None
         # The five closest of each length within two of the word's, lengths in increasing order:
-        # one scoring pass over the words of those lengths, listed together at build time.
+        # one scoring pass over the words of those lengths that can reach the cutoff at all.
         taken: Counter[int] = Counter()
-        for candidate, score, _ in process.extract(word, self._near_length(len(word)), scorer=fuzz.ratio,
-                                                   score_cutoff=_cutoff(len(word)), limit=None):
+        cutoff = _cutoff(len(word))
+        for candidate, score, _ in process.extract(word, self._near_length(len(word)).within(word, cutoff),
+                                                   scorer=fuzz.ratio, score_cutoff=cutoff, limit=None):
             if taken[len(candidate)] == 5:
                 continue
             taken[len(candidate)] += 1
@@ -91,11 +96,11 @@ class SpellingCorrector:
                 best, best_key = candidate, key
         return best
 
-    def _near_length(self, length: int) -> list[str]:
+    def _near_length(self, length: int) -> "_Candidates":
         """The candidate words two letters shorter to two longer than `length`, shortest first."""
-        near = self._by_near_length.get(length)
+        near = self._near.get(length)
         if near is None:
-            near = [w for n in range(length - 2, length + 3) for w in self._by_length.get(n, ())]
+            near = _Candidates([w for n in range(length - 2, length + 3) for w in self._by_length.get(n, ())])
         return near
 
     def correct(self, text: str, protected=frozenset()) -> tuple[str, dict[str, str]]:
@@ -113,3 +118,34 @@ class SpellingCorrector:
             return word
 
         return _WORD.sub(replace, folded), corrections
+
+
+def _letters(word: str) -> int:
+    """The characters of a word as bits of a 64-bit mask (two characters may share a bit)."""
+    mask = 0
+    for ch in word:
+        mask |= 1 << (ord(ch) & 63)
+    return mask
+
+
+class _Candidates:
+    """Candidate words with their character masks, to set aside at once those too unlike a word
+    for fuzz.ratio to reach a cutoff. A character one word has and the other lacks costs at least
+    one insertion or deletion, so the masks' difference bounds the Indel distance from below;
+    fuzz.ratio is 100 * (1 - distance / (len(a) + len(b))). Words set aside would score under the
+    cutoff: the scoring pass over the rest gives the same matches, in the same order."""
+
+    def __init__(self, words: list[str]):
+        self.words = words
+        self.masks = np.array([_letters(w) for w in words], dtype=np.uint64)
+        self.lengths = np.array([len(w) for w in words], dtype=np.float64)
+
+    def within(self, word: str, cutoff: float) -> list[str]:
+        if not self.words:
+            return []
+        mask = np.uint64(_letters(word))
+        unlike = np.bitwise_count(self.masks & ~mask) + np.bitwise_count(~self.masks & mask)
+        allowed = (1.0 - cutoff / 100.0) * (self.lengths + len(word)) + 1e-9
+        words = self.words
+        return [words[i] for i in np.flatnonzero(unlike <= allowed).tolist()]
+

@@ -36,6 +36,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from load_env import NO_LIMITS  # noqa: E402
+
 IDLE_BUDGET = 120
 TOPICS = ["python", "machine learning", "deep learning", "sql", "statistics", "data visualization", "nlp",
           "computer vision", "reinforcement learning", "linear algebra", "r programming", "tensorflow", "pytorch",
@@ -161,8 +164,9 @@ def wait_ready(process, port, timeout=120):
 def start_server(model: str, workers: int, redis_url: str = "", max_connections: int = 8000):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("COURSE_ASSISTANT_")}
+    env.update(NO_LIMITS)
     env.update({"COURSE_ASSISTANT_PORT": str(port), "COURSE_ASSISTANT_WORKER_CLASS": model,
-                "COURSE_ASSISTANT_WORKERS": str(workers), "COURSE_ASSISTANT_RATE_LIMIT_MESSAGES": "1000000",
+                "COURSE_ASSISTANT_WORKERS": str(workers),
                 "COURSE_ASSISTANT_PING_INTERVAL": "0", "COURSE_ASSISTANT_MAX_CONNECTIONS": str(max_connections)})
     if redis_url:
         env["COURSE_ASSISTANT_REDIS_URL"] = redis_url
