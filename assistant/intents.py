@@ -64,8 +64,8 @@ def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
 
 def word_ngrams(text: str, low: int, high: int) -> list[str]:
     tokens = _WORD_TOKEN.findall(text)
-    grams = []
-    for n in range(low, high + 1):
+    grams = list(tokens) if low == 1 else []
+    for n in range(max(low, 2), high + 1):
         grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
     return grams
 
@@ -107,11 +107,11 @@ class _WordCharBlock(_Block):
         self.by_word = {word: tuple(self.feature_ids(word)) for word in set(words)}
 
     def counts(self, text: str) -> Counter:
-        by_word, counts = self.by_word, Counter()
+        by_word, ids = self.by_word, []
         for word in text.split():
-            ids = by_word.get(word)
-            counts.update(self.feature_ids(word) if ids is None else ids)
-        return counts
+            known = by_word.get(word)
+            ids.extend(self.feature_ids(word) if known is None else known)
+        return Counter(ids)
 
 
 _WORD_TOKEN = re.compile(r"(?u)\b\w+\b|\?")
@@ -169,5 +169,6 @@ class IntentClassifier:
             logits += block.logits(folded)
         shifted = np.exp(logits - logits.max())
         probabilities = shifted / shifted.sum()
-        order = np.argsort(-probabilities)
-        return IntentScores(tuple((self.classes_[i], float(probabilities[i])) for i in order))
+        order = np.argsort(-probabilities).tolist()
+        values, classes = probabilities.tolist(), self.classes_
+        return IntentScores(tuple((classes[i], values[i]) for i in order))
