@@ -95,7 +95,6 @@ class TfidfRetriever:
             return []
         if len(docs) > k:
             top = np.argpartition(-scores, k - 1)[:k]
-        else:
-            top = np.arange(len(docs))
-        order = top[np.lexsort((docs[top], -scores[top]))]
-        return list(zip(docs[order].tolist(), scores[order].tolist()))
+            docs, scores = docs[top], scores[top]
+        # At most k pairs: sorted in Python, best score first, then the lower document index.
+        return sorted(zip(docs.tolist(), scores.tolist()), key=lambda pair: (-pair[1], pair[0]))
