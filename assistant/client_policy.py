@@ -107,9 +107,16 @@ class ClientPolicy:
     def address(self, environ) -> str:
         return client_address(environ, self.trusted_proxies)
 
-    def check_message(self, address: str):
-        """Count one message from `address`, or Refusal when it has sent too many."""
-        wait = self.messages.wait_time("address:" + address)
+    def message_key(self, address: str) -> str:
+        """The key `messages` counts an address's messages under."""
+        return "address:" + address
+
+    def check_message(self, address: str, wait: float | None = None):
+        """Count one message from `address`, or Refusal when it has sent too many; given `wait`, the
+        message was counted already (with its session's, `RateLimiter.wait_times`) and that is what
+        the count said."""
+        if wait is None:
+            wait = self.messages.wait_time(self.message_key(address))
         if wait:
             raise Refusal("rate_limited", f"Too many messages from your address: at most {self.messages.limit} every "
                                           f"{self.messages.window:g} seconds. Try again in {math.ceil(wait)} s.", wait)

@@ -2,7 +2,8 @@
 to the courses on screen ("the second one"), a comparison ("vs", "which is better"), a refinement
 ("cheaper", "more advanced"), a request to go back or start over, and so on.
 
-`find_cues(folded)` searches each pattern once; the Reading keeps the result (`reading.cue(name)`),
+`find_cues(folded)` searches each pattern at most once, when a step first asks for it; the Reading keeps
+the result (`reading.cue(name)`),
 so the steps that decide and answer never search the text again.
 """
 from __future__ import annotations
@@ -157,9 +158,31 @@ CUES = {
 }
 
 
-def find_cues(folded: str) -> dict:
-    """Each cue's match in the message (None when absent), searched once; "nth" keeps every match."""
-    found = {name: pattern.search(folded) for name, pattern in CUES.items()}
-    found["nth"] = list(REF_NTH.finditer(folded)) if found["nth"] else []
-    found["any_filter"] = list(ANY.finditer(folded))
-    return found
+class Cues:
+    """The cues of one message: each pattern is searched the first time a step asks for it, and
+    only once ("nth" and "any_filter" keep every match)."""
+
+    __slots__ = ("folded", "_found")
+
+    def __init__(self, folded: str):
+        self.folded = folded
+        self._found: dict = {}
+
+    def __getitem__(self, name: str):
+        try:
+            return self._found[name]
+        except KeyError:
+            pass
+        if name == "nth":
+            value = list(REF_NTH.finditer(self.folded))
+        elif name == "any_filter":
+            value = list(ANY.finditer(self.folded))
+        else:
+            value = CUES[name].search(self.folded)
+        self._found[name] = value
+        return value
+
+
+def find_cues(folded: str) -> Cues:
+    """The message's cues, each searched when first asked for (None when absent)."""
+    return Cues(folded)

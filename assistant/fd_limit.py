@@ -52,7 +52,9 @@ def open_files_limit() -> int:
 
 
 class FileDescriptors:
-    """How many descriptors the process has open, counted at most every `every` seconds."""
+    """How many descriptors the process has open, counted at most every `every` seconds; between
+    two counts, every websocket let in adds its descriptor to the last count, so a burst of new
+    connections cannot run past the refusal point while the count is stale."""
 
     def __init__(self, every: float = 0.05, clock=time.monotonic):
         self.limit = open_files_limit()
@@ -81,6 +83,15 @@ class FileDescriptors:
 
     def websockets_refused(self) -> bool:
         return self.share() >= WEBSOCKETS_REFUSED_AT
+
+    def take_websocket(self) -> bool:
+        """Whether a new websocket may stay (False near the limit); if so, its descriptor counts
+        from now on, until the next count from /proc sees it."""
+        if self.websockets_refused():
+            return False
+        with self._lock:
+            self._count += 1
+        return True
 
     def requests_refused(self) -> bool:
         return self.share() >= REQUESTS_REFUSED_AT

@@ -178,7 +178,10 @@ class FilterVocabulary:
         cued = {alias: key for alias, key in cued.items() if alias not in topic_words}
         self._full_phrases = {tuple(alias.split()): key for alias, key in full.items()}
         self._cued_phrases = {tuple(alias.split()): key for alias, key in cued.items()}
-        self._longest_alias = max(map(len, list(self._full_phrases) + list(self._cued_phrases)), default=1)
+        # The longest alias starting with each word: most words of a message start none.
+        self._reach: dict[str, int] = {}
+        for phrase in (*self._full_phrases, *self._cued_phrases):
+            self._reach[phrase[0]] = max(self._reach.get(phrase[0], 0), len(phrase))
         self.languages = {c.language for c in courses}
         self._compile_patterns()
 
@@ -193,6 +196,8 @@ class FilterVocabulary:
                 self.language_patterns.append((re.compile(
                     rf"\b(?:in|taught in|en|language)\s+(?:{alternatives})\b"
                     rf"|\b(?:{alternatives})[- ](?:speaking|language|taught)\b"), language))
+        # Any of them at all: most messages name no language, and are searched once, not per language.
+        self.any_language = re.compile("|".join(f"(?:{p.pattern})" for p, _ in self.language_patterns) or r"(?!)")
 
     @staticmethod
     def _org_aliases(organizations):
@@ -228,7 +233,7 @@ class FilterVocabulary:
         tokens = re.findall(r"[a-z0-9]+", text)
         best = None
         for i in range(len(tokens)):
-            for n in range(min(self._longest_alias, len(tokens) - i), 0, -1):
+            for n in range(min(self._reach.get(tokens[i], 0), len(tokens) - i), 0, -1):
                 phrase = tuple(tokens[i:i + n])
                 key = self._full_phrases.get(phrase)
                 if key is None and phrase in self._cued_phrases:
@@ -287,7 +292,7 @@ def extract_filters(text: str, vocabulary: FilterVocabulary) -> Filters:
     values: dict = {}
     organization = vocabulary.find_organization(text)
     topical = text
-    for pattern, language in vocabulary.language_patterns:
+    for pattern, language in vocabulary.language_patterns if vocabulary.any_language.search(text) else ():
         match = pattern.search(text)
         if match and not _LEARN_BEFORE.search(text[:match.start()]):
             values["language"] = language

@@ -7,6 +7,7 @@ into out_of_scope and two close course intents into a clarifying question.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,8 +64,8 @@ def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
 
 def word_ngrams(text: str, low: int, high: int) -> list[str]:
     tokens = _WORD_TOKEN.findall(text)
-    grams = []
-    for n in range(low, high + 1):
+    grams = list(tokens) if low == 1 else []
+    for n in range(max(low, 2), high + 1):
         grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
     return grams
 
@@ -78,12 +79,15 @@ class _Block:
         self.coef = coef
         self.analyzer = analyzer
 
+    def feature_ids(self, text: str) -> list[int]:
+        """The block's known features in `text`, one entry per occurrence."""
+        return [index for index in map(self.vocabulary.get, self.analyzer(text)) if index is not None]
+
+    def counts(self, text: str) -> Counter:
+        return Counter(self.feature_ids(text))
+
     def logits(self, text: str) -> np.ndarray:
-        counts: dict[int, int] = {}
-        for gram in self.analyzer(text):
-            index = self.vocabulary.get(gram)
-            if index is not None:
-                counts[index] = counts.get(index, 0) + 1
+        counts = self.counts(text)
         if not counts:
             return np.zeros(self.coef.shape[1])
         indices = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
@@ -91,6 +95,23 @@ class _Block:
         weights = (1.0 + np.log(tf)) * self.idf[indices]
         weights /= np.sqrt(weights @ weights)
         return weights @ self.coef[indices]
+
+
+class _WordCharBlock(_Block):
+    """The character n-gram block. Its features never cross a word boundary, so a word's known
+    n-grams are the same wherever it stands: they are listed once, at build time, for every word
+    of the training texts, and a message's features are its words' lists put together."""
+
+    def __init__(self, vectorizer, coef: np.ndarray, analyzer, words):
+        super().__init__(vectorizer, coef, analyzer)
+        self.by_word = {word: tuple(self.feature_ids(word)) for word in set(words)}
+
+    def counts(self, text: str) -> Counter:
+        by_word, ids = self.by_word, []
+        for word in text.split():
+            known = by_word.get(word)
+            ids.extend(self.feature_ids(word) if known is None else known)
+        return Counter(ids)
 
 
 def merge_matrix(matrix):
@@ -169,7 +190,8 @@ class IntentClassifier:
         self.intercept_ = model.intercept_.astype(np.float64)
         self._blocks = [
             _Block(words, coef[:split], partial(word_ngrams, low=WORD_NGRAMS[0], high=WORD_NGRAMS[1])),
-            _Block(chars, coef[split:], partial(char_wb_ngrams, low=CHAR_NGRAMS[0], high=CHAR_NGRAMS[1])),
+            _WordCharBlock(chars, coef[split:], partial(char_wb_ngrams, low=CHAR_NGRAMS[0], high=CHAR_NGRAMS[1]),
+                           (word for text in texts for word in text.split())),
         ]
 
     def __getstate__(self):
@@ -188,5 +210,6 @@ class IntentClassifier:
             logits += block.logits(folded)
         shifted = np.exp(logits - logits.max())
         probabilities = shifted / shifted.sum()
-        order = np.argsort(-probabilities)
-        return IntentScores(tuple((self.classes_[i], float(probabilities[i])) for i in order))
+        order = np.argsort(-probabilities).tolist()
+        values, classes = probabilities.tolist(), self.classes_
+        return IntentScores(tuple((classes[i], values[i]) for i in order))

@@ -279,15 +279,19 @@ class SocketConversation:
         return noted_frame(frame["id"], frame["type"], bool(logged))
 
     def _check_rate(self, in_reply_to):
-        wait = self.limiter.wait_time(self.session_id or "")
+        # The message counts for its session and, when allowed there, for the client's address (all
+        # its sessions together): one round trip when both windows are in Redis.
+        policy = self.policy
+        wait, address_wait = self.limiter.wait_times(self.session_id or "", policy.messages if policy else None,
+                                                     policy.message_key(self.address) if policy else "")
         if wait:
             raise ProtocolError("rate_limited", f"Too many messages: at most {self.limiter.limit} every "
                                                 f"{self.limiter.window:g} seconds. Try again in {math.ceil(wait)} s.",
                                 in_reply_to, retry_after=round(wait, 3))
-        if self.policy is not None:              # and for the client's address, all its sessions together
+        if policy is not None:
             from assistant.client_policy import Refusal
             try:
-                self.policy.check_message(self.address)
+                policy.check_message(self.address, address_wait)
             except Refusal as refusal:
                 raise ProtocolError(refusal.code, refusal.message, in_reply_to,
                                     retry_after=round(refusal.retry_after, 3)) from None

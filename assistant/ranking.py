@@ -201,8 +201,14 @@ class CourseRanker:
         if filters.topics and np.count_nonzero(keep) < 2:
             keep |= allowed     # every course here carries the topics (filter_mask)
         chosen = np.flatnonzero(keep)
+        count = len(chosen)
+        if 0 < limit and 4 * limit < count:
+            # Only those at or above the limit-th best score can be among the best (ties kept),
+            # so the sort below orders a handful, not the whole catalog of an empty query.
+            values = combined[chosen]
+            chosen = chosen[values >= np.partition(values, count - limit)[count - limit]]
         order = chosen[np.lexsort((docs[chosen], -combined[chosen]))][:limit]
-        return [self.courses[docs[p]] for p in order], [float(combined[p]) for p in order], len(chosen)
+        return [self.courses[docs[p]] for p in order], [float(combined[p]) for p in order], count
 
     def rank(self, query: str, filters: Filters, *, lean_on_quality: bool = False,
              exclude: set[str] | frozenset = frozenset(), limit: int = 3) -> RankResult:

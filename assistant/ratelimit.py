@@ -42,6 +42,11 @@ class RateLimiter:
             events.append(now)
             return 0
 
+    def wait_times(self, key: str, other=None, other_key: str = "") -> tuple[float, float]:
+        """Count one event for `key` and, when it is allowed, one for `other_key` in the limiter
+        `other`: (the seconds this limiter asks to wait, those `other` asks), each 0 when counted."""
+        return both_waits(self, key, other, other_key)
+
     def _events_of(self, key: str) -> deque:
         events = self._events.get(key)
         if events is None:
@@ -51,3 +56,13 @@ class RateLimiter:
         else:
             self._events.move_to_end(key)
         return events
+
+
+def both_waits(limiter, key: str, other=None, other_key: str = "") -> tuple[float, float]:
+    """One event counted for `key` in `limiter` and, when allowed there, for `other_key` in `other`
+    (a message for its session, then for its address): the two waits, each 0 when counted."""
+    wait = limiter.wait_time(key)
+    if wait or other is None:
+        return wait, 0
+    return 0, other.wait_time(other_key)
+

@@ -159,8 +159,8 @@ class Reading:
         return self.brain.classify(self.folded, list(self.mentions))
 
     @cached_property
-    def cues(self) -> dict:
-        """Every cue of assistant/cues.py, searched once."""
+    def cues(self):
+        """The cues of assistant/cues.py, each searched once, when first asked for."""
         return find_cues(self.folded)
 
     def cue(self, name: str):

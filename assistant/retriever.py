@@ -74,15 +74,17 @@ class TfidfRetriever:
             term, weight = terms[0]
             start, end = self._indptr[term], self._indptr[term + 1]
             return self._indices[start:end], self._data[start:end] * weight
+        # Summed into one dense row by a single bincount over the postings (in float64, in the
+        # query's term order), then the documents that got a score: cheaper than sorting the
+        # postings when a common term lists thousands of documents.
         doc_parts, score_parts = [], []
         for term, weight in terms:
             start, end = self._indptr[term], self._indptr[term + 1]
             doc_parts.append(self._indices[start:end])
             score_parts.append(self._data[start:end] * weight)
-        docs = np.concatenate(doc_parts)
-        unique_docs, inverse = np.unique(docs, return_inverse=True)
-        summed = np.bincount(inverse, weights=np.concatenate(score_parts)).astype(np.float32)
-        return unique_docs, summed
+        summed = np.bincount(np.concatenate(doc_parts), weights=np.concatenate(score_parts), minlength=self.n_docs_)
+        docs = np.flatnonzero(summed).astype(self._indices.dtype, copy=False)
+        return docs, summed[docs].astype(np.float32)
 
     def key_term_documents(self, query: str) -> np.ndarray | None:
         """The documents holding the query's most distinctive known term (highest IDF), when the
@@ -100,7 +102,6 @@ class TfidfRetriever:
             return []
         if len(docs) > k:
             top = np.argpartition(-scores, k - 1)[:k]
-        else:
-            top = np.arange(len(docs))
-        order = top[np.lexsort((docs[top], -scores[top]))]
-        return [(int(docs[i]), float(scores[i])) for i in order]
+            docs, scores = docs[top], scores[top]
+        # At most k pairs: sorted in Python, best score first, then the lower document index.
+        return sorted(zip(docs.tolist(), scores.tolist()), key=lambda pair: (-pair[1], pair[0]))

@@ -22,7 +22,7 @@ import time
 import uuid
 from urllib.parse import urlsplit, urlunsplit
 
-from assistant.ratelimit import RateLimiter
+from assistant.ratelimit import RateLimiter, both_waits
 from assistant.sessions import HoldsSessions, Session, SessionStore, StripedLocks
 
 PREFIX = "course-assistant:"
@@ -183,24 +183,38 @@ class RedisSessionStore(HoldsSessions):
 
 
 # KEYS[1] the key's window; ARGV: limit, window in microseconds, a unique member. Returns {the
-# microseconds until an event would be counted (0 when this one is), the session or false}: given
-# KEYS[2], a session, it is read with its expiry renewed to ARGV[4] milliseconds (GETEX) when the
-# event is counted.
+# microseconds until an event would be counted (0 when this one is), the session or false, the
+# microseconds the second window asks to wait (0 when counted there too)}. Given KEYS[3], a second
+# window (ARGV[5] its limit, ARGV[6] its length), an event counted in the first is counted there
+# too (a message for its session, then for its address). Given KEYS[2] (not ''), a session, it is
+# read with its expiry renewed to ARGV[4] milliseconds (GETEX) when the event is counted in both.
 _SLIDING_WINDOW = """
-local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+local function counted(key, limit, window, member, now)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  if redis.call('ZCARD', key) >= limit then
+    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    return math.max(tonumber(oldest[2]) + window - now, 1000)
+  end
+  redis.call('ZADD', key, now, member)
+  redis.call('PEXPIRE', key, math.ceil(window / 1000))
+  return 0
+end
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if redis.call('ZCARD', KEYS[1]) >= limit then
-  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return {math.max(tonumber(oldest[2]) + window - now, 1000), false}
+local wait = counted(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], now)
+if wait > 0 then
+  return {wait, false, 0}
 end
-redis.call('ZADD', KEYS[1], now, ARGV[3])
-redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000))
-if KEYS[2] then
-  return {0, redis.call('GETEX', KEYS[2], 'PX', ARGV[4])}
+if KEYS[3] then
+  local other = counted(KEYS[3], tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[3], now)
+  if other > 0 then
+    return {0, false, other}
+  end
 end
-return {0, false}
+if KEYS[2] and KEYS[2] ~= '' then
+  return {0, redis.call('GETEX', KEYS[2], 'PX', ARGV[4]), 0}
+end
+return {0, false, 0}
 """
 READ_AHEAD_SECONDS = 1.0        # a session read with the rate check serves a get() this soon after
 _NOT_AHEAD = object()
@@ -229,15 +243,24 @@ class RedisRateLimiter:
 
     def wait_time(self, key: str) -> float:
         """Count one event for `key` and return 0, or return the seconds until one is allowed."""
-        args = [self.limit, math.ceil(self.window * 1_000_000), uuid.uuid4().hex]
-        if self.sessions is not None and key:
-            wait, raw = self._script(keys=[f"{PREFIX}rate:{key}", self.sessions._key(key)],
-                                     args=args + [self.sessions._ttl_ms()])
-            if not wait:
-                self.sessions.read_ahead(key, raw)
-        else:
-            wait, _ = self._script(keys=[f"{PREFIX}rate:{key}"], args=args)
-        return 0 if not wait else int(wait) / 1_000_000
+        return self.wait_times(key)[0]
+
+    def wait_times(self, key: str, other=None, other_key: str = "") -> tuple[float, float]:
+        """Count one event for `key` and, when it is allowed, one for `other_key` in the limiter
+        `other`: (the seconds this limiter asks to wait, those `other` asks), each 0 when counted.
+        With `other` in the same Redis, both windows are counted in one round trip."""
+        if other is not None and not (isinstance(other, RedisRateLimiter) and other.client is self.client):
+            return both_waits(self, key, other, other_key)
+        session = self.sessions is not None and bool(key)
+        keys = [f"{PREFIX}rate:{key}", self.sessions._key(key) if session else ""]
+        args = [self.limit, math.ceil(self.window * 1_000_000), uuid.uuid4().hex, self.sessions._ttl_ms() if session else 0]
+        if other is not None:
+            keys.append(f"{PREFIX}rate:{other_key}")
+            args += [other.limit, math.ceil(other.window * 1_000_000)]
+        wait, raw, other_wait = self._script(keys=keys, args=args)
+        if session and not wait and not other_wait:
+            self.sessions.read_ahead(key, raw)
+        return (int(wait) / 1_000_000 if wait else 0, int(other_wait) / 1_000_000 if other_wait else 0)
 
 
 # KEYS[1] the hash of open connections by process, KEYS[2] the prefix of the processes' heartbeat

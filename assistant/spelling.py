@@ -9,6 +9,7 @@ import math
 import re
 from collections import Counter, defaultdict
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from assistant.textnorm import STOPWORDS, fold, words
@@ -55,9 +56,14 @@ class SpellingCorrector:
         self.english_ = english
         self.counts_ = domain
         self._by_length: dict[int, list[str]] = defaultdict(list)
-        for word in set(domain) | {w for w, n in english.items() if n >= ENGLISH_CANDIDATE_FREQUENCY}:
+        # The most used first: of words equally close to a typo, the five kept per length are the
+        # likeliest ones, whatever order the sets of words come in.
+        candidates = set(domain) | {w for w, n in english.items() if n >= ENGLISH_CANDIDATE_FREQUENCY}
+        for word in sorted(candidates, key=lambda w: (-(domain.get(w, 0) + english.get(w, 0) / 1000), w)):
             if len(word) >= 3 and not word.isdigit():
                 self._by_length[len(word)].append(word)
+        self._near: dict[int, _Candidates] = {}
+        self._near = {n: self._near_length(n) for n in range(3, max(self._by_length, default=0) + 3)}
 
     def known(self, word: str) -> bool:
         if word in self.domain_ or word in self.english_ or word in STOPWORDS:
@@ -72,20 +78,30 @@ class SpellingCorrector:
         if len(word) < 3 or word.isdigit() or self.known(word) or any(ch.isdigit() for ch in word):
             return None
         best, best_key = None, None
-        for length in range(len(word) - 2, len(word) + 3):
-            candidates = self._by_length.get(length)
-            if not candidates:
+        # The five closest of each length within two of the word's, lengths in increasing order:
+        # one scoring pass over the words of those lengths that can reach the cutoff at all.
+        taken: Counter[int] = Counter()
+        cutoff = _cutoff(len(word))
+        for candidate, score, _ in process.extract(word, self._near_length(len(word)).within(word, cutoff),
+                                                   scorer=fuzz.ratio, score_cutoff=cutoff, limit=None):
+            if taken[len(candidate)] == 5:
                 continue
-            for candidate, score, _ in process.extract(word, candidates, scorer=fuzz.ratio,
-                                                       score_cutoff=_cutoff(len(word)), limit=5):
-                # Same first letter is the commonest case for real typos; the knowledge's own words
-                # beat general English ones; frequency breaks ties.
-                bonus = (4 if candidate[0] == word[0] else 0) + (3 if candidate in self.domain_ else 0)
-                usage = self.domain_.get(candidate, 0) + self.english_.get(candidate, 0) / 1000
-                key = (score + bonus + 3 * math.log10(1 + usage), usage)
-                if best_key is None or key > best_key:
-                    best, best_key = candidate, key
+            taken[len(candidate)] += 1
+            # Same first letter is the commonest case for real typos; the knowledge's own words
+            # beat general English ones; frequency breaks ties.
+            bonus = (4 if candidate[0] == word[0] else 0) + (3 if candidate in self.domain_ else 0)
+            usage = self.domain_.get(candidate, 0) + self.english_.get(candidate, 0) / 1000
+            key = (score + bonus + 3 * math.log10(1 + usage), usage, -len(candidate))
+            if best_key is None or key > best_key:
+                best, best_key = candidate, key
         return best
+
+    def _near_length(self, length: int) -> "_Candidates":
+        """The candidate words two letters shorter to two longer than `length`, shortest first."""
+        near = self._near.get(length)
+        if near is None:
+            near = _Candidates([w for n in range(length - 2, length + 3) for w in self._by_length.get(n, ())])
+        return near
 
     def correct(self, text: str, protected=frozenset()) -> tuple[str, dict[str, str]]:
         """Folded text with unknown words corrected, and the corrections made; `protected` words
@@ -102,3 +118,34 @@ class SpellingCorrector:
             return word
 
         return _WORD.sub(replace, folded), corrections
+
+
+def _letters(word: str) -> int:
+    """The characters of a word as bits of a 64-bit mask (two characters may share a bit)."""
+    mask = 0
+    for ch in word:
+        mask |= 1 << (ord(ch) & 63)
+    return mask
+
+
+class _Candidates:
+    """Candidate words with their character masks, to set aside at once those too unlike a word
+    for fuzz.ratio to reach a cutoff. A character one word has and the other lacks costs at least
+    one insertion or deletion, so the masks' difference bounds the Indel distance from below;
+    fuzz.ratio is 100 * (1 - distance / (len(a) + len(b))). Words set aside would score under the
+    cutoff: the scoring pass over the rest gives the same matches, in the same order."""
+
+    def __init__(self, words: list[str]):
+        self.words = words
+        self.masks = np.array([_letters(w) for w in words], dtype=np.uint64)
+        self.lengths = np.array([len(w) for w in words], dtype=np.float64)
+
+    def within(self, word: str, cutoff: float) -> list[str]:
+        if not self.words:
+            return []
+        mask = np.uint64(_letters(word))
+        unlike = np.bitwise_count(self.masks & ~mask) + np.bitwise_count(~self.masks & mask)
+        allowed = (1.0 - cutoff / 100.0) * (self.lengths + len(word)) + 1e-9
+        words = self.words
+        return [words[i] for i in np.flatnonzero(unlike <= allowed).tolist()]
+

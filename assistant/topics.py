@@ -33,6 +33,9 @@ def _tokens(text: str) -> list[str]:
 def _tokens_with_glue(text: str) -> tuple[list[str], set[int]]:
     """Tokens of `text`, and the positions of one-letter tokens glued to a neighbour."""
     folded = fold(text)
+    tokens = _TOKEN.findall(folded)
+    if not any(len(token) == 1 for token in tokens):
+        return tokens, set()
     tokens, glued = [], set()
     for match in _TOKEN.finditer(folded):
         token = match.group()
@@ -63,7 +66,10 @@ class TopicTagger:
                 if key and topic.id not in phrases.setdefault(key, []):
                     phrases[key].append(topic.id)
         self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {k: tuple(v) for k, v in phrases.items()}
-        self._longest = max((len(k) for k in self._phrases), default=1)
+        # The longest phrase starting with each token: most tokens start none, or only themselves.
+        self._reach: dict[str, int] = {}
+        for key in self._phrases:
+            self._reach[key[0]] = max(self._reach.get(key[0], 0), len(key))
 
     @classmethod
     def from_yaml(cls, path: Path) -> "TopicTagger":
@@ -73,9 +79,14 @@ class TopicTagger:
     def _matches(self, text: str):
         """Topic ids of each synonym occurrence in `text`, left to right."""
         tokens, glued = _tokens_with_glue(text)
+        reach = self._reach
         i = 0
         while i < len(tokens):
-            for n in range(min(self._longest, len(tokens) - i), 0, -1):
+            longest = reach.get(tokens[i], 0)
+            if not longest:
+                i += 1
+                continue
+            for n in range(min(longest, len(tokens) - i), 0, -1):
                 if n == 1 and i in glued:
                     continue
                 phrase = tuple(tokens[i:i + n])

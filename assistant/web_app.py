@@ -314,14 +314,17 @@ def register_api(app: Flask):
             message, session_id = read_chat_request(settings)
         except ChatInputError as error:
             return json_error(error.status, error.code, error.message)
-        wait = limiter.wait_time(session_id) if session_id else 0
+        address = policy.address(request.environ)
+        # A message counts for its session, then (when allowed there) for its address: with Redis,
+        # one round trip; a request without a session counts for its address alone.
+        wait, address_wait = limiter.wait_times(session_id, policy.messages, policy.message_key(address)) \
+            if session_id else (0, None)
         if wait:
             return json_error(429, "rate_limited", f"Too many messages: at most {limiter.limit} every "
                                                    f"{limiter.window:g} seconds. Try again in {math.ceil(wait)} s.",
                               headers={"Retry-After": str(math.ceil(wait))})
-        address = policy.address(request.environ)
         try:
-            policy.check_message(address)        # every request counts for its address, with a session or not
+            policy.check_message(address, address_wait)   # every request counts for its address, with a session or not
             if not (session_id and assistant.has_session(session_id)):
                 policy.check_new_session(address)
         except Refusal as refusal:

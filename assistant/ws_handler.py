@@ -80,7 +80,7 @@ def register_socket(app):
     def chat_socket(ws):
         request_deadline.release()              # a websocket has its own limits from here on
         address = policy.address(request.environ)
-        if descriptors.websockets_refused():
+        if not descriptors.take_websocket():
             return refuse_connection(ws, "The server is near its limit of open files; try again in a minute.")
         if not slots.take():
             return refuse_connection(ws, f"The assistant is serving {slots.capacity} conversations already; "

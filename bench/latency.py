@@ -26,10 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load_env import NO_LIMITS  # noqa: E402
+
 # One client address (127.0.0.1) plays every visitor here: lift the per-address limits.
-ONE_ADDRESS_IS_MANY = {"COURSE_ASSISTANT_ADDRESS_RATE_LIMIT_MESSAGES": "1000000",
-                       "COURSE_ASSISTANT_ADDRESS_NEW_SESSIONS": "1000000",
-                       "COURSE_ASSISTANT_MAX_CONNECTIONS_PER_ADDRESS": "100000"}
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,7 +62,7 @@ def free_port() -> int:
 
 
 def start_server(port: int, memo_entries: int | None = None) -> subprocess.Popen:
-    env = dict(os.environ, COURSE_ASSISTANT_RATE_LIMIT_MESSAGES="1000000", **ONE_ADDRESS_IS_MANY)
+    env = dict(os.environ, **NO_LIMITS)
     if memo_entries is not None:
         env["COURSE_ASSISTANT_MEMO_ENTRIES"] = str(memo_entries)
     proc = subprocess.Popen([sys.executable, "run.py", "--port", str(port)], cwd=ROOT, env=env,

@@ -32,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+from load_env import NO_LIMITS  # noqa: E402
 from ws_throughput import free_port, stop, wait_ready  # noqa: E402
 
 QUESTIONS = [
@@ -45,7 +46,8 @@ QUESTIONS = [
 
 def spawn(port: int, logging_on: bool, data_dir: str, memo_off: bool) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("COURSE_ASSISTANT_")}
-    env.update(COURSE_ASSISTANT_RATE_LIMIT_MESSAGES="1000000", COURSE_ASSISTANT_DATA_DIR=data_dir,
+    env.update(NO_LIMITS)
+    env.update(COURSE_ASSISTANT_DATA_DIR=data_dir,
                COURSE_ASSISTANT_LOG_CONVERSATIONS="true" if logging_on else "false")
     if memo_off:
         env["COURSE_ASSISTANT_MEMO_ENTRIES"] = "0"

@@ -5,8 +5,9 @@ Run from the project root:  python bench/redis_per_message.py --baseline main [-
 For each code tree (--code DIR, repeatable, default the project root; --baseline REF: bench/code_trees.py)
 a worker subprocess builds the app with `redis_url` pointing at one private redis-server (Debian's, a
 free port, no persistence) and plays --conversations websocket conversations through the protocol
-layer the socket handler uses (SocketConversation: hello, then 6 messages each: a request, follow-ups,
-thanks), with the rate limit on (1,000,000 messages a minute). The trees take turns, --rounds times.
+layer the socket handler uses (SocketConversation with the app's per-address policy, as the socket
+handler makes it: hello, then 6 messages each: a request, follow-ups, thanks), with the rate limits on
+(1,000,000 messages a window, for the session and for the address). The trees take turns, --rounds times.
 Per message: Redis commands sent (counted by the client: a script call is one) and the CPU time of the
 worker plus redis-server (from /proc), which on this virtual machine is mostly the round trips' system
 calls. No network, no websocket transport: what the shared state costs a message, and nothing else.
@@ -54,7 +55,8 @@ def worker(redis_url: str, redis_pid: int, conversations: int) -> None:
     from assistant.protocol import SocketConversation
     from assistant.settings import load_settings
     from assistant.web_app import create_app
-    settings = load_settings(environ={}, overrides={"redis_url": redis_url, "rate_limit_messages": 1_000_000})
+    settings = load_settings(environ={}, overrides={"redis_url": redis_url, "rate_limit_messages": 1_000_000,
+                                                    "address_rate_limit_messages": 1_000_000})
     app = create_app(settings)
     parts = app.extensions["course_assistant"]
 
@@ -62,7 +64,8 @@ def worker(redis_url: str, redis_pid: int, conversations: int) -> None:
         frames = 0
         for n in range(count):
             conversation = SocketConversation(parts["assistant"], parts["limiter"], settings["max_message_chars"],
-                                              settings["max_frame_bytes"], settings["abuse_limit"])
+                                              settings["max_frame_bytes"], settings["abuse_limit"],
+                                              policy=parts["policy"], address="127.0.0.1")   # as ws_handler makes it
             conversation.handle(json.dumps({"type": "hello"}))
             topic = TOPICS[(n + offset) % len(TOPICS)]
             for number, text in enumerate(SCRIPT):

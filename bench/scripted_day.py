@@ -25,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+from load_env import ONE_ADDRESS_IS_MANY  # noqa: E402
 from ws_throughput import free_port, stop, wait_ready  # noqa: E402
 
 TOKEN = "scripted-day-admin-token-2026"
@@ -139,6 +140,7 @@ def main() -> int:
     args = parser.parse_args()
     data_dir = tempfile.mkdtemp(prefix="course-assistant-day-")
     env = {k: v for k, v in os.environ.items() if not k.startswith("COURSE_ASSISTANT_")}
+    env.update(ONE_ADDRESS_IS_MANY)
     env.update(COURSE_ASSISTANT_DATA_DIR=data_dir, COURSE_ASSISTANT_ADMIN_TOKEN=TOKEN,
                COURSE_ASSISTANT_RATE_LIMIT_MESSAGES="1000")
     port = free_port()

@@ -16,7 +16,8 @@ websockets), so it never shares the server's cores' interpreter. For each worker
     before and after (per connection: the difference / the count); then the chatters talk for
     `--duration` s while they are held: p50/p99 reply latency and messages/s.
 Then (unless --no-scale) messages/s with `--chatters` x 2 clients for 1 worker against 2 workers
-sharing a real redis-server (Debian's), same model (--scale-model, gevent), same questions.
+sharing a real redis-server (Debian's), same model (--scale-model, gevent), same questions, with the CPU
+per message of the workers, of redis-server and of the load generator (which shares the cores).
 Needs `pip install websockets psutil` (the `bench` extra) and redis-server for the scale part.
 """
 from __future__ import annotations
@@ -26,6 +27,7 @@ import asyncio
 import json
 import os
 import random
+import resource
 import shutil
 import socket
 import subprocess
@@ -36,6 +38,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from load_env import NO_LIMITS  # noqa: E402
+
 IDLE_BUDGET = 120
 TOPICS = ["python", "machine learning", "deep learning", "sql", "statistics", "data visualization", "nlp",
           "computer vision", "reinforcement learning", "linear algebra", "r programming", "tensorflow", "pytorch",
@@ -161,8 +166,9 @@ def wait_ready(process, port, timeout=120):
 def start_server(model: str, workers: int, redis_url: str = "", max_connections: int = 8000):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("COURSE_ASSISTANT_")}
+    env.update(NO_LIMITS)
     env.update({"COURSE_ASSISTANT_PORT": str(port), "COURSE_ASSISTANT_WORKER_CLASS": model,
-                "COURSE_ASSISTANT_WORKERS": str(workers), "COURSE_ASSISTANT_RATE_LIMIT_MESSAGES": "1000000",
+                "COURSE_ASSISTANT_WORKERS": str(workers),
                 "COURSE_ASSISTANT_PING_INTERVAL": "0", "COURSE_ASSISTANT_MAX_CONNECTIONS": str(max_connections)})
     if redis_url:
         env["COURSE_ASSISTANT_REDIS_URL"] = redis_url
@@ -197,6 +203,7 @@ def run_client(port: int, chatters: int, duration: float, idle: int = 0, on_idle
     command = [sys.executable, __file__, "--client", f"ws://127.0.0.1:{port}/ws", "--chatters", str(chatters),
                "--seed", str(seed),
                "--duration", str(duration), "--idle", str(idle), "--idle-budget", str(IDLE_BUDGET)]
+    used_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     client = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     result = {}
     for line in client.stdout:
@@ -211,6 +218,11 @@ def run_client(port: int, chatters: int, duration: float, idle: int = 0, on_idle
         else:
             result.update(data)
     client.wait()
+    # The load generator's own CPU (its process has exited, so it counts among reaped children;
+    # the servers are still running and do not).
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    spent = used.ru_utime - used_before.ru_utime + used.ru_stime - used_before.ru_stime
+    result["client_cpu_ms"] = round(spent * 1000 / max(result.get("messages", 0), 1), 2)
     return result
 
 
@@ -308,19 +320,25 @@ def main():
             process, port = start_server(model, workers, shared)
             try:
                 run_client(port, args.chatters * 2, 2, seed=0)
-                before = cpu_seconds(process.pid, redis.pid)
+                before = cpu_seconds(process.pid), cpu_seconds(redis.pid)
                 figure = run_client(port, args.chatters * 2, args.duration, seed=1)
-                used = cpu_seconds(process.pid, redis.pid) - before
-                figure["cpu_ms"] = round(used * 1000 / max(figure["messages"], 1), 2)
+                workers_used = cpu_seconds(process.pid) - before[0]
+                redis_used = cpu_seconds(redis.pid) - before[1]
+                count = max(figure["messages"], 1)
+                figure["cpu_ms"] = round((workers_used + redis_used) * 1000 / count, 2)
+                figure["workers_cpu_ms"] = round(workers_used * 1000 / count, 2)
+                figure["redis_cpu_ms"] = round(redis_used * 1000 / count, 2)
                 figures.append(figure)
             finally:
                 stop(process)
     finally:
         redis.terminate()
     print(f"\n{model}, {args.chatters * 2} chatters, {args.duration:g} s: 1 worker (memory) against 2 workers + Redis")
-    print("| workers | msg/s | p50 ms | p99 ms | server CPU ms per message (workers + redis-server) |\n|---|---|---|---|---|")
+    print("| workers | msg/s | p50 ms | p99 ms | server CPU ms per message (workers + redis-server) | workers | redis-server"
+          " | load generator CPU ms per message |\n|---|---|---|---|---|---|---|---|")
     for label, figure in zip(("1", "1 + Redis", "2 + Redis"), figures):
-        print(f"| {label} | {figure['per_second']} | {figure['p50_ms']} | {figure['p99_ms']} | {figure['cpu_ms']} |")
+        print(f"| {label} | {figure['per_second']} | {figure['p50_ms']} | {figure['p99_ms']} | {figure['cpu_ms']} | "
+              f"{figure['workers_cpu_ms']} | {figure['redis_cpu_ms']} | {figure['client_cpu_ms']} |")
     print(f"ratio 2 + Redis / 1: {figures[2]['per_second'] / figures[0]['per_second']:.2f}; load {os.getloadavg()}")
 
 

@@ -31,10 +31,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load_env import NO_LIMITS  # noqa: E402
+
 # One client address (127.0.0.1) plays every visitor here: lift the per-address limits.
-ONE_ADDRESS_IS_MANY = {"COURSE_ASSISTANT_ADDRESS_RATE_LIMIT_MESSAGES": "1000000",
-                       "COURSE_ASSISTANT_ADDRESS_NEW_SESSIONS": "1000000",
-                       "COURSE_ASSISTANT_MAX_CONNECTIONS_PER_ADDRESS": "100000"}
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "best python course for beginners"
@@ -74,7 +74,7 @@ def reply_size(port: int) -> int:
 
 
 def spawn(kind: str, port: int, reply_bytes: int = 0) -> subprocess.Popen:
-    env = dict(os.environ, COURSE_ASSISTANT_RATE_LIMIT_MESSAGES="1000000", **ONE_ADDRESS_IS_MANY)
+    env = dict(os.environ, **NO_LIMITS)
     if kind == "assistant-no-memo":
         kind, env["COURSE_ASSISTANT_MEMO_ENTRIES"] = "assistant", "0"
     if kind == "assistant":

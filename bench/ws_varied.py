@@ -50,6 +50,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from code_trees import add_arguments, code_trees  # noqa: E402
+from load_env import NO_LIMITS  # noqa: E402
 from question_pool import FOLLOW_UPS, load_pool, warm_up_texts  # noqa: E402
 
 
@@ -84,7 +85,7 @@ def conversation_script(texts: list[str], cycles: int, follow_up_share: float, s
 class Server:
     def __init__(self, tree, memo: bool):
         self.port = free_port()
-        extra = {"COURSE_ASSISTANT_RATE_LIMIT_MESSAGES": "1000000"}
+        extra = dict(NO_LIMITS)
         if not memo:
             extra["COURSE_ASSISTANT_MEMO_ENTRIES"] = "0"
         self.log = tempfile.TemporaryFile("w+")       # a file, not a pipe: request logs never block the server

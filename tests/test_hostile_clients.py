@@ -166,6 +166,22 @@ def test_gunicorn_raises_the_soft_open_files_limit_to_the_hard_one():
         assert row.split()[3:5] == ["4096", "4096"], row
 
 
+def test_a_burst_of_websockets_between_two_descriptor_counts_stops_at_the_refusal_point():
+    """/proc is read at most every 50 ms; websockets let in meanwhile count at once, so a fast burst
+    is refused from the same point as a slow one (a burst once ran 25 websockets past it)."""
+    from assistant.fd_limit import WEBSOCKETS_REFUSED_AT, FileDescriptors
+    descriptors = FileDescriptors(every=3600)           # one count from /proc, then none
+    open_now = descriptors.in_use()
+    descriptors.limit = open_now + 100
+    let_in = 0
+    while descriptors.take_websocket():
+        let_in += 1
+        assert let_in <= 100
+    counted = open_now + let_in                         # the refusal came at the first count past the point
+    assert (counted - 1) / descriptors.limit < WEBSOCKETS_REFUSED_AT <= counted / descriptors.limit, (open_now, let_in)
+    assert not descriptors.take_websocket()             # and stays refused until a count says otherwise
+
+
 @pytest.mark.parametrize("worker_class", ["gevent", "gthread"])
 def test_near_the_open_files_limit_new_websockets_are_refused_cleanly_and_the_worker_lives(worker_class):
     """Past what the limit allows, each new websocket is refused at once (a too_many_connections frame

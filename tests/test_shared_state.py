@@ -224,3 +224,47 @@ def test_a_long_conversations_state_is_written_in_one_send_and_read_back_whole(b
         client.connection_pool.release(connection)
     assert len(sent) == 1 and sent[0] > 20_000
     assert client.get("course-assistant:test-big") == b"x" * 20_000
+
+
+def test_a_socket_message_counts_for_its_session_and_its_address_in_one_round_trip(redis, redis_url, monkeypatch):
+    """Through the websocket's conversation layer with the app's own Redis limiters: a message costs
+    the rate-limit script (its session's window, its address's window, the session read) and the
+    session's write; past the address's limit the message is refused and nothing is read."""
+    from redis import Redis
+    from assistant.protocol import SocketConversation
+    from assistant.settings import load_settings
+    from assistant.web_app import create_app
+    sent = []
+    original = Redis.execute_command
+
+    def counting(self, *args, **options):
+        sent.append(args[0])
+        return original(self, *args, **options)
+
+    monkeypatch.setattr(Redis, "execute_command", counting)
+    settings = load_settings(environ={}, overrides={"redis_url": redis_url, "address_rate_limit_messages": 4,
+                                                    "rate_limit_messages": 100})
+    parts = create_app(settings).extensions["course_assistant"]
+
+    def conversation():
+        return SocketConversation(parts["assistant"], parts["limiter"], settings["max_message_chars"],
+                                  settings["max_frame_bytes"], settings["abuse_limit"], policy=parts["policy"],
+                                  address="203.0.113.9")
+
+    first = conversation()
+    welcome = json.loads(first.handle(json.dumps({"type": "hello"}))[0])
+    assert welcome["type"] == "welcome"
+    frames = []
+    for number, text in enumerate(SCRIPT[:3]):
+        sent.clear()
+        frames.append(json.loads(first.handle(json.dumps({"type": "message", "id": str(number), "text": text}))[0]))
+        assert sent == ["EVALSHA", "SET"], (text, sent)
+    assert [f["type"] for f in frames] == ["reply"] * 3
+    assert frames[1]["reply"]["intent"] == "course_info"          # "the second one": the session was read back
+    other = conversation()                                           # another tab, same address
+    other.handle(json.dumps({"type": "hello"}))
+    replies = [json.loads(other.handle(json.dumps({"type": "message", "id": str(n), "text": "sql courses"}))[0])
+               for n in range(2)]
+    assert replies[0]["type"] == "reply"                             # the address's 4th message
+    assert replies[1]["type"] == "error" and replies[1]["code"] == "rate_limited"
+    assert "your address" in replies[1]["message"] and replies[1]["retry_after"] > 0
