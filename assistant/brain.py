@@ -59,8 +59,8 @@ def _word_indexes(brain: "Brain", knowledge: Knowledge, examples: dict[str, list
 class Brain(VocabularyQueries):
     def __init__(self, knowledge: Knowledge, *, threshold: float | None = None,
                  clarify_margin: float | None = None):
-        # The two intent classifiers are fitted alongside the rest of the build, on the machine's
-        # other core (assistant/build_jobs.py). One BLAS thread for the whole build (see
+        # The word indexes and the FAQ classifier are built alongside the rest of the build, on the
+        # machine's other core (assistant/build_jobs.py). One BLAS thread for the whole build (see
         # IntentClassifier), set once around it, so that fits entering and leaving their own
         # limits on two threads cannot undo it.
         from threadpoolctl import threadpool_limits
@@ -89,7 +89,11 @@ class Brain(VocabularyQueries):
         self.filter_words = frozenset(tokenize(_FILTER_WORDS)) | frozenset(
             tokenize(" ".join(self.vocabulary.providers)))
         self.topic_phrases = frozenset(" ".join(words(s)) for t in knowledge.topics for s in t.synonyms + (t.name,))
-        # The words (spelling, lexicon, vocabularies) need no model: built alongside the rest.
+        # The words (spelling, lexicon, vocabularies) need no model: built alongside the rest, while
+        # this process imports scikit-learn; on a thread only after it (two threads importing at
+        # once may each see a module the other is still making).
+        if not jobs.forking():
+            import_fitting()
         word_indexes = jobs.start(_word_indexes, self, knowledge, examples)
         import_fitting()
         # The FAQ classifier also learns from the answer's sentences: a learner often asks about

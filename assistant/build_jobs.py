@@ -43,6 +43,10 @@ class BuildJobs:
     def __init__(self):
         self._jobs: list[_Job] = []
 
+    def forking(self) -> bool:
+        """Whether the next job would start in a child process (else on a thread)."""
+        return can_fork()
+
     def start(self, function, *args) -> "_Job":
         job = None
         if can_fork():

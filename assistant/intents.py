@@ -149,11 +149,12 @@ CHAR_NGRAMS = (2, 5)
 
 
 def import_fitting() -> None:
-    """Import what fitting a classifier needs, before fits start on several threads (an import
-    racing another on a second thread can see a module half made)."""
+    """Import what fitting a classifier (and building a TF-IDF index) needs, before fits start on
+    several threads (an import racing another on a second thread can see a module half made)."""
     import sklearn.feature_extraction.text  # noqa: F401
     import sklearn.linear_model  # noqa: F401
     import sklearn.pipeline  # noqa: F401
+    import sklearn.preprocessing  # noqa: F401
     import scipy.sparse  # noqa: F401
     import threadpoolctl  # noqa: F401
 
