@@ -1,12 +1,14 @@
 """Everything the dialogue needs, built once from the knowledge: indexes and models."""
 from __future__ import annotations
 
+import copy
 import re
 
+from assistant.build_jobs import BuildJobs
 from assistant.lexicon import Lexicon
 from assistant.reading import read_message
 from assistant.filters import FilterVocabulary, Filters, extract_filters
-from assistant.intents import DEFAULT_CLARIFY_MARGIN, DEFAULT_THRESHOLD, IntentClassifier
+from assistant.intents import DEFAULT_CLARIFY_MARGIN, DEFAULT_THRESHOLD, IntentClassifier, import_fitting
 from assistant.memo import Memo
 from assistant.models import Concept, Course, FaqEntry, Knowledge, Resource, Section
 from assistant.ranking import CourseRanker
@@ -45,23 +47,32 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.:;!?])\s+", plain) if len(s.split()) >= 4]
 
 
+def _word_indexes(brain: "Brain", knowledge: Knowledge, examples: dict[str, list[str]]) -> dict:
+    """Brain._build_words as a job of the build (assistant/build_jobs.py): done on a copy of the
+    brain, so that it may run alongside the rest; the attributes it made."""
+    part = copy.copy(brain)
+    before = set(part.__dict__)
+    part._build_words(knowledge, examples)
+    return {name: value for name, value in part.__dict__.items() if name not in before}
+
+
 class Brain(VocabularyQueries):
     def __init__(self, knowledge: Knowledge, *, threshold: float | None = None,
                  clarify_margin: float | None = None):
+        # The word indexes and the FAQ classifier are built alongside the rest of the build, on the
+        # machine's other core (assistant/build_jobs.py). One BLAS thread for the whole build (see
+        # IntentClassifier), set once around it, so that fits entering and leaving their own
+        # limits on two threads cannot undo it.
+        from threadpoolctl import threadpool_limits
+        with threadpool_limits(limits=1), BuildJobs() as jobs:
+            self._build(knowledge, jobs, threshold, clarify_margin)
+
+    def _build(self, knowledge: Knowledge, jobs: BuildJobs, threshold: float | None, clarify_margin: float | None):
         self.knowledge = knowledge
         courses = knowledge.courses
         self.topic_names = {t.id: t.name for t in knowledge.topics}
         self.tagger = TopicTagger(knowledge.topics)
         self.vocabulary = FilterVocabulary(self.tagger, courses)
-        topic_text = {t.id: " ".join((t.name,) + t.synonyms) for t in knowledge.topics}
-        self.course_index = TfidfRetriever({
-            "title": [c.title for c in courses],
-            "skills": [" ".join(c.skills) for c in courses],
-            "topics": [" ".join(topic_text.get(t, t) for t in c.topics) for c in courses],
-            "context": [f"{c.organization or ''} {c.subject or ''}" for c in courses],
-        }, COURSE_FIELD_WEIGHTS)
-        self.ranker = CourseRanker(courses, self.course_index, self.vocabulary, self.topic_names)
-        self.titles = TitleMatcher(courses, self.ranker.quality)
         # FAQ texts and questions carry the concept groups they mention (concepts.yaml), so that
         # "paycheck" meets an entry that says "salary" and "diploma" one that says "degree".
         self.concepts = TopicTagger(knowledge.concepts)
@@ -69,19 +80,6 @@ class Brain(VocabularyQueries):
         self.declines = TopicTagger(knowledge.declines)
         self.decline_replies = {d.id: d.reply for d in knowledge.declines}
         with_concepts = self.with_concepts
-        self.faq_index = TfidfRetriever({
-            "questions": [with_concepts(" ".join((f.question,) + f.phrasings)) for f in knowledge.faqs],
-            "answer": [with_concepts(f.answer) for f in knowledge.faqs],
-        }, {"questions": 1.0, "answer": 0.35})
-        # The FAQ classifier also learns from the answer's sentences: a learner often asks about
-        # something the answer covers in words no phrasing uses ("a master's", "GitHub history").
-        self.faq_classifier = IntentClassifier({
-            f.id: [with_concepts(text) for text in (f.question, *f.phrasings, *_sentences(f.answer))]
-            for f in knowledge.faqs})
-        self.section_index = TfidfRetriever({
-            "title": [s.title for s in knowledge.sections],
-            "text": [s.text for s in knowledge.sections],
-        }, {"title": 2.0, "text": 1.0})
         examples = {name: list(intent.examples) for name, intent in knowledge.intents.items()}
         examples.setdefault("faq", [])
         for faq in knowledge.faqs:
@@ -91,10 +89,50 @@ class Brain(VocabularyQueries):
         self.filter_words = frozenset(tokenize(_FILTER_WORDS)) | frozenset(
             tokenize(" ".join(self.vocabulary.providers)))
         self.topic_phrases = frozenset(" ".join(words(s)) for t in knowledge.topics for s in t.synonyms + (t.name,))
+        # The words (spelling, lexicon, vocabularies) need no model: built alongside the rest, while
+        # this process imports scikit-learn; on a thread only after it (two threads importing at
+        # once may each see a module the other is still making).
+        if not jobs.forking():
+            import_fitting()
+        word_indexes = jobs.start(_word_indexes, self, knowledge, examples)
+        import_fitting()
+        # The FAQ classifier also learns from the answer's sentences: a learner often asks about
+        # something the answer covers in words no phrasing uses ("a master's", "GitHub history").
+        faq_classifier = jobs.start(IntentClassifier, {
+            f.id: [with_concepts(text) for text in (f.question, *f.phrasings, *_sentences(f.answer))]
+            for f in knowledge.faqs})
+        topic_text = {t.id: " ".join((t.name,) + t.synonyms) for t in knowledge.topics}
+        self.course_index = TfidfRetriever({
+            "title": [c.title for c in courses],
+            "skills": [" ".join(c.skills) for c in courses],
+            "topics": [" ".join(topic_text.get(t, t) for t in c.topics) for c in courses],
+            "context": [f"{c.organization or ''} {c.subject or ''}" for c in courses],
+        }, COURSE_FIELD_WEIGHTS)
+        self.ranker = CourseRanker(courses, self.course_index, self.vocabulary, self.topic_names)
+        self.titles = TitleMatcher(courses, self.ranker.quality)
+        self.faq_index = TfidfRetriever({
+            "questions": [with_concepts(" ".join((f.question,) + f.phrasings)) for f in knowledge.faqs],
+            "answer": [with_concepts(f.answer) for f in knowledge.faqs],
+        }, {"questions": 1.0, "answer": 0.35})
+        self.section_index = TfidfRetriever({
+            "title": [s.title for s in knowledge.sections],
+            "text": [s.text for s in knowledge.sections],
+        }, {"title": 2.0, "text": 1.0})
+        # Fitted here, not as a job: it needs the title matcher, and nothing else is left to do here.
         self.classifier = IntentClassifier({intent: [self.intent_text(fold(text)) for text in items]
                                             for intent, items in examples.items()})
         self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
         self.clarify_margin = DEFAULT_CLARIFY_MARGIN if clarify_margin is None else clarify_margin
+        self.readings = Memo()
+        self.answers = Memo()
+        # The FAQ entries next to each one, for suggestions: fixed by the knowledge, so found once.
+        self._related = {f.id: self._find_related(f) for f in knowledge.faqs}
+        self.__dict__.update(word_indexes.result())
+        self.faq_classifier = faq_classifier.result()
+
+    def _build_words(self, knowledge: Knowledge, examples: dict[str, list[str]]):
+        """The spelling corrector, the lexicon and the other word indexes."""
+        courses = knowledge.courses
         vocabulary_texts = [c.title for c in courses] + [" ".join(c.skills) for c in courses]
         # Learners' example phrasings contain typos on purpose: only words used in two or more
         # examples count as known, and the English words they use ("doctorate") are corrections.
@@ -139,10 +177,6 @@ class Brain(VocabularyQueries):
         self.career_concepts = frozenset(c.id for c in knowledge.concepts
                                          if not any(" ".join(words(w)) in self.topic_phrases for w in c.synonyms))
         self.faq_topics = frozenset(t for f in knowledge.faqs for t in f.topics)
-        self.readings = Memo()
-        self.answers = Memo()
-        # The FAQ entries next to each one, for suggestions: fixed by the knowledge, so found once.
-        self._related = {f.id: self._find_related(f) for f in knowledge.faqs}
         self._build_vocabularies(knowledge, examples)
 
     def intent_text(self, folded: str, mentions: list[TitleMention] | None = None) -> str:

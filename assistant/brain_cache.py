@@ -3,7 +3,7 @@
 The cache file's name is a fingerprint of every knowledge file and of the assistant's own code:
 any edit makes a new fingerprint, so the knowledge is loaded, validated and indexed afresh. An
 unreadable cache is rebuilt; a cache that cannot be written is skipped. A freshly built Brain is
-written by a thread of its own, so a first start answers without waiting for it. The cache is pickled, so
+written by a process or a thread of its own, so a first start answers without waiting for it. The cache is pickled, so
 it lives in a folder only this server's user writes (`cache_dir` setting; by default the user's
 cache folder, ~/.cache/course-assistant on Linux: assistant/paths.py).
 """
@@ -18,6 +18,7 @@ import threading
 from pathlib import Path
 
 from assistant.brain import Brain
+from assistant.build_jobs import can_fork
 from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from assistant.paths import user_cache_dir
 
@@ -50,12 +51,39 @@ def load_brain(knowledge_dir: str | Path | None = None, cache_dir: str | Path | 
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         pass
     brain = Brain(load_knowledge(knowledge_dir))
-    # Written while the server starts answering (pickling 19 MB takes a fifth of a second): a
-    # thread of its own, not a daemon, so that a short-lived process (`course-assistant ask`)
-    # still leaves the cache behind when it exits. The Brain's memos pickle as empty ones
-    # (assistant/memo.py), so answering meanwhile changes nothing that is written.
-    threading.Thread(target=_save_quietly, args=(brain, knowledge_dir, cache), name="brain-cache-writer").start()
+    _save_meanwhile(brain, knowledge_dir, cache)
     return brain
+
+
+def _save_meanwhile(brain: Brain, knowledge_dir: Path, cache: Path) -> None:
+    """Write the cache while the server starts answering. Pickling 19 MB takes a fifth of a second
+    and holds the GIL all along, so it is done by a forked child process when this process runs a
+    single thread (as a server does while it starts: see assistant/build_jobs.py), which leaves
+    this one free to start serving; else by a thread. Neither is waited for, and neither dies with a
+    short-lived process (`course-assistant ask`): the child outlives it, the thread is no daemon.
+    The Brain's memos pickle as empty ones (assistant/memo.py), so answering meanwhile changes
+    nothing that is written."""
+    if can_fork():
+        try:
+            pid = os.fork()
+        except OSError:                                   # no memory for a child: a thread then
+            pid = None
+        if pid == 0:
+            try:
+                _save_quietly(brain, knowledge_dir, cache)
+            finally:
+                os._exit(0)
+        if pid is not None:
+            threading.Thread(target=_reap, args=(pid,), name="brain-cache-reaper", daemon=True).start()
+            return
+    threading.Thread(target=_save_quietly, args=(brain, knowledge_dir, cache), name="brain-cache-writer").start()
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:                             # reaped already (gunicorn's master reaps every child)
+        pass
 
 
 def _save_quietly(brain: Brain, knowledge_dir: Path, cache: Path) -> None:

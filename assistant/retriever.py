@@ -1,6 +1,6 @@
 """TF-IDF retrieval scored through the query terms' postings.
 
-The index is scikit-learn's TfidfVectorizer over weighted fields, stored column-wise (one posting
+The index is scikit-learn's TF-IDF (CountVectorizer, TfidfTransformer) over weighted fields, stored column-wise (one posting
 list per term), so a query touches only the documents that share a term with it: its cost grows
 with the query's postings, not with the size of the catalog.
 
@@ -25,25 +25,32 @@ class TfidfRetriever:
         lengths = {len(texts) for texts in fields.values()}
         if len(lengths) != 1:
             raise ValueError(f"every field needs one text per document, got lengths {sorted(lengths)}")
-        from sklearn.feature_extraction.text import TfidfVectorizer   # building only
+        from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer   # building only
         from sklearn.preprocessing import normalize
         weights = weights or {}
         self.n_docs_ = lengths.pop()
-        vectorizer = TfidfVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None,
-                                     sublinear_tf=True, norm=None, dtype=np.float32)
-        combined = [" ".join(parts) for parts in zip(*fields.values())]
-        vectorizer.fit(combined)
+        # scikit-learn's TfidfVectorizer is a CountVectorizer and a TfidfTransformer; they are used
+        # apart so that each distinct text is tokenized and counted once (fields repeat texts: a
+        # course's topics, its provider), its counts then taken for every document that has it. The vocabulary and the IDF are those of the whole documents
+        # (all fields joined): a document's counts are the sum of its fields' counts, as the
+        # tokenizer never joins words across the space that separates two fields.
+        distinct = list(dict.fromkeys(text for texts in fields.values() for text in texts))
+        counter = CountVectorizer(analyzer=tokenize, dtype=np.float32)
+        counts = counter.fit_transform(distinct)
+        row = {text: i for i, text in enumerate(distinct)}
+        blocks = [counts[[row[text] for text in texts]] for texts in fields.values()]
+        tfidf = TfidfTransformer(sublinear_tf=True, norm=None).fit(sum(blocks[1:], blocks[0]))
         # Each field is normalised on its own, then weighted: a long skills list must not dilute
         # a title that says exactly what the learner asked for.
         matrix = None
         total = sum(float(weights.get(name, 1.0)) for name in fields)
-        for name, texts in fields.items():
-            part = normalize(vectorizer.transform(texts), norm="l2", copy=False) * (float(weights.get(name, 1.0)) / total)
+        for name, block in zip(fields, blocks):
+            part = normalize(tfidf.transform(block), norm="l2", copy=False) * (float(weights.get(name, 1.0)) / total)
             matrix = part if matrix is None else matrix + part
         matrix = matrix.tocsc()
         matrix.sort_indices()
-        self.vocabulary_ = vectorizer.vocabulary_
-        self.idf_ = vectorizer.idf_.astype(np.float32)
+        self.vocabulary_ = counter.vocabulary_
+        self.idf_ = tfidf.idf_.astype(np.float32)
         self._indptr = matrix.indptr
         self._indices = matrix.indices
         self._data = matrix.data

@@ -9,7 +9,8 @@ the trees and kinds taking turns within each round (so a change of machine load 
 
 - cold:  `python run.py --port N` with an empty private cache folder (COURSE_ASSISTANT_CACHE_DIR set to
          a new empty folder, removed afterwards): the knowledge is loaded, validated and indexed
-         afresh and the cache written, as on a first start;
+         afresh and the cache written, as on a first start (the server is stopped once the cache
+         file is there, so that writing it never overlaps the next start);
 - warm:  the same with the tree's primed cache folder (the built brain loaded from it); a start that
          had to rebuild it is flagged;
 - gunicorn: the production command (gunicorn.conf.py, COURSE_ASSISTANT_PORT=N) with the primed cache
@@ -245,7 +246,9 @@ def main() -> int:
             order = trees[round_ % len(trees):] + trees[:round_ % len(trees)]
             for tree in order:
                 for kind in kinds:
-                    seconds, reply, was_rebuilt = one_start(tree, kind)
+                    # A cold start is stopped only once its cache is written (by a thread or a process
+                    # of its own, after /health answers): that work must not overlap the next start.
+                    seconds, reply, was_rebuilt = one_start(tree, kind, wait_for_cache=kind == "cold")
                     starts[tree.label, kind].append(seconds)
                     if reply is not None:
                         replies[tree.label, kind].append(reply)

@@ -1,0 +1,57 @@
+"""The course, FAQ and section indexes are built as scikit-learn's TfidfVectorizer would build them.
+
+TfidfRetriever counts each field's tokens once and adds them up for the whole document, instead
+of tokenizing the joined fields again; these tests hold it to the plain TfidfVectorizer recipe.
+"""
+import numpy as np
+from hypothesis import given, settings, strategies as st
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from assistant.retriever import TfidfRetriever
+from assistant.textnorm import tokenize
+
+FIELDS = {
+    "title": ["Python for Everybody", "Introducción a C++", "ASP.NET and .NET Core", "Node.js: the basics",
+              "Python for Everybody", "", "SQL for Data Science", "C# fundamentals"],
+    "skills": ["python programming", "c++ pointers", ".net c#", "node.js express javascript",
+               "python", "python", "sql sql queries databases", "c# .net"],
+    "topics": ["Programming Python", "Programming", "Programming Web development", "Web development",
+               "Programming Python", "Programming Python", "Data science SQL", "Programming"],
+    "context": ["Michigan Coursera", "Universidad Austral edX", "Microsoft edX", " Udemy",
+                "Michigan Coursera", "Coursera ", "UC Davis Coursera", "Microsoft "],
+}
+WEIGHTS = {"title": 3.0, "skills": 1.5, "topics": 1.5, "context": 0.5}
+
+
+def reference_matrix(fields, weights):
+    """The index as TfidfVectorizer builds it: fit on the joined fields, then each field
+    transformed, L2-normalised and weighted."""
+    vectorizer = TfidfVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None,
+                                 sublinear_tf=True, norm=None, dtype=np.float32)
+    vectorizer.fit([" ".join(parts) for parts in zip(*fields.values())])
+    total = sum(weights.get(name, 1.0) for name in fields)
+    matrix = sum(normalize(vectorizer.transform(texts), norm="l2") * (weights.get(name, 1.0) / total)
+                 for name, texts in fields.items())
+    return vectorizer, matrix.tocsc()
+
+
+def test_the_index_is_the_one_tfidfvectorizer_builds():
+    retriever = TfidfRetriever(FIELDS, WEIGHTS)
+    vectorizer, expected = reference_matrix(FIELDS, WEIGHTS)
+    assert retriever.vocabulary_ == vectorizer.vocabulary_
+    np.testing.assert_array_equal(retriever.idf_, vectorizer.idf_.astype(np.float32))
+    expected.sort_indices()
+    np.testing.assert_array_equal(retriever._indptr, expected.indptr)
+    np.testing.assert_array_equal(retriever._indices, expected.indices)
+    np.testing.assert_allclose(retriever._data, expected.data, rtol=1e-6)
+    assert retriever.search("python programming", k=3)[0][0] in (0, 4)
+    assert {i for i, _ in retriever.search("c# .net", k=2)} == {2, 7}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=30), min_size=1, max_size=5))
+def test_joined_fields_tokenize_as_their_parts(parts):
+    """What the index relies on to count each field apart: the space between two fields never
+    makes or breaks a token."""
+    assert tokenize(" ".join(parts)) == [token for part in parts for token in tokenize(part)]
