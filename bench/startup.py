@@ -44,12 +44,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from code_trees import CodeTree, add_arguments, code_trees  # noqa: E402
+from load_env import NO_LIMITS  # noqa: E402
 
 FIRST_QUESTION = "best python course for beginners"
-# One client address (127.0.0.1) plays every visitor here: lift the per-address limits.
-ONE_ADDRESS_IS_MANY = {"COURSE_ASSISTANT_ADDRESS_RATE_LIMIT_MESSAGES": "1000000",
-                       "COURSE_ASSISTANT_ADDRESS_NEW_SESSIONS": "1000000",
-                       "COURSE_ASSISTANT_MAX_CONNECTIONS_PER_ADDRESS": "100000"}
 
 
 def free_port() -> int:
@@ -59,8 +56,7 @@ def free_port() -> int:
 
 
 def spawn(tree: CodeTree, kind: str, port: int, cache_dir: Path) -> subprocess.Popen:
-    env = tree.env(COURSE_ASSISTANT_RATE_LIMIT_MESSAGES="1000000", COURSE_ASSISTANT_CACHE_DIR=str(cache_dir),
-                   **ONE_ADDRESS_IS_MANY)
+    env = tree.env(COURSE_ASSISTANT_CACHE_DIR=str(cache_dir), **NO_LIMITS)     # one address plays every visitor
     if kind == "gunicorn":
         env["COURSE_ASSISTANT_PORT"] = str(port)
         cmd = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "assistant.web_app:create_app()"]
