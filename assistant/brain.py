@@ -5,6 +5,7 @@ import copy
 import re
 
 from assistant.build_jobs import BuildJobs
+from assistant.catalog_facts import provider_facts
 from assistant.lexicon import Lexicon
 from assistant.reading import read_message
 from assistant.filters import FilterVocabulary, Filters, extract_filters
@@ -71,6 +72,7 @@ class Brain(VocabularyQueries):
         self.knowledge = knowledge
         courses = knowledge.courses
         self.topic_names = {t.id: t.name for t in knowledge.topics}
+        self.provider_facts = provider_facts(courses)
         self.tagger = TopicTagger(knowledge.topics)
         self.vocabulary = FilterVocabulary(self.tagger, courses)
         # FAQ texts and questions carry the concept groups they mention (concepts.yaml), so that

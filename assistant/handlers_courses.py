@@ -2,10 +2,9 @@
 subjects ruled out, an instructor's courses, a pace question."""
 from __future__ import annotations
 
-import re
-
 from assistant import state, wording
 from assistant.acts import DropFilters, GoBack, Pace, PlatformInfo, Recommend, RuleOut, TaughtBy
+from assistant.catalog_facts import ProviderFacts
 from assistant.filters import Filters
 from assistant.replies import Reply, course_card
 
@@ -136,26 +135,20 @@ def platform_info(brain, session, act: PlatformInfo, reading=None) -> Reply:
     holds from it (how many courses, on what, at what prices, with ratings or not); the
     platform becomes the current request, so "python ones" or "only free ones" follow on."""
     provider = act.provider
-    courses = [c for c in brain.knowledge.courses if c.provider == provider]
-    topics: dict[str, int] = {}
-    for course in courses:
-        for topic in course.topics[:1]:
-            topics[topic] = topics.get(topic, 0) + 1
-    main = [brain.topic_names.get(t, t) for t, _ in sorted(topics.items(), key=lambda kv: -kv[1])[:4]]
-    free = sum(1 for c in courses if c.free)
-    prices = sorted(c.price for c in courses if c.price)
-    rated = sum(1 for c in courses if c.rating is not None)
+    facts = brain.provider_facts.get(provider, ProviderFacts())
+    main = [brain.topic_names.get(t, t) for t in facts.main_topics]
+    free, prices = facts.free, facts.prices
     judged = reading is not None and reading.cue("worth")
     parts = [f"I judge courses one by one rather than whole platforms: on {provider}, as anywhere, quality varies "
              "from course to course." if judged else "",
-             f"The catalog holds {len(courses):,} courses from {provider}, mostly {wording.listed(main)}."]
+             f"The catalog holds {facts.courses:,} courses from {provider}, mostly {wording.listed(main)}."]
     if prices:
         parts.append(f"{free:,} are free; the others cost ${prices[0]:,.0f} to ${prices[-1]:,.0f}." if free
                      else f"Prices run from ${prices[0]:,.0f} to ${prices[-1]:,.0f}.")
     elif free:
         parts.append(f"{free:,} can be taken free.")
-    if rated * 2 < len(courses):
-        counts = "enrolment and review counts" if any(c.reviews for c in courses) else "enrolment counts"
+    if facts.rated * 2 < facts.courses:
+        counts = "enrolment and review counts" if facts.reviewed else "enrolment counts"
         parts.append(f"Most {provider} listings give {counts} but no star rating.")
     parts.append(f"Tell me a subject and I'll find the best {provider} courses on it.")
     state.new_request(session)
@@ -168,17 +161,14 @@ def certificate_facts(brain, provider: str | None) -> str:
     """What the catalog says about certificates (on one platform, or each): "is a verified
     certificate worth it" asks what it costs as well as what it is worth."""
     sentences = []
-    for name in [provider] if provider else sorted({c.provider for c in brain.knowledge.courses}):
-        courses = [c for c in brain.knowledge.courses if c.provider == name]
-        prices = sorted(int(p) for c in courses for p in re.findall(r"\$(\d+)", c.certificate or ""))
-        kinds = sorted({c.certificate for c in courses if c.certificate and "$" not in c.certificate})
+    for name in [provider] if provider else sorted(brain.provider_facts):
+        facts = brain.provider_facts.get(name, ProviderFacts())
+        prices, kinds, paid = facts.certificate_prices, facts.certificate_kinds, facts.prices
         if prices:
-            audit = sum(1 for c in courses if c.free)
-            sentences.append(f"On {name}, {audit:,} of the catalog's {len(courses):,} courses can be audited free, and the "
+            sentences.append(f"On {name}, {facts.free:,} of the catalog's {facts.courses:,} courses can be audited free, and the "
                              f"verified certificate costs ${prices[0]} to ${prices[-1]} (${prices[len(prices) // 2]} "
                              "in the middle).")
-        elif kinds and any(c.price for c in courses):
-            paid = [c.price for c in courses if c.price]
+        elif kinds and paid:
             sentences.append(f"On {name}, the {len(paid):,} paid courses come with a {wording.listed(k.lower() for k in kinds)}, "
                              f"included in the course's price (${min(paid):,.0f} to ${max(paid):,.0f}).")
         elif kinds:

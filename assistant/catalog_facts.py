@@ -1,0 +1,52 @@
+"""What the catalog holds from each platform, counted once when the brain is built: "is udemy any
+good?" and "is a verified certificate worth it?" are answered from these figures, not from a pass
+over every course while the learner waits.
+
+>>> from assistant.models import Course
+>>> facts = provider_facts([Course("1", "A", "edX", topics=("ml",), free=True, certificate="Verified certificate ($99)"),
+...                         Course("2", "B", "edX", topics=("ml",), price=49.0, certificate="Verified certificate ($149)")])
+>>> facts["edX"].courses, facts["edX"].main_topics, facts["edX"].free, facts["edX"].certificate_prices
+(2, ('ml',), 1, (99, 149))
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CERTIFICATE_PRICE = re.compile(r"\$(\d+)")
+
+
+@dataclass(frozen=True)
+class ProviderFacts:
+    courses: int = 0
+    main_topics: tuple[str, ...] = ()           # topic ids, the most courses' first topic first
+    free: int = 0
+    prices: tuple[float, ...] = ()             # the courses' prices (those with one), lowest first
+    rated: int = 0                              # courses with a star rating
+    reviewed: bool = False                      # any course with a review count
+    certificate_prices: tuple[int, ...] = ()   # prices of verified certificates, lowest first
+    certificate_kinds: tuple[str, ...] = ()    # the certificates named without a price, sorted
+
+
+def provider_facts(courses) -> dict[str, ProviderFacts]:
+    """ProviderFacts for every provider of `courses`, in the order they first appear."""
+    by_provider: dict[str, list] = {}
+    for course in courses:
+        by_provider.setdefault(course.provider, []).append(course)
+    return {provider: _facts(listed) for provider, listed in by_provider.items()}
+
+
+def _facts(courses) -> ProviderFacts:
+    topics: dict[str, int] = {}
+    for course in courses:
+        for topic in course.topics[:1]:
+            topics[topic] = topics.get(topic, 0) + 1
+    return ProviderFacts(
+        courses=len(courses),
+        main_topics=tuple(t for t, _ in sorted(topics.items(), key=lambda kv: -kv[1])[:4]),
+        free=sum(1 for c in courses if c.free),
+        prices=tuple(sorted(c.price for c in courses if c.price)),
+        rated=sum(1 for c in courses if c.rating is not None),
+        reviewed=any(c.reviews for c in courses),
+        certificate_prices=tuple(sorted(int(p) for c in courses for p in _CERTIFICATE_PRICE.findall(c.certificate or ""))),
+        certificate_kinds=tuple(sorted({c.certificate for c in courses if c.certificate and "$" not in c.certificate})))
