@@ -5,8 +5,9 @@ over every course while the learner waits.
 >>> from assistant.models import Course
 >>> facts = provider_facts([Course("1", "A", "edX", topics=("ml",), free=True, certificate="Verified certificate ($99)"),
 ...                         Course("2", "B", "edX", topics=("ml",), price=49.0, certificate="Verified certificate ($149)")])
->>> facts["edX"].courses, facts["edX"].main_topics, facts["edX"].free, facts["edX"].certificate_prices
-(2, ('ml',), 1, (99, 149))
+>>> edx = facts["edX"]
+>>> edx.courses, edx.main_topics, edx.free, edx.priced, edx.lowest_price, edx.certificate_prices
+(2, ('ml',), 1, 1, 49.0, (99, 149))
 """
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ class ProviderFacts:
     courses: int = 0
     main_topics: tuple[str, ...] = ()           # topic ids, the most courses' first topic first
     free: int = 0
-    prices: tuple[float, ...] = ()             # the courses' prices (those with one), lowest first
+    priced: int = 0                             # courses with a price
+    lowest_price: float = 0.0
+    highest_price: float = 0.0
     rated: int = 0                              # courses with a star rating
     reviewed: bool = False                      # any course with a review count
     certificate_prices: tuple[int, ...] = ()   # prices of verified certificates, lowest first
@@ -41,11 +44,12 @@ def _facts(courses) -> ProviderFacts:
     for course in courses:
         for topic in course.topics[:1]:
             topics[topic] = topics.get(topic, 0) + 1
+    prices = [c.price for c in courses if c.price]
     return ProviderFacts(
         courses=len(courses),
         main_topics=tuple(t for t, _ in sorted(topics.items(), key=lambda kv: -kv[1])[:4]),
         free=sum(1 for c in courses if c.free),
-        prices=tuple(sorted(c.price for c in courses if c.price)),
+        priced=len(prices), lowest_price=min(prices, default=0.0), highest_price=max(prices, default=0.0),
         rated=sum(1 for c in courses if c.rating is not None),
         reviewed=any(c.reviews for c in courses),
         certificate_prices=tuple(sorted(int(p) for c in courses for p in _CERTIFICATE_PRICE.findall(c.certificate or ""))),

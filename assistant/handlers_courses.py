@@ -137,14 +137,14 @@ def platform_info(brain, session, act: PlatformInfo, reading=None) -> Reply:
     provider = act.provider
     facts = brain.provider_facts.get(provider, ProviderFacts())
     main = [brain.topic_names.get(t, t) for t in facts.main_topics]
-    free, prices = facts.free, facts.prices
+    free, low, high = facts.free, facts.lowest_price, facts.highest_price
     judged = reading is not None and reading.cue("worth")
     parts = [f"I judge courses one by one rather than whole platforms: on {provider}, as anywhere, quality varies "
              "from course to course." if judged else "",
              f"The catalog holds {facts.courses:,} courses from {provider}, mostly {wording.listed(main)}."]
-    if prices:
-        parts.append(f"{free:,} are free; the others cost ${prices[0]:,.0f} to ${prices[-1]:,.0f}." if free
-                     else f"Prices run from ${prices[0]:,.0f} to ${prices[-1]:,.0f}.")
+    if facts.priced:
+        parts.append(f"{free:,} are free; the others cost ${low:,.0f} to ${high:,.0f}." if free
+                     else f"Prices run from ${low:,.0f} to ${high:,.0f}.")
     elif free:
         parts.append(f"{free:,} can be taken free.")
     if facts.rated * 2 < facts.courses:
@@ -163,14 +163,14 @@ def certificate_facts(brain, provider: str | None) -> str:
     sentences = []
     for name in [provider] if provider else sorted(brain.provider_facts):
         facts = brain.provider_facts.get(name, ProviderFacts())
-        prices, kinds, paid = facts.certificate_prices, facts.certificate_kinds, facts.prices
+        prices, kinds = facts.certificate_prices, facts.certificate_kinds
         if prices:
             sentences.append(f"On {name}, {facts.free:,} of the catalog's {facts.courses:,} courses can be audited free, and the "
                              f"verified certificate costs ${prices[0]} to ${prices[-1]} (${prices[len(prices) // 2]} "
                              "in the middle).")
-        elif kinds and paid:
-            sentences.append(f"On {name}, the {len(paid):,} paid courses come with a {wording.listed(k.lower() for k in kinds)}, "
-                             f"included in the course's price (${min(paid):,.0f} to ${max(paid):,.0f}).")
+        elif kinds and facts.priced:
+            sentences.append(f"On {name}, the {facts.priced:,} paid courses come with a {wording.listed(k.lower() for k in kinds)}, "
+                             f"included in the course's price (${facts.lowest_price:,.0f} to ${facts.highest_price:,.0f}).")
         elif kinds:
             sentences.append(f"On {name}, the catalog's courses each come with one of these: "
                              f"{wording.listed(k.lower() for k in kinds)}; the listing gives no certificate prices.")
