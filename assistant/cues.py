@@ -2,9 +2,9 @@
 to the courses on screen ("the second one"), a comparison ("vs", "which is better"), a refinement
 ("cheaper", "more advanced"), a request to go back or start over, and so on.
 
-`find_cues(folded)` searches each pattern at most once, when a step first asks for it; the Reading keeps
-the result (`reading.cue(name)`),
-so the steps that decide and answer never search the text again.
+`find_cues(folded)` searches each pattern at most once, when a step first asks for it; the Reading
+keeps the result (`reading.cue(name)`), so the steps that decide and answer never search the text
+again.
 """
 from __future__ import annotations
 
