@@ -122,13 +122,7 @@ def load_declines(path: Path) -> list[Decline]:
 def load_faqs(path: Path, section_ids: set[str], topic_ids: set[str]) -> list[FaqEntry]:
     faqs = []
     for record, faq_id in _identified(path, "FAQ entry"):
-        section = record.text("section")
-        if section not in section_ids:
-            record.fail("section", f"'section' names unknown roadmap section {section!r}")
-        topics = record.texts("topics")
-        for topic in topics:
-            if topic not in topic_ids:
-                record.fail("topics", f"unknown topic {topic!r} (see topics.yaml)")
+        section, topics = record.section(section_ids), record.topics(topic_ids)
         faqs.append(FaqEntry(faq_id, record.text("question"), record.texts("phrasings", minimum=2),
                              record.text("answer"), section, topics, bool(record.flag("courses"))))
     return faqs

@@ -106,13 +106,7 @@ def load_featured(path: Path, courses: list[Course], section_ids: set[str], topi
         record = _Record(path, entry, "featured course")
         title = record.text("title")
         record.what = f"featured course {title!r}"
-        section = record.text("section")
-        if section not in section_ids:
-            record.fail("section", f"unknown roadmap section {section!r}")
-        topics = record.texts("topics")
-        for topic in topics:
-            if topic not in topic_ids:
-                record.fail("topics", f"unknown topic {topic!r} (see topics.yaml)")
+        section, topics = record.section(section_ids), record.topics(topic_ids)
         level = record.text("level", required=False) or "Mixed"
         if level not in LEVELS:
             record.fail("level", f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
@@ -135,9 +129,7 @@ def load_featured(path: Path, courses: list[Course], section_ids: set[str], topi
     resources = []
     for entry in _top_list(path, data.get("resources", [])):
         record = _Record(path, entry, "resource")
-        section = record.text("section")
-        if section not in section_ids:
-            record.fail("section", f"unknown roadmap section {section!r}")
+        section = record.section(section_ids)
         resources.append(Resource(record.text("title"), record.text("kind"), section,
                                   record.text("note"), record.text("provider", required=False),
                                   record.texts("topics")))

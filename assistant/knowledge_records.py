@@ -71,6 +71,21 @@ class _Record:
             self.fail(key, f"'{key}' must be true or false, got {value!r}")
         return value
 
+    def section(self, section_ids) -> str:
+        """The 'section' field, which must name a section of the roadmap."""
+        section = self.text("section")
+        if section not in section_ids:
+            self.fail("section", f"unknown roadmap section {section!r}")
+        return section
+
+    def topics(self, topic_ids) -> tuple[str, ...]:
+        """The 'topics' list, each of which topics.yaml must define."""
+        topics = self.texts("topics")
+        for topic in topics:
+            if topic not in topic_ids:
+                self.fail("topics", f"unknown topic {topic!r} (see topics.yaml)")
+        return topics
+
     def ident(self, key: str = "id") -> str:
         value = self.text(key)
         if not ID_PATTERN.match(value):
