@@ -2,8 +2,10 @@
 
 A job is a function and its arguments whose result is a plain, picklable value (a fitted intent
 classifier). Most of building is Python, which one process runs on one core at a time (the GIL),
-so a job runs in a forked child process that sends its result back pickled through a pipe; the
-child starts with everything the parent has imported and built so far, so it pays for no import.
+so a job runs in a forked child process that writes its result, pickled, into an unnamed temporary
+file the parent reads when it needs the value (through a pipe, a child with megabytes to send would
+wait, 64 KB at a time, for the parent to read, and so hold its finish until then); the child starts
+with everything the parent has imported and built so far, so it pays for no import.
 
 Forking is only safe while this process runs a single thread (a lock another thread holds at the
 fork stays held in the child forever) and with the system's own fork: a server builds its brain
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import tempfile
 import threading
 from concurrent.futures import Future
 
@@ -96,41 +99,37 @@ class _ThreadJob(_Job):
 class _ChildJob(_Job):
     def __init__(self, function, args):
         self._function, self._args = function, args
-        read, write = os.pipe()
+        self._file = tempfile.TemporaryFile()
         try:
             self._pid = os.fork()
         except OSError:
-            os.close(read)
-            os.close(write)
+            self._file.close()
             raise
-        if self._pid == 0:                       # the child: compute, send, leave without cleanup
+        if self._pid == 0:                       # the child: compute, write, leave without cleanup
             try:
-                os.close(read)
                 os.nice(NICENESS)
                 try:
                     payload = pickle.dumps((True, function(*args)), protocol=pickle.HIGHEST_PROTOCOL)
                 except BaseException as error:  # noqa: BLE001 - sent to the parent
                     payload = pickle.dumps((False, error), protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(write, "wb") as out:
-                    out.write(payload)
+                self._file.write(payload)
+                self._file.flush()
             finally:
                 os._exit(0)
-        os.close(write)
-        self._read = read
         self._done = False
         self._value = None
 
     def result(self):
         if not self._done:
-            with os.fdopen(self._read, "rb") as handle:
-                self._read = None
-                payload = handle.read()
-            self._reap()
+            self._reap()                          # the child has written all it will
             self._done = True
             try:
+                self._file.seek(0)
+                payload = self._file.read()
                 self._value = pickle.loads(payload) if payload else None
             except Exception:                     # noqa: BLE001 - a result that cannot be read
                 self._value = None
+            self._file.close()
         if self._value is None:                  # the child sent nothing usable: run the job here
             self._value = (True, self._function(*self._args))
         ok, value = self._value
@@ -147,11 +146,10 @@ class _ChildJob(_Job):
             self._pid = 0
 
     def close(self) -> None:
-        if self._read is not None:               # result never taken (the build failed): stop the child
-            os.close(self._read)
-            self._read = None
+        if not self._done and self._pid:         # result never taken (the build failed): stop the child
             try:
                 os.kill(self._pid, 9)
             except ProcessLookupError:
                 pass
         self._reap()
+        self._file.close()
