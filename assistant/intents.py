@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
-from functools import partial
-
 from assistant.textnorm import fold
 
 # Tuned with `course-assistant eval` (threshold sweep on the CLINC150 dev negatives against the
@@ -62,56 +61,48 @@ def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
     return grams
 
 
-def word_ngrams(text: str, low: int, high: int) -> list[str]:
-    tokens = _WORD_TOKEN.findall(text)
-    grams = list(tokens) if low == 1 else []
-    for n in range(max(low, 2), high + 1):
-        grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
-    return grams
+class _Features:
+    """The fitted features of both blocks (word n-grams, then character n-grams: the columns of
+    the FeatureUnion, in its order) as one space, applied without scikit-learn at query time: one
+    pass over the message's words, one count, one product with the weights. Each block keeps its
+    own L2 norm, as each vectorizer normalises its own part.
 
+    The character n-grams never cross a word boundary, so a word's known n-grams are the same
+    wherever it stands: they are listed once, at build time, for every word of the training texts,
+    and a message's features are its words' lists put together."""
 
-class _Block:
-    """One fitted TF-IDF feature block, applied without scikit-learn at query time."""
-
-    def __init__(self, vectorizer, coef: np.ndarray, analyzer):
-        self.vocabulary = vectorizer.vocabulary_
-        self.idf = vectorizer.idf_
+    def __init__(self, words, chars, coef: np.ndarray, training_words):
+        self.word_ids = dict(words.vocabulary_)
+        self.split = len(self.word_ids)
+        self.char_ids = {gram: self.split + index for gram, index in chars.vocabulary_.items()}
+        self.idf = np.concatenate([words.idf_, chars.idf_]).astype(np.float64)
         self.coef = coef
-        self.analyzer = analyzer
+        self.by_word = {word: self._char_ids(word) for word in set(training_words)}
 
-    def feature_ids(self, text: str) -> list[int]:
-        """The block's known features in `text`, one entry per occurrence."""
-        return [index for index in map(self.vocabulary.get, self.analyzer(text)) if index is not None]
-
-    def counts(self, text: str) -> Counter:
-        return Counter(self.feature_ids(text))
+    def _char_ids(self, word: str) -> tuple[int, ...]:
+        get = self.char_ids.get
+        return tuple(index for index in map(get, char_wb_ngrams(word, *CHAR_NGRAMS)) if index is not None)
 
     def logits(self, text: str) -> np.ndarray:
-        counts = self.counts(text)
-        if not counts:
-            return np.zeros(self.coef.shape[1])
-        indices = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        weights = (1.0 + np.log(tf)) * self.idf[indices]
-        weights /= np.sqrt(weights @ weights)
-        return weights @ self.coef[indices]
-
-
-class _WordCharBlock(_Block):
-    """The character n-gram block. Its features never cross a word boundary, so a word's known
-    n-grams are the same wherever it stands: they are listed once, at build time, for every word
-    of the training texts, and a message's features are its words' lists put together."""
-
-    def __init__(self, vectorizer, coef: np.ndarray, analyzer, words):
-        super().__init__(vectorizer, coef, analyzer)
-        self.by_word = {word: tuple(self.feature_ids(word)) for word in set(words)}
-
-    def counts(self, text: str) -> Counter:
-        by_word, ids = self.by_word, []
+        tokens = _WORD_TOKEN.findall(text)
+        get = self.word_ids.get
+        word_counts = Counter(index for index in map(get, tokens) if index is not None)
+        word_counts.update(index for index in map(get, map(" ".join, zip(tokens, tokens[1:]))) if index is not None)
+        by_word, char_ids = self.by_word, []
         for word in text.split():
             known = by_word.get(word)
-            ids.extend(self.feature_ids(word) if known is None else known)
-        return Counter(ids)
+            char_ids.extend(self._char_ids(word) if known is None else known)
+        char_counts = Counter(char_ids)
+        words_found, found = len(word_counts), len(word_counts) + len(char_counts)
+        if not found:
+            return np.zeros(self.coef.shape[1])
+        indices = np.fromiter(chain(word_counts, char_counts), dtype=np.int64, count=found)
+        tf = np.fromiter(chain(word_counts.values(), char_counts.values()), dtype=np.float64, count=found)
+        weights = (1.0 + np.log(tf)) * self.idf[indices]
+        for part in (weights[:words_found], weights[words_found:]):
+            if len(part):
+                part /= np.sqrt(part @ part)
+        return weights @ self.coef[indices]
 
 
 def merge_matrix(matrix):
@@ -144,7 +135,7 @@ def merge_matrix(matrix):
 
 
 _WORD_TOKEN = re.compile(r"(?u)\b\w+\b|\?")
-WORD_NGRAMS = (1, 2)
+WORD_NGRAMS = (1, 2)           # words and pairs of words (as _Features reads them)
 CHAR_NGRAMS = (2, 5)
 
 
@@ -187,13 +178,8 @@ class IntentClassifier:
         self.model_ = model
         self.classes_ = [str(c) for c in model.classes_]
         coef = np.asarray(self.merge_ @ model.coef_.T, dtype=np.float64)
-        split = len(words.vocabulary_)
         self.intercept_ = model.intercept_.astype(np.float64)
-        self._blocks = [
-            _Block(words, coef[:split], partial(word_ngrams, low=WORD_NGRAMS[0], high=WORD_NGRAMS[1])),
-            _WordCharBlock(chars, coef[split:], partial(char_wb_ngrams, low=CHAR_NGRAMS[0], high=CHAR_NGRAMS[1]),
-                           (word for text in texts for word in text.split())),
-        ]
+        self._features = _Features(words, chars, coef, (word for text in texts for word in text.split()))
 
     def __getstate__(self):
         # The fitted scikit-learn objects are only needed to fit and to check; keep them out of
@@ -206,9 +192,7 @@ class IntentClassifier:
 
     def classify(self, text: str) -> IntentScores:
         folded = normalize(text)
-        logits = self.intercept_.copy()
-        for block in self._blocks:
-            logits += block.logits(folded)
+        logits = self.intercept_ + self._features.logits(folded)
         shifted = np.exp(logits - logits.max())
         probabilities = shifted / shifted.sum()
         order = np.argsort(-probabilities).tolist()

@@ -41,7 +41,7 @@ def test_merging_features_that_always_agree_fits_the_same_model():
     full = LogisticRegression(C=6.0, max_iter=5000, class_weight="balanced", random_state=0).fit(matrix, labels)
     assert list(full.classes_) == classifier.classes_
     np.testing.assert_allclose(classifier.intercept_, full.intercept_, atol=1e-9)
-    merged_weights = np.vstack([block.coef for block in classifier._blocks])
+    merged_weights = classifier._features.coef
     np.testing.assert_allclose(merged_weights, full.coef_.T, atol=1e-9)
     for text in ["hello", "a data analyst course", "bootcamp worth it?"]:
         mine = dict(classifier.classify(text).ranking)
