@@ -17,6 +17,9 @@ import numpy as np
 
 from assistant.textnorm import tokenize
 
+# Postings under 1/SPARSE_SHARE of the documents are summed over the documents they name.
+SPARSE_SHARE = 4
+
 
 class TfidfRetriever:
     def __init__(self, fields: dict[str, list[str]], weights: dict[str, float] | None = None):
@@ -74,15 +77,19 @@ class TfidfRetriever:
             term, weight = terms[0]
             start, end = self._indptr[term], self._indptr[term + 1]
             return self._indices[start:end], self._data[start:end] * weight
-        # Summed into one dense row by a single bincount over the postings (in float64, in the
-        # query's term order), then the documents that got a score: cheaper than sorting the
-        # postings when a common term lists thousands of documents.
+        # Summed by a single bincount over the postings (in float64, in the query's term order): into
+        # one dense row when they are many (a common term lists thousands of documents), else over
+        # the documents they name (sorted once), which spares a pass over every document's slot.
         doc_parts, score_parts = [], []
         for term, weight in terms:
             start, end = self._indptr[term], self._indptr[term + 1]
             doc_parts.append(self._indices[start:end])
             score_parts.append(self._data[start:end] * weight)
-        summed = np.bincount(np.concatenate(doc_parts), weights=np.concatenate(score_parts), minlength=self.n_docs_)
+        postings = np.concatenate(doc_parts)
+        if len(postings) * SPARSE_SHARE < self.n_docs_:
+            docs, inverse = np.unique(postings, return_inverse=True)
+            return docs, np.bincount(inverse, weights=np.concatenate(score_parts)).astype(np.float32)
+        summed = np.bincount(postings, weights=np.concatenate(score_parts), minlength=self.n_docs_)
         docs = np.flatnonzero(summed).astype(self._indices.dtype, copy=False)
         return docs, summed[docs].astype(np.float32)
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from assistant.retriever import TfidfRetriever
+from assistant.retriever import SPARSE_SHARE, TfidfRetriever
 from assistant.textnorm import tokenize
 
 FIELDS = {
@@ -55,3 +55,30 @@ def test_joined_fields_tokenize_as_their_parts(parts):
     """What the index relies on to count each field apart: the space between two fields never
     makes or breaks a token."""
     assert tokenize(" ".join(parts)) == [token for part in parts for token in tokenize(part)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["python", "data", "sql", "web", "java", "rare", "scarce", "c++", "course", "x"]),
+                min_size=1, max_size=6))
+def test_scores_are_the_cosines_whether_summed_densely_or_over_the_postings(query_words):
+    """A query whose postings are few is summed over the documents they name, else into a dense
+    row: both give every document sharing a term its cosine with the query, no other document."""
+    rng = np.random.default_rng(7)
+    vocabulary = ["python", "data", "sql", "web", "java", "course", "x"]
+    texts = [" ".join(rng.choice(vocabulary, size=3)) for _ in range(300)] + ["rare python", "scarce data", "rare scarce"]
+    retriever = TfidfRetriever({"title": texts})
+    vectorizer, matrix = reference_matrix({"title": texts}, {})
+    query = normalize(vectorizer.transform([" ".join(query_words)]), norm="l2")
+    expected = (matrix @ query.T).toarray().ravel()
+    docs, scores = retriever.scores(" ".join(query_words))
+    assert set(docs.tolist()) == set(np.flatnonzero(expected).tolist())
+    np.testing.assert_allclose(scores, expected[docs], rtol=1e-5)
+    assert list(docs) == sorted(docs)
+
+
+def test_a_query_of_rare_terms_is_summed_over_its_postings():
+    texts = ["python data"] * 300 + ["rare python", "scarce data", "rare scarce"]
+    retriever = TfidfRetriever({"title": texts})
+    postings = sum(retriever._indptr[t + 1] - retriever._indptr[t] for t, _ in retriever.query_terms("rare scarce"))
+    assert postings * SPARSE_SHARE < retriever.n_docs_          # the path over the postings
+    assert [i for i, _ in retriever.search("rare scarce", k=3)] == [302, 300, 301]
