@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from assistant.textnorm import fold
@@ -30,12 +31,15 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
-def _tokens_with_glue(text: str) -> tuple[list[str], set[int]]:
-    """Tokens of `text`, and the positions of one-letter tokens glued to a neighbour."""
+@lru_cache(maxsize=256)
+def _tokens_with_glue(text: str) -> tuple[tuple[str, ...], frozenset[int]]:
+    """Tokens of `text`, and the positions of one-letter tokens glued to a neighbour. Kept for
+    recent texts: every tagger (topics, concepts, matters declined, instructors, the article's
+    resources) reads the same message."""
     folded = fold(text)
     tokens = _TOKEN.findall(folded)
     if not any(len(token) == 1 for token in tokens):
-        return tokens, set()
+        return tuple(tokens), frozenset()
     tokens, glued = [], set()
     for match in _TOKEN.finditer(folded):
         token = match.group()
@@ -47,7 +51,7 @@ def _tokens_with_glue(text: str) -> tuple[list[str], set[int]]:
             if before in _GLUE or (after in _GLUE and not (after == "." and not after_next.isalnum())):
                 glued.add(len(tokens))
         tokens.append(token)
-    return tokens, glued
+    return tuple(tokens), frozenset(glued)
 
 
 class TopicTagger:
