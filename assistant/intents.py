@@ -12,6 +12,7 @@ from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
+
 from assistant.textnorm import fold
 
 # Tuned with `course-assistant eval` (threshold sweep on the CLINC150 dev negatives against the
@@ -73,8 +74,8 @@ class _Features:
 
     def __init__(self, words, chars, coef: np.ndarray, training_words):
         self.word_ids = dict(words.vocabulary_)
-        self.split = len(self.word_ids)
-        self.char_ids = {gram: self.split + index for gram, index in chars.vocabulary_.items()}
+        first_char = len(self.word_ids)
+        self.char_ids = {gram: first_char + index for gram, index in chars.vocabulary_.items()}
         self.idf = np.concatenate([words.idf_, chars.idf_]).astype(np.float64)
         self.coef = coef
         self.by_word = {word: self._char_ids(word) for word in set(training_words)}
