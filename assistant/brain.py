@@ -332,11 +332,13 @@ class Brain(VocabularyQueries):
             combined[faq_id] = combined.get(faq_id, 0.0) + score
         best_id = max(combined, key=combined.get)
         best = combined[best_id]
-        section_hits = self.section_index.search(folded, k=1)
-        section_score = section_hits[0][1] if section_hits else 0.0
-        if best >= FAQ_MIN_SCORE or best >= section_score or not section_hits:
+        if best >= FAQ_MIN_SCORE:
             return self.knowledge.faq_by_id[best_id], None, best
-        return None, self.knowledge.sections[section_hits[0][0]], section_score
+        # A weak FAQ match: the roadmap section that answers better, if one does.
+        section_hits = self.section_index.search(folded, k=1)
+        if not section_hits or best >= section_hits[0][1]:
+            return self.knowledge.faq_by_id[best_id], None, best
+        return None, self.knowledge.sections[section_hits[0][0]], section_hits[0][1]
 
     def related_faqs(self, faq_id: str) -> list[str]:
         return list(self._related[faq_id])

@@ -87,8 +87,13 @@ class TfidfRetriever:
             score_parts.append(self._data[start:end] * weight)
         postings = np.concatenate(doc_parts)
         if len(postings) * SPARSE_SHARE < self.n_docs_:
-            docs, inverse = np.unique(postings, return_inverse=True)
-            return docs, np.bincount(inverse, weights=np.concatenate(score_parts)).astype(np.float32)
+            order = postings.argsort(kind="stable")     # stable: each document's parts in term order
+            ordered = postings[order]
+            first = np.empty(len(ordered), dtype=bool)
+            first[0] = True
+            np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+            summed = np.bincount(np.cumsum(first) - 1, weights=np.concatenate(score_parts)[order])
+            return ordered[first], summed.astype(np.float32)
         summed = np.bincount(postings, weights=np.concatenate(score_parts), minlength=self.n_docs_)
         docs = np.flatnonzero(summed).astype(self._indices.dtype, copy=False)
         return docs, summed[docs].astype(np.float32)
