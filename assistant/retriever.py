@@ -115,5 +115,6 @@ class TfidfRetriever:
         if len(docs) > k:
             top = np.argpartition(-scores, k - 1)[:k]
             docs, scores = docs[top], scores[top]
-        # At most k pairs: sorted in Python, best score first, then the lower document index.
-        return sorted(zip(docs.tolist(), scores.tolist()), key=lambda pair: (-pair[1], pair[0]))
+        # At most k pairs: best score first, then the lower document index.
+        order = np.lexsort((docs, -scores))
+        return list(zip(docs[order].tolist(), scores[order].tolist()))
