@@ -3,10 +3,22 @@
 Every course is known by its full title and, for titles like "Learning How to Learn: Powerful
 mental tools ...", by the part before the colon. A name is mentioned when (nearly) all of it
 appears in the message, allowing for typos (rapidfuzz alignment).
+
+Which names are worth aligning is found through keys: a name written in a message has two of its
+words side by side, or one apart ("data analytics", "google ... analytics"), as the name has them.
+Each name is listed under a few such pairs, the ones fewest names share, chosen so that a typo in
+any one of its words leaves a key standing; a one-word name under its word, a two-word name also
+under its rarer word ("start trek"). A message then looks up its own pairs: a few dictionary reads
+instead of a search of every name, and only names that can be there are aligned.
+
+A short word of a name (three letters or fewer, not a stopword: the "C" of "C Programming", "IBM",
+"Web") must be in the message as it is: a one-letter difference there is another name ("R
+programming" is not "C Programming"), not a typo.
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -14,7 +26,7 @@ from rapidfuzz import fuzz
 from assistant.memo import Memo
 from assistant.models import Course
 from assistant.retriever import TfidfRetriever
-from assistant.textnorm import STOPWORDS, words
+from assistant.textnorm import STOPWORDS, tokenize, words
 
 _SPLIT_MAIN = re.compile(r"\s*(?::|\s-\s|\(|\|)\s*")
 
@@ -40,6 +52,28 @@ def _names(title: str) -> list[str]:
     return names
 
 
+def pairs(tokens: list[str]) -> list[tuple[str, ...]]:
+    """The keys a run of index tokens holds: each token alone, and each pair of tokens side by
+    side or one apart."""
+    return [(t,) for t in tokens] + list(zip(tokens, tokens[1:])) + list(zip(tokens, tokens[2:]))
+
+
+def name_keys(tokens: list[str], uses: Counter) -> list[tuple[str, ...]]:
+    """The keys a name is listed under (`uses`: how many names hold each key): enough that a typo
+    in any one word of the name leaves one of them in the message, and the rarest such."""
+    if len(tokens) == 1:
+        return [(tokens[0],)]
+    keyed = list(dict.fromkeys(pairs(tokens)[len(tokens):]))
+    if len(tokens) == 2:        # the pair, and the rarer word: "start trek" still finds Star Trek
+        return keyed + [min(((t,) for t in tokens), key=lambda k: (uses[k], k))]
+    if len(tokens) == 3:        # every pair: a typo in one word leaves the other two's pair
+        return keyed
+    keyed.sort(key=lambda k: (uses[k], k))
+    first = keyed[0]
+    second = next((k for k in keyed[1:] if not set(k) & set(first)), None)
+    return [first] if second is None else [first, second]
+
+
 class TitleMatcher:
     def __init__(self, courses: list[Course], quality):
         self.courses = courses
@@ -53,7 +87,16 @@ class TitleMatcher:
                     self._names.append(name)
                     self._owner.append(index)
                     self._full.append(number == 0)
-        self.index_ = TfidfRetriever({"name": self._names})
+        self.index_ = TfidfRetriever({"name": self._names})     # best_named's search
+        tokens = [tokenize(name) for name in self._names]
+        uses = Counter(key for t in tokens for key in set(pairs(t)))
+        listed: dict[tuple[str, ...], list[int]] = {}
+        for position, name_tokens in enumerate(tokens):
+            if name_tokens:
+                for key in name_keys(name_tokens, uses):
+                    listed.setdefault(key, []).append(position)
+        self._listed = {key: tuple(positions) for key, positions in listed.items()}
+        self._short = [frozenset(w for w in name.split() if len(w) <= 3 and w not in STOPWORDS) for name in self._names]
         self.memo = Memo()
 
     def find(self, text: str, limit: int = 3, min_score: float = 88.0) -> list[TitleMention]:
@@ -66,11 +109,17 @@ class TitleMatcher:
         plain = " ".join(words(text))
         if not plain:
             return ()
-        found: list[TitleMention] = []
-        for position, _ in self.index_.search(plain, k=40):
+        listed, candidates = self._listed, set()
+        for key in pairs(tokenize(plain)):
+            candidates.update(listed.get(key, ()))
+        found: list[tuple[TitleMention, int]] = []
+        present = set(plain.split())
+        for position in candidates:
             name = self._names[position]
             if len(name) > len(plain):
                 continue       # a name longer than the message is not all in it
+            if not self._short[position] <= present:
+                continue       # "c programming" is not "r programming"
             alignment = fuzz.partial_ratio_alignment(name, plain, score_cutoff=min_score)
             if alignment is None:
                 continue
@@ -80,10 +129,11 @@ class TitleMatcher:
             if all(w in STOPWORDS for w in matched.split()):
                 continue
             course = self.courses[self._owner[position]]
-            found.append(TitleMention(course, alignment.score, alignment.dest_start, alignment.dest_end,
-                                      self._full[position]))
+            found.append((TitleMention(course, alignment.score, alignment.dest_start, alignment.dest_end,
+                                       self._full[position]), position))
         chosen: list[TitleMention] = []
-        ranked = sorted(found, key=lambda m: (-round(m.score), -(m.end - m.start), not m.full, -self.quality(m.course)))
+        ranked = [m for m, _ in sorted(found, key=lambda f: (-round(f[0].score), -(f[0].end - f[0].start), not f[0].full,
+                                                             -self.quality(f[0].course), f[1]))]
         for mention in ranked:
             if any(m.start < mention.end and mention.start < m.end for m in chosen):
                 continue

@@ -33,6 +33,16 @@ def test_a_pasted_title_finds_that_course(bot):
     assert titles(reply)[0] == "Internet of Things: How Did We Get Here?"
 
 
+def test_a_title_with_a_typo_is_found_and_a_name_one_letter_away_is_not(bot):
+    # one misspelt word of a longer title: the title is still named
+    reply = ask(bot, "what do you think of Fundamentals of Grapic Design?")
+    assert reply["intent"] == "course_info"
+    assert titles(reply)[0] == "Fundamentals of Graphic Design"
+    # "r programming" or "to programming" is not "C Programming", "on marketing" not "E-Marketing"
+    for text in ("r programming for beginners", "yale courses on programming", "anything on marketing for small shops"):
+        assert not bot.brain.reading(text).mentions, text
+
+
 def test_product_names_and_exam_codes_the_catalog_uses_are_subjects(bot):
     photoshop = ask(bot, "anyone know a decent photoshop class?")
     assert photoshop["intent"] == "recommend"
