@@ -77,33 +77,52 @@ class _Features:
         first_char = len(self.word_ids)
         self.char_ids = {gram: first_char + index for gram, index in chars.vocabulary_.items()}
         self.idf = np.concatenate([words.idf_, chars.idf_]).astype(np.float64)
-        self.coef = coef
+        # Each feature's weights times its IDF: a feature's value is its IDF times (1 + log count),
+        # over its block's norm, so a message's logits are its rows of these, each scaled by
+        # (1 + log count) / norm, summed.
+        self.weighted = coef * self.idf[:, None]
         self.by_word = {word: self._char_ids(word) for word in set(training_words)}
+
+    @property
+    def coef(self) -> np.ndarray:
+        """The weights of the fitted model, feature by feature."""
+        return self.weighted / self.idf[:, None]
 
     def _char_ids(self, word: str) -> tuple[int, ...]:
         get = self.char_ids.get
         return tuple(index for index in map(get, char_wb_ngrams(word, *CHAR_NGRAMS)) if index is not None)
 
     def logits(self, text: str) -> np.ndarray:
+        # One count for both blocks, words first (their ids come before every character n-gram's):
+        # unknown words and pairs count under None, dropped before the characters are counted.
         tokens = _WORD_TOKEN.findall(text)
         get = self.word_ids.get
-        word_counts = Counter(index for index in map(get, tokens) if index is not None)
-        word_counts.update(index for index in map(get, map(" ".join, zip(tokens, tokens[1:]))) if index is not None)
-        by_word, char_ids = self.by_word, []
-        for word in text.split():
-            known = by_word.get(word)
-            char_ids.extend(self._char_ids(word) if known is None else known)
-        char_counts = Counter(char_ids)
-        words_found, found = len(word_counts), len(word_counts) + len(char_counts)
+        counts = Counter(map(get, tokens))
+        counts.update(map(get, map(" ".join, zip(tokens, tokens[1:]))))
+        counts.pop(None, None)
+        words_found = len(counts)
+        split = text.split()
+        per_word = list(map(self.by_word.get, split))
+        if None in per_word:        # a word no training text has: its n-grams are made here
+            per_word = [self._char_ids(word) if ids is None else ids for word, ids in zip(split, per_word)]
+        counts.update(chain.from_iterable(per_word))
+        found = len(counts)
         if not found:
-            return np.zeros(self.coef.shape[1])
-        indices = np.fromiter(chain(word_counts, char_counts), dtype=np.int64, count=found)
-        tf = np.fromiter(chain(word_counts.values(), char_counts.values()), dtype=np.float64, count=found)
-        weights = (1.0 + np.log(tf)) * self.idf[indices]
-        for part in (weights[:words_found], weights[words_found:]):
-            if len(part):
-                part /= np.sqrt(part @ part)
-        return weights @ self.coef[indices]
+            return np.zeros(self.weighted.shape[1])
+        indices = np.fromiter(counts, dtype=np.int64, count=found)
+        if sum(counts.values()) == found:       # every feature once, as in most messages: 1 + log 1 = 1
+            sublinear = None
+            values = self.idf[indices]
+        else:
+            sublinear = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=found))
+            values = sublinear * self.idf[indices]
+        # Each block's L2 norm (words, then character n-grams), spread over its features.
+        blocks = [size for size in (words_found, found - words_found) if size]
+        norms = np.sqrt(np.add.reduceat(values * values, [0, blocks[0]][:len(blocks)]))
+        scale = np.repeat(1.0 / norms, blocks)
+        if sublinear is not None:
+            scale = scale * sublinear
+        return np.dot(scale, self.weighted.take(indices, axis=0))
 
 
 def merge_matrix(matrix):

@@ -56,6 +56,17 @@ class RankResult:
     total: int                # how many courses matched the applied filters
 
 
+def positions_in(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Where `values` stand in `ordered` (ascending, as the retriever lists documents), for those
+    that are in it: a few binary searches, where np.isin would sort both arrays."""
+    if not len(ordered) or not len(values):
+        return np.empty(0, dtype=np.intp)
+    places = np.searchsorted(ordered, values)
+    inside = places < len(ordered)
+    places = places[inside]
+    return places[ordered[places] == values[inside]]
+
+
 class CourseRanker:
     def __init__(self, courses: list[Course], retriever, vocabulary, topic_names: dict[str, str]):
         self.courses = courses
@@ -193,7 +204,7 @@ class CourseRanker:
         allowed = self.filter_mask(docs, filters)
         if exclude:
             shown = np.fromiter((self._index[i] for i in exclude if i in self._index), dtype=docs.dtype)
-            allowed &= ~np.isin(docs, shown)
+            allowed[positions_in(docs, shown)] = False
         # Keep weakly related courses out unless they carry the topic asked for, and then only
         # when fewer than two courses match the words themselves ("free ruby on rails": the two
         # free Rails courses, not a free HTML course of the same topic after them).
@@ -232,8 +243,8 @@ class CourseRanker:
         fallback = (ranked, ranked_scores, applied, list(relaxed), total)
 
         def misses(courses) -> bool:
-            return bool(courses) and key_docs is not None and len(key_docs) > 0 and not np.isin(
-                [self._index[c.id] for c in courses], key_docs).any()
+            return bool(courses) and key_docs is not None and len(key_docs) > 0 and not len(positions_in(
+                key_docs, np.array([self._index[c.id] for c in courses], dtype=key_docs.dtype)))
 
         for name in RELAXATION_ORDER:
             if ranked and not misses(ranked):

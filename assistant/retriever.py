@@ -19,6 +19,10 @@ from assistant.textnorm import tokenize
 
 # Postings under 1/SPARSE_SHARE of the documents are summed over the documents they name.
 SPARSE_SHARE = 4
+# An index of at most this many documents (the FAQ, the roadmap's sections) also keeps each term's
+# row over every document: a query's scores are then one product of its weights with its terms'
+# rows, where going through postings would cost a few array operations a term.
+DENSE_DOCS = 512
 
 
 class TfidfRetriever:
@@ -57,6 +61,7 @@ class TfidfRetriever:
         self._indptr = matrix.indptr
         self._indices = matrix.indices
         self._data = matrix.data
+        self._rows = np.ascontiguousarray(matrix.T.toarray()) if self.n_docs_ <= DENSE_DOCS else None
 
     def query_terms(self, query: str) -> list[tuple[int, float]]:
         """(term id, weight) for the query's known terms, L2-normalised."""
@@ -73,6 +78,11 @@ class TfidfRetriever:
         terms = self.query_terms(query)
         if not terms:
             return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+        if self._rows is not None:
+            weights = np.fromiter((w for _, w in terms), dtype=np.float64, count=len(terms))
+            summed = np.dot(weights, self._rows.take([t for t, _ in terms], axis=0))
+            docs = np.flatnonzero(summed).astype(self._indices.dtype, copy=False)
+            return docs, summed[docs].astype(np.float32)
         if len(terms) == 1:
             term, weight = terms[0]
             start, end = self._indptr[term], self._indptr[term + 1]

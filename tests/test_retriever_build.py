@@ -8,7 +8,9 @@ from hypothesis import given, settings, strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from assistant.retriever import SPARSE_SHARE, TfidfRetriever
+import pytest
+
+from assistant.retriever import DENSE_DOCS, SPARSE_SHARE, TfidfRetriever
 from assistant.textnorm import tokenize
 
 FIELDS = {
@@ -57,16 +59,25 @@ def test_joined_fields_tokenize_as_their_parts(parts):
     assert tokenize(" ".join(parts)) == [token for part in parts for token in tokenize(part)]
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["python", "data", "sql", "web", "java", "rare", "scarce", "c++", "course", "x"]),
-                min_size=1, max_size=6))
-def test_scores_are_the_cosines_whether_summed_densely_or_over_the_postings(query_words):
-    """A query whose postings are few is summed over the documents they name, else into a dense
-    row: both give every document sharing a term its cosine with the query, no other document."""
+def corpus(size: int) -> list[str]:
     rng = np.random.default_rng(7)
     vocabulary = ["python", "data", "sql", "web", "java", "course", "x"]
-    texts = [" ".join(rng.choice(vocabulary, size=3)) for _ in range(300)] + ["rare python", "scarce data", "rare scarce"]
-    retriever = TfidfRetriever({"title": texts})
+    return [" ".join(rng.choice(vocabulary, size=3)) for _ in range(size)] + ["rare python", "scarce data", "rare scarce"]
+
+
+SMALL, LARGE = TfidfRetriever({"title": corpus(100)}), TfidfRetriever({"title": corpus(600)})
+
+
+@pytest.mark.parametrize("retriever", [SMALL, LARGE], ids=["term rows", "postings"])
+@settings(max_examples=200, deadline=None)
+@given(query_words=st.lists(st.sampled_from(["python", "data", "sql", "web", "java", "rare", "scarce", "c++", "course", "x"]),
+                            min_size=1, max_size=6))
+def test_scores_are_the_cosines_whatever_the_path(retriever, query_words):
+    """A small index sums its terms' rows; a large one sums a query's postings over the documents
+    they name when they are few, else into a dense row: each gives every document sharing a term
+    its cosine with the query, no other document."""
+    assert (retriever._rows is not None) == (retriever.n_docs_ <= DENSE_DOCS)
+    texts = corpus(retriever.n_docs_ - 3)
     vectorizer, matrix = reference_matrix({"title": texts}, {})
     query = normalize(vectorizer.transform([" ".join(query_words)]), norm="l2")
     expected = (matrix @ query.T).toarray().ravel()
@@ -77,8 +88,9 @@ def test_scores_are_the_cosines_whether_summed_densely_or_over_the_postings(quer
 
 
 def test_a_query_of_rare_terms_is_summed_over_its_postings():
-    texts = ["python data"] * 300 + ["rare python", "scarce data", "rare scarce"]
+    texts = ["python data"] * 600 + ["rare python", "scarce data", "rare scarce"]
     retriever = TfidfRetriever({"title": texts})
+    assert retriever._rows is None
     postings = sum(retriever._indptr[t + 1] - retriever._indptr[t] for t, _ in retriever.query_terms("rare scarce"))
     assert postings * SPARSE_SHARE < retriever.n_docs_          # the path over the postings
-    assert [i for i, _ in retriever.search("rare scarce", k=3)] == [302, 300, 301]
+    assert [i for i, _ in retriever.search("rare scarce", k=3)] == [602, 600, 601]
