@@ -129,6 +129,13 @@ class Brain(VocabularyQueries):
         self.answers = Memo()
         # The FAQ entries next to each one, for suggestions: fixed by the knowledge, so found once.
         self._related = {f.id: self._find_related(f) for f in knowledge.faqs}
+        # The courses offered with each FAQ answer when the message asks nothing more of them (no
+        # filter, no subject words of its own): fixed by the knowledge too, so ranked once.
+        self._faq_courses = {}
+        for faq in knowledge.faqs:
+            if faq.courses and faq.topics:
+                request = self.faq_course_request(faq)
+                self._faq_courses[faq.id] = (request, self.ranker.rank(*request, lean_on_quality=True, limit=3))
         self.__dict__.update(word_indexes.result())
         self.faq_classifier = faq_classifier.result()
 
@@ -339,6 +346,18 @@ class Brain(VocabularyQueries):
         if not section_hits or best >= section_hits[0][1]:
             return self.knowledge.faq_by_id[best_id], None, best
         return None, self.knowledge.sections[section_hits[0][0]], section_hits[0][1]
+
+    def faq_course_request(self, faq: FaqEntry) -> tuple[str, Filters]:
+        """What courses an FAQ answer offers by itself: its first two topics' names, held to its first topic."""
+        return " ".join(self.topic_names.get(t, t) for t in faq.topics[:2]), Filters(topics=faq.topics[:1])
+
+    def faq_courses(self, faq: FaqEntry, query: str, wanted: Filters):
+        """The best three courses for `query` under `wanted` offered with an FAQ answer; the
+        entry's own request was ranked at build."""
+        request, result = self._faq_courses.get(faq.id, (None, None))
+        if request == (query, wanted):
+            return result
+        return self.ranker.rank(query, wanted, lean_on_quality=True, limit=3)
 
     def related_faqs(self, faq_id: str) -> list[str]:
         return list(self._related[faq_id])

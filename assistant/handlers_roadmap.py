@@ -81,13 +81,12 @@ def faq_reply(brain, session, question: str, confidence: float, section=None, re
                    {"kind": "section", "id": cited.id, "title": cited.title}]
         text = entry.answer
         if entry.courses and entry.topics:
-            query = " ".join(brain.topic_names.get(t, t) for t in entry.topics[:2])
-            wanted = Filters(topics=entry.topics[:1])
+            query, wanted = brain.faq_course_request(entry)
             if reading is not None:
                 wanted = wanted.merged_with(reading.filters.without("topics"))
                 if set(reading.filters.topics) & set(entry.topics) and reading.terms:
                     query = " ".join(reading.terms)     # "aws, gcp or azure": those, not all of cloud
-            result = brain.ranker.rank(query, wanted, lean_on_quality=True, limit=3)
+            result = brain.faq_courses(entry, query, wanted)
             courses = cards(brain, result.courses, result.filters)
             if courses:
                 state.show(session, [c["id"] for c in courses])

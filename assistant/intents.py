@@ -6,8 +6,10 @@ into out_of_scope and two close course intents into a clarifying question.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
+from operator import itemgetter
 from itertools import chain
 from dataclasses import dataclass
 
@@ -39,6 +41,7 @@ class IntentScores:
         return dict(self.ranking).get(intent, 0.0)
 
 
+_probability = itemgetter(1)
 _APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
 
 
@@ -212,9 +215,10 @@ class IntentClassifier:
 
     def classify(self, text: str) -> IntentScores:
         folded = normalize(text)
-        logits = self.intercept_ + self._features.logits(folded)
-        shifted = np.exp(logits - logits.max())
-        probabilities = shifted / shifted.sum()
-        order = np.argsort(-probabilities).tolist()
-        values, classes = probabilities.tolist(), self.classes_
-        return IntentScores(tuple((classes[i], values[i]) for i in order))
+        logits = (self.intercept_ + self._features.logits(folded)).tolist()
+        # The softmax of a few dozen values, in plain Python: numpy's per-call cost is most of it.
+        top = max(logits)
+        shifted = [math.exp(value - top) for value in logits]
+        total = sum(shifted)
+        ranked = sorted(zip(self.classes_, [value / total for value in shifted]), key=_probability, reverse=True)
+        return IntentScores(tuple(ranked))
