@@ -83,25 +83,22 @@ class TopicTagger:
     def _matches(self, text: str):
         """Topic ids of each synonym occurrence in `text`, left to right."""
         tokens, glued = _tokens_with_glue(text)
-        reach = self._reach
-        i = 0
-        while i < len(tokens):
-            longest = reach.get(tokens[i], 0)
-            if not longest:
-                i += 1
+        reach, phrases, size = self._reach, self._phrases, len(tokens)
+        taken = 0           # tokens before this one belong to a phrase found
+        # Only a token that starts some synonym can start a match: the others are passed over at once.
+        for i in [i for i, token in enumerate(tokens) if reach.get(token)]:
+            if i < taken:
                 continue
-            for n in range(min(longest, len(tokens) - i), 0, -1):
+            for n in range(min(reach[tokens[i]], size - i), 0, -1):
                 if n == 1 and i in glued:
                     continue
                 phrase = tuple(tokens[i:i + n])
-                topic_ids = self._phrases.get(phrase)
+                topic_ids = phrases.get(phrase)
                 if topic_ids is not None:
                     for topic_id in topic_ids:
                         yield topic_id, phrase
-                    i += n
+                    taken = i + n
                     break
-            else:
-                i += 1
 
     def tag(self, text: str) -> list[str]:
         """Topic ids named in `text`, in order of first appearance, each once."""
