@@ -39,6 +39,10 @@ _THANKS = re.compile(r"^(?:thanks?|thank you|cheers|regards|have a (?:great|good
 
 
 def sentences_of(text: str) -> list[str]:
+    if "\n" not in text and not any(mark in text[:-1] for mark in ".!?"):
+        # Every sentence end is a mark or a line break; with none before its last character, a
+        # text is one sentence (most messages: "best python course?").
+        return [text.strip()] if text.strip() else []
     return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
 
 
