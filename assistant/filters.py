@@ -30,6 +30,8 @@ _LEVEL_RES = [(level, re.compile(rf"\b(?:{pattern})\b")) for level, pattern in _
 _FREE = re.compile(r"\b(?:free|for free|no cost|zero cost|without paying|gratis|gratuits?|gratuitos?|gratuitas?|kostenlos|"
                    r"costs? nothing|\$0|0 dollars|"
                    r"don'?t want to pay|can'?t afford|no money)\b|\$0\b")
+_DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"\w+")
 _CHEAP = re.compile(r"\b(?:cheap|cheapest|affordable|inexpensive|budget|low[- ]cost)\b")
 _CERTIFICATE = re.compile(r"\b(?:certificates?|certifications?|certified|credentials?|accredited)\b")
 _SHORT = re.compile(r"\b(?:short|shorter|quick|quickly|brief|crash course|fast|in a weekend|over a weekend|"
@@ -196,7 +198,10 @@ class FilterVocabulary:
                 self.language_patterns.append((re.compile(
                     rf"\b(?:in|taught in|en|language)\s+(?:{alternatives})\b"
                     rf"|\b(?:{alternatives})[- ](?:speaking|language|taught)\b"), language))
-        # Any of them at all: most messages name no language, and are searched once, not per language.
+        # Any of them at all: most messages name no language, and are searched once, not per language;
+        # and only when a word of the message is a language's name (every name is one word).
+        self.language_names = frozenset(name for language, names in LANGUAGES.items() if language in self.languages
+                                        for name in names)
         self.any_language = re.compile("|".join(f"(?:{p.pattern})" for p, _ in self.language_patterns) or r"(?!)")
 
     @staticmethod
@@ -292,7 +297,8 @@ def extract_filters(text: str, vocabulary: FilterVocabulary) -> Filters:
     values: dict = {}
     organization = vocabulary.find_organization(text)
     topical = text
-    for pattern, language in vocabulary.language_patterns if vocabulary.any_language.search(text) else ():
+    names_language = not vocabulary.language_names.isdisjoint(_WORD.findall(text))
+    for pattern, language in vocabulary.language_patterns if names_language and vocabulary.any_language.search(text) else ():
         match = pattern.search(text)
         if match and not _LEARN_BEFORE.search(text[:match.start()]):
             values["language"] = language
@@ -309,7 +315,9 @@ def extract_filters(text: str, vocabulary: FilterVocabulary) -> Filters:
     values["organization"] = organization
     if _FREE.search(text):
         values["free"] = True
-    price = _PRICE_CAP.search(text)
+    # A price, a number of hours or a rating is written with digits: without any, none is searched for.
+    digits = _DIGIT.search(text) is not None
+    price = _PRICE_CAP.search(text) if digits else None
     if price:
         amount = next(g for g in price.groups() if g)
         values["max_price"] = _number(amount)
@@ -317,7 +325,7 @@ def extract_filters(text: str, vocabulary: FilterVocabulary) -> Filters:
             values["free"], values["max_price"] = True, None
     elif _CHEAP.search(text) and not values.get("free"):
         values["max_price"] = 30
-    hours = _HOURS_CAP.search(text) or _HOURS_BUDGET.search(text)
+    hours = (_HOURS_CAP.search(text) or _HOURS_BUDGET.search(text)) if digits else None
     if hours:
         groups = [g for g in hours.groups() if g]
         amount, unit = float(groups[0]), groups[1]
@@ -328,7 +336,7 @@ def extract_filters(text: str, vocabulary: FilterVocabulary) -> Filters:
         values["max_hours"] = _number(round(amount, 1))
     elif _SHORT.search(text):
         values["max_hours"] = SHORT_COURSE_HOURS
-    rating = _RATING.search(text)
+    rating = _RATING.search(text) if digits else None
     if rating:
         figure = float(next(g for g in rating.groups() if g))
         if 0 < figure <= 10:
