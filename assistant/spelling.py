@@ -108,6 +108,9 @@ class SpellingCorrector:
         (acronyms, names) are never changed."""
         folded = fold(text)
         corrections: dict[str, str] = {}
+        domain, english = self.domain_, self.english_
+        if all(len(word) < 3 or word in domain or word in english or word in STOPWORDS for word in _WORD.findall(folded)):
+            return folded, corrections      # every word known (most messages): nothing to suggest
 
         def replace(match: re.Match) -> str:
             word = match.group(0)
