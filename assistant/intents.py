@@ -12,6 +12,7 @@ from collections import Counter
 from operator import itemgetter
 from itertools import chain
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -65,6 +66,19 @@ def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
     return grams
 
 
+@lru_cache(maxsize=64)
+def _gram_slices(size: int) -> tuple[slice, ...]:
+    """Where char_wb_ngrams cuts a padded word of `size` characters, in its order (by length of
+    n-gram, then position): the cuts depend on the size alone."""
+    cuts = []
+    for n in range(CHAR_NGRAMS[0], CHAR_NGRAMS[1] + 1):
+        if size <= n:
+            cuts.append(slice(0, size))
+            break
+        cuts.extend(slice(i, i + n) for i in range(size - n + 1))
+    return tuple(cuts)
+
+
 class _Features:
     """The fitted features of both blocks (word n-grams, then character n-grams: the columns of
     the FeatureUnion, in its order) as one space, applied without scikit-learn at query time: one
@@ -92,8 +106,9 @@ class _Features:
         return self.weighted / self.idf[:, None]
 
     def _char_ids(self, word: str) -> tuple[int, ...]:
-        get = self.char_ids.get
-        return tuple(index for index in map(get, char_wb_ngrams(word, *CHAR_NGRAMS)) if index is not None)
+        """The ids of a word's known character n-grams, in char_wb_ngrams' order."""
+        get, padded = self.char_ids.get, f" {word} "
+        return tuple(index for index in map(get, map(padded.__getitem__, _gram_slices(len(padded)))) if index is not None)
 
     def logits(self, text: str) -> np.ndarray:
         # One count for both blocks, words first (their ids come before every character n-gram's):
