@@ -12,7 +12,6 @@ from collections import Counter
 from operator import itemgetter
 from itertools import chain
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -66,10 +65,16 @@ def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
     return grams
 
 
-@lru_cache(maxsize=64)
 def _gram_slices(size: int) -> tuple[slice, ...]:
     """Where char_wb_ngrams cuts a padded word of `size` characters, in its order (by length of
-    n-gram, then position): the cuts depend on the size alone."""
+    n-gram, then position): the cuts depend on the size alone (listed once in _SLICES for words
+    of up to 40 characters)."""
+    if size < len(_SLICES):
+        return _SLICES[size]
+    return _cut(size)
+
+
+def _cut(size: int) -> tuple[slice, ...]:
     cuts = []
     for n in range(CHAR_NGRAMS[0], CHAR_NGRAMS[1] + 1):
         if size <= n:
@@ -175,6 +180,7 @@ def merge_matrix(matrix):
 _WORD_TOKEN = re.compile(r"(?u)\b\w+\b|\?")
 WORD_NGRAMS = (1, 2)           # words and pairs of words (as _Features reads them)
 CHAR_NGRAMS = (2, 5)
+_SLICES = tuple(_cut(size) for size in range(43))     # a padded word of 1 to 40 letters
 
 
 def import_fitting() -> None:
