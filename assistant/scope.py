@@ -10,6 +10,7 @@ from assistant.textnorm import words as word_list
 COURSE_INTENTS = ("recommend", "compare", "course_info", "faq")
 SURE = 0.7          # small talk this certain is answered whatever words come with it
 SMALL_TALK_THRESHOLD = 0.3   # small talk in its own words may be answered with less certainty
+NEAR_BAR = 0.9     # an FAQ question this close to the bar may be settled by the FAQ matcher
 _FILLER = frozenset("a an the for in on with and to of me some any about please".split())
 
 
@@ -48,6 +49,12 @@ def decide_scope(brain, scores, evidence: bool, folded: str, threshold: float,
             # "is studying data science still worth it?": a subject and a career concept the
             # roadmap answers (outlook, degree, pay) make it a career question, not small talk
             return "faq", max(scores.probability("faq"), FAQ_CLOSE)
+        if intent == "faq" and confidence >= NEAR_BAR * bar and brain.fits_vocabulary("faq", folded) \
+                and brain.best_answer(folded)[2] >= FAQ_CLOSE:
+            # Just under the bar, in the roadmap's words, and an FAQ entry answers it closely:
+            # the FAQ matcher's second opinion settles it ("how long is the job search, how many
+            # applications").
+            return "faq", confidence
         return refused
     if intent in ("recommend", "compare", "course_info") and not evidence and not brain.names_learning(folded):
         return refused      # no subject, course, filter or learning word: not a course request

@@ -89,6 +89,11 @@ def test_another_roles_career_question_is_answered_for_ml_engineers_and_says_so(
     assert reply["text"].startswith("The roadmap is written for ML engineers, not specifically for data analysts")
 
 
+def test_a_roadmap_question_the_classifier_is_barely_unsure_of_is_answered_when_an_faq_entry_fits(bot):
+    reply = ask(bot, "how long until an offer, how many applications on average")
+    assert reply["intent"] == "faq" and reply["sources"][0]["id"] == "job-applications"
+
+
 def test_a_long_post_is_read_for_its_question_with_the_backstory_as_context(bot):
     post = ("I've been an accountant for twelve years and lately I keep automating my spreadsheets with "
             "little scripts. My manager noticed and now wants me to help with reporting. I have no formal "
