@@ -65,6 +65,8 @@ def act_for_intent(brain, session, reading):
             elif {first, second} == {"faq", "recommend"}:
                 return Clarify(wording.TWO_WAYS, (wording.intent_option(first, text),
                                                   wording.intent_option(second, text)), p1)
+            elif (first, second) == ("recommend", "course_info") and mentions and mentions[0].full:
+                intent = "course_info"  # a course named by its whole title, and as likely asked about as asked for
     if intent == "faq" and filters.topics and only_names_topics(folded, brain) and not (
             reading.cue("versus") and (len(filters.topics) >= 2 or confidence >= SURE)):
         intent = "recommend"       # "machine learning" alone asks for courses, not the roadmap;
