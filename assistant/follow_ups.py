@@ -82,7 +82,7 @@ def page(brain, session, reading):
 
 def best_for_that(brain, session, reading):
     """"recommend a course for that" after courses: the best of the current request."""
-    if not session.last_faq and reading.cue("for_that") and (session.query or session.filters.topics):
+    if not session.last_faq and (session.query or session.filters.topics) and reading.cue("for_that"):
         return Recommend(session.query, session.filters, True, 0.9)
 
 
@@ -165,8 +165,8 @@ def drop_filters(brain, session, reading):
 
 def lean_towards(brain, session, reading):
     """"something with more hands-on projects": the same request, leaning that way."""
-    wanted_more = reading.cue("with_more")
-    if _has_request(session) and wanted_more and reading.filters.is_empty():
+    wanted_more = reading.cue("with_more") if _has_request(session) else None
+    if wanted_more and reading.filters.is_empty():
         extra = topical_query(wanted_more.group(1), brain)
         if extra:
             # best match first: what was just asked for must weigh more than ratings
@@ -175,8 +175,8 @@ def lean_towards(brain, session, reading):
 
 def rule_out(brain, session, reading):
     """"not interested in tableau": the same request without courses about it."""
-    avoided = reading.cue("avoid")
-    if _has_request(session) and avoided and (brain.is_subject(avoided.group(1)) or brain.courses_about(
+    avoided = reading.cue("avoid") if _has_request(session) else None
+    if avoided and (brain.is_subject(avoided.group(1)) or brain.courses_about(
             avoided.group(1)) & set(session.results)):
         return RuleOut(" ".join(word_list(avoided.group(1))))
 
