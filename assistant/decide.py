@@ -133,8 +133,8 @@ def course_named_before(brain, session, reading):
 def course_by_short_name(brain, session, reading):
     """"is cs50 good for web development?", "tell me about cs50": a name a few course titles
     share, asked about: the best of them, with the others beside it."""
-    if reading.mentions and reading.mentions[0].full or not (reading.cue("worth") or reading.cue("info")):
-        return None
+    if not reading.terms or reading.mentions and reading.mentions[0].full or not (reading.cue("worth") or reading.cue("info")):
+        return None     # (no term of the catalog's, no short name: the cues are not searched)
     for term in reading.terms:
         titled = brain.courses_titled([normalize_word(term)])
         # a series' name starts its titles ("CS50's Introduction to ...", "CS50 for Lawyers")
