@@ -56,6 +56,20 @@ class RankResult:
     total: int                # how many courses matched the applied filters
 
 
+def _coded(values: list) -> tuple[np.ndarray, dict]:
+    """A column of categories (levels, platforms, organizations, languages) as small integer codes,
+    with the code of each value: comparing codes is cheaper than comparing strings."""
+    codes: dict = {}
+    return np.array([codes.setdefault(v, len(codes)) for v in values], dtype=np.int32), codes
+
+
+def _is(column: tuple[np.ndarray, dict], docs: np.ndarray, value) -> np.ndarray:
+    """Which of `docs` have `value` in a coded column."""
+    codes, code_of = column
+    code = code_of.get(value)
+    return codes[docs] == code if code is not None else np.zeros(len(docs), dtype=bool)
+
+
 def positions_in(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Where `values` stand in `ordered` (ascending, as the retriever lists documents), for those
     that are in it: a few binary searches, where np.isin would sort both arrays."""
@@ -88,15 +102,15 @@ class CourseRanker:
             for topic in course.topics:
                 topics.setdefault(topic, np.zeros(len(courses), dtype=bool))[i] = True
         return {
-            "level": np.array([c.level for c in courses]),
-            "provider": np.array([c.provider for c in courses]),
-            "org": np.array([org_key(c.organization) if c.organization else "" for c in courses]),
+            "level": _coded([c.level for c in courses]),
+            "provider": _coded([c.provider for c in courses]),
+            "org": _coded([org_key(c.organization) if c.organization else "" for c in courses]),
             "free": np.array([c.free is True for c in courses]),
             "price": np.array([c.price if c.price is not None else np.inf for c in courses], dtype=float),
             "hours": np.array([h if h is not None else np.inf for h in hours], dtype=float),
             "rating": np.array([c.rating if c.rating is not None else -1.0 for c in courses], dtype=float),
             "certificate": np.array([bool(c.certificate) for c in courses]),
-            "language": np.array([c.language for c in courses]),
+            "language": _coded([c.language for c in courses]),
             "topics": topics,
         }
 
@@ -109,11 +123,11 @@ class CourseRanker:
             column = col["topics"].get(topic)
             mask &= column[docs] if column is not None else False
         if filters.level:
-            mask &= col["level"][docs] == filters.level
+            mask &= _is(col["level"], docs, filters.level)
         if filters.provider:
-            mask &= col["provider"][docs] == filters.provider
+            mask &= _is(col["provider"], docs, filters.provider)
         if filters.organization:
-            mask &= col["org"][docs] == org_key(filters.organization)
+            mask &= _is(col["org"], docs, org_key(filters.organization))
         if filters.free:
             mask &= col["free"][docs]
         if filters.max_price is not None:
@@ -125,7 +139,7 @@ class CourseRanker:
         if filters.certificate:
             mask &= col["certificate"][docs]
         if filters.language:
-            mask &= col["language"][docs] == filters.language
+            mask &= _is(col["language"], docs, filters.language)
         return mask
 
     @staticmethod
