@@ -10,6 +10,9 @@ the ping thread blocked on the same buffer, so the ping timeout never closed it.
 - `DeadlineSocket`: every send (replies, pings, pongs, close frames) must go out within
   `send_timeout` seconds; a client that does not read is then cut off (the socket is shut down:
   no close frame can reach a client whose receive buffer is full).
+- `BoundedServer.send`/`close`: once the reader thread has begun closing (overflow, too big a
+  message, ping timeout, the client's close), they raise `ConnectionClosed` like after the close,
+  not wsproto's `LocalProtocolError` (see `BoundedServer.send`).
 - `upgrade_problem()`: a malformed upgrade (no key, wrong version) is refused with 400 in the
   JSON error shape before the websocket library sees it (it raised, and the client got a 500).
 
@@ -27,6 +30,7 @@ import time
 from flask import Response, current_app, request
 from simple_websocket import ConnectionClosed, Server
 from wsproto.events import CloseConnection
+from wsproto.utilities import LocalProtocolError
 
 CLOSE_POLICY_VIOLATION = 1008
 CLOSE_TRY_AGAIN_LATER = 1013
@@ -119,6 +123,28 @@ class BoundedServer(Server):
         self.input_buffer = BoundedInbox(max_frames, max_bytes)
         super().handshake()
 
+    def send(self, data):
+        """As the library's, but a connection the reader thread is closing raises ConnectionClosed.
+
+        The reader thread moves wsproto to its closing state when it sends a close frame (inbox
+        overflow, message too big, ping timeout, the client's close) and sets `connected = False`
+        only afterwards, when that frame is out, which may take up to the send deadline. A send in
+        between passed the library's `connected` check and failed in wsproto with
+        LocalProtocolError, which the route did not expect: it escaped the route before the socket
+        was shut down, Flask answered 500, and the dev server then drained the client's input,
+        10 MB at a time for up to 1,000 reads, while the client kept sending unhindered."""
+        try:
+            super().send(data)
+        except LocalProtocolError:
+            raise ConnectionClosed(self.close_reason, self.close_message) from None
+
+    def close(self, reason=None, message=None):
+        """As the library's, with `send`'s translation: a connection already closing is closed."""
+        try:
+            super().close(reason, message)
+        except LocalProtocolError:
+            raise ConnectionClosed(self.close_reason, self.close_message) from None
+
     def _handle_events(self):
         keep_going = super()._handle_events()
         inbox = self.input_buffer
@@ -184,20 +210,22 @@ def websocket_route(app, path: str, handler, options, refuse):
             current_app.logger.info("websocket handshake refused: %s", error)
             return refuse(400, "bad_request", "Bad websocket upgrade: the handshake could not be completed.")
         try:
-            handler(ws)
-        except ConnectionClosed:
-            pass
-        except OSError:                          # a send timed out or the client went away
-            pass
-        try:
-            if ws.connected:
-                ws.close()
-        except (ConnectionClosed, OSError):
-            pass
-        try:                    # end it for the web server too: the dev server would drain the
-            ws.sock.shutdown(socket.SHUT_RDWR)   # client's input for as long as it kept sending
-        except OSError:
-            pass
+            try:
+                handler(ws)
+            except ConnectionClosed:
+                pass
+            except OSError:                      # a send timed out or the client went away
+                pass
+            try:
+                if ws.connected:
+                    ws.close()
+            except (ConnectionClosed, OSError):
+                pass
+        finally:                # end it for the web server too, whatever the handler raised: the dev
+            try:                # server would drain the client's input for as long as it kept sending
+                ws.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
         return _Finished(ws.mode)
 
     route.__name__ = "websocket_" + path.strip("/").replace("/", "_")
