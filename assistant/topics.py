@@ -38,8 +38,8 @@ def _tokens_with_glue(text: str) -> tuple[tuple[str, ...], frozenset[int]]:
     resources) reads the same message."""
     folded = fold(text)
     tokens = _TOKEN.findall(folded)
-    if not any(len(token) == 1 for token in tokens):
-        return tuple(tokens), frozenset()
+    if not any(len(token) == 1 for token in tokens) or _GLUE.isdisjoint(folded):
+        return tuple(tokens), frozenset()       # no one-letter token, or nothing to glue one to
     tokens, glued = [], set()
     for match in _TOKEN.finditer(folded):
         token = match.group()
