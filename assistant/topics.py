@@ -70,10 +70,16 @@ class TopicTagger:
                 if key and topic.id not in phrases.setdefault(key, []):
                     phrases[key].append(topic.id)
         self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {k: tuple(v) for k, v in phrases.items()}
-        # The longest phrase starting with each token: most tokens start none, or only themselves.
-        self._reach: dict[str, int] = {}
-        for key in self._phrases:
-            self._reach[key[0]] = max(self._reach.get(key[0], 0), len(key))
+        # The phrases as a tree of tokens: a node is [the topic ids of the phrase ending there (or
+        # None), the nodes of the tokens that may follow]. Walking it from a token finds the
+        # longest phrase starting there in as many steps as the phrase is long.
+        self._tree: dict[str, list] = {}
+        for key, topic_ids in self._phrases.items():
+            children, node = self._tree, None
+            for token in key:
+                node = children.setdefault(token, [None, {}])
+                children = node[1]
+            node[0] = topic_ids
 
     @classmethod
     def from_yaml(cls, path: Path) -> "TopicTagger":
@@ -83,22 +89,28 @@ class TopicTagger:
     def _matches(self, text: str):
         """Topic ids of each synonym occurrence in `text`, left to right."""
         tokens, glued = _tokens_with_glue(text)
-        reach, phrases, size = self._reach, self._phrases, len(tokens)
+        tree, size = self._tree, len(tokens)
         taken = 0           # tokens before this one belong to a phrase found
         # Only a token that starts some synonym can start a match: the others are passed over at once.
-        for i in [i for i, token in enumerate(tokens) if reach.get(token)]:
+        for i in [i for i, token in enumerate(tokens) if token in tree]:
             if i < taken:
                 continue
-            for n in range(min(reach[tokens[i]], size - i), 0, -1):
-                if n == 1 and i in glued:
-                    continue
-                phrase = tuple(tokens[i:i + n])
-                topic_ids = phrases.get(phrase)
-                if topic_ids is not None:
-                    for topic_id in topic_ids:
-                        yield topic_id, phrase
-                    taken = i + n
+            node = tree[tokens[i]]
+            # a one-letter token glued to a neighbour ("r&b") is no phrase of its own
+            length, topic_ids = (1, node[0]) if node[0] is not None and i not in glued else (0, None)
+            end = i + 1
+            while node[1] and end < size:
+                node = node[1].get(tokens[end])
+                if node is None:
                     break
+                end += 1
+                if node[0] is not None:
+                    length, topic_ids = end - i, node[0]
+            if topic_ids is not None:
+                phrase = tuple(tokens[i:i + length])
+                for topic_id in topic_ids:
+                    yield topic_id, phrase
+                taken = i + length
 
     def tag(self, text: str) -> list[str]:
         """Topic ids named in `text`, in order of first appearance, each once."""
