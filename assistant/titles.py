@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -109,9 +110,7 @@ class TitleMatcher:
         plain = " ".join(words(text))
         if not plain:
             return ()
-        listed, candidates = self._listed, set()
-        for key in pairs(tokenize(plain)):
-            candidates.update(listed.get(key, ()))
+        candidates = set(chain.from_iterable(filter(None, map(self._listed.get, pairs(tokenize(plain))))))
         found: list[tuple[TitleMention, int]] = []
         present = set(plain.split())
         for position in candidates:
