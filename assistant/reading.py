@@ -25,6 +25,10 @@ from assistant.cues import LEARN_WHAT, find_cues
 from assistant.textnorm import STOPWORDS, fold, normalize_word, tokenize, words
 from assistant.titles import TitleMention
 
+# A word the catalog uses, said just before "courses", names what to learn when it is this rare in
+# English (per the frequency list: "elixir" 1,581, "blender" 1,145) and nothing else does; "new"
+# (1.2 million) or "latest" (42,487) only describe the courses.
+RARE_NAMED = 5000
 # A post this long (in words) with several sentences is read for the sentences that ask.
 LONG_POST_WORDS = 30
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?:[.!?]*)\s+|(?<=[a-z][.!?])(?=[A-Z])|(?<=[?!])[.!?]*(?=[A-Z])|\s*\n+\s*")
@@ -35,6 +39,7 @@ _MATERIAL = re.compile(r"\b(?:courses?|class(?:es)?|resources?|tutorials?|books?
                        r"sources|lessons|recommend|suggest|looking for|path)\b")
 _LEARN_OBJECT = re.compile(r"\b(?:learn|learning|study|studying|courses? (?:on|about|in)|class(?:es)? (?:on|about|in))\s+"
                            r"(?:about\s+|more about\s+)?([a-z][a-z0-9+#.-]*)\s*[?!.]*$")
+_NAMED_BEFORE_COURSES = re.compile(r"\b([a-z][a-z0-9+#.-]*)\s+(?:courses?|class(?:es)?|tutorials?|training)\b")
 _THANKS = re.compile(r"^(?:thanks?|thank you|cheers|regards|have a (?:great|good|nice)|hoping|bonus points)\b", re.I)
 
 
@@ -231,6 +236,14 @@ def read_message(brain, text: str) -> Reading:
     learned = _LEARN_OBJECT.search(folded)
     asked = learned.group(1) if learned and lexicon.in_catalog(learned.group(1)) and not brain.is_filler(learned.group(1)) \
         and learned.group(1) not in STOPWORDS else ""
+    if not asked and not subjects and not filters.topics and not filters.organization:
+        # "any elixir courses?": the one word before "courses" says what, when nothing else does
+        named = _NAMED_BEFORE_COURSES.search(folded)
+        word = named.group(1) if named else ""
+        if word and lexicon.in_catalog(word) and lexicon.english.get(word, 0) < RARE_NAMED \
+                and word not in STOPWORDS and word not in names \
+                and not brain.is_filler(word) and normalize_word(word) not in brain.filter_words:
+            asked = word
     if learned and not lexicon.in_catalog(learned.group(1)) and learned.group(1) not in STOPWORDS \
             and not brain.is_filler(learned.group(1)) and normalize_word(learned.group(1)) not in brain.filter_words \
             and learned.group(1) not in missing and not brain.tagger.tag(learned.group(1)):

@@ -117,6 +117,14 @@ def test_a_subject_with_no_course_is_said_plainly(bot):
     assert elixir["intent"] == "recommend" and elixir["courses"]
 
 
+def test_a_rare_word_the_catalog_uses_said_before_courses_is_the_subject(bot):
+    reply = ask(bot, "got any elixir classes?")
+    assert reply["intent"] == "recommend" and reply["courses"]
+    assert "elixir" in reply["courses"][0]["title"].lower()
+    # an everyday word before "courses" only describes them
+    assert ask(bot, "any new courses?")["intent"] == "clarify"
+
+
 def test_a_subject_with_no_course_is_met_with_the_nearest_it_has(bot):
     reply = ask(bot, "I want to learn KnockoutJS")
     assert re.search(r"no course on KnockoutJS", reply["text"])
