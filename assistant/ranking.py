@@ -198,14 +198,24 @@ class CourseRanker:
 
     def _rank_with(self, docs, scores, filters: Filters, lean_on_quality: bool, exclude: set[str], limit: int):
         """The best `limit` courses that pass the filters, their scores, and how many pass."""
-        if len(docs):
-            top = float(scores.max())
+        top = float(scores.max()) if len(docs) else None        # the best match of all, filters or not
+        if not len(docs):
+            docs = np.arange(len(self.courses))
+        allowed = self.filter_mask(docs, filters)
+        if exclude:
+            shown = np.fromiter((self._index[i] for i in exclude if i in self._index), dtype=docs.dtype)
+            allowed[positions_in(docs, shown)] = False
+        if not allowed.all():
+            # Only the courses that pass the filters are scored: no other can be chosen.
+            passing = np.flatnonzero(allowed)
+            docs = docs[passing]
+            scores = scores[passing] if top is not None else scores
+        if top is not None:
             # Relevance saturates: every course close enough to the best match counts as fully on
             # topic, so that among those, quality decides (a rare word in a title must not sink it).
             saturation = RELEVANCE_SATURATION_BEST if lean_on_quality else RELEVANCE_SATURATION
             relevance = np.minimum(scores / (top * saturation), 1.0)
         else:
-            docs = np.arange(len(self.courses))
             relevance = np.ones(len(docs), dtype=np.float32)
         quality = self.quality_[docs]
         if not filters.language:
@@ -215,16 +225,12 @@ class CourseRanker:
             combined = relevance * (0.25 + 0.75 * quality)
         else:
             combined = relevance * (0.6 + 0.4 * quality)
-        allowed = self.filter_mask(docs, filters)
-        if exclude:
-            shown = np.fromiter((self._index[i] for i in exclude if i in self._index), dtype=docs.dtype)
-            allowed[positions_in(docs, shown)] = False
         # Keep weakly related courses out unless they carry the topic asked for, and then only
         # when fewer than two courses match the words themselves ("free ruby on rails": the two
         # free Rails courses, not a free HTML course of the same topic after them).
-        keep = (relevance >= 0.25) & allowed
+        keep = relevance >= 0.25
         if filters.topics and np.count_nonzero(keep) < 2:
-            keep |= allowed     # every course here carries the topics (filter_mask)
+            keep[:] = True      # every course here passes the filters, so carries the topics
         chosen = np.flatnonzero(keep)
         count = len(chosen)
         if 0 < limit and 4 * limit < count:
