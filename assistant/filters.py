@@ -31,6 +31,7 @@ _FREE = re.compile(r"\b(?:free|for free|no cost|zero cost|without paying|gratis|
                    r"costs? nothing|\$0|0 dollars|"
                    r"don'?t want to pay|can'?t afford|no money)\b|\$0\b")
 _DIGIT = re.compile(r"\d")
+_ALNUM = re.compile(r"[a-z0-9]+")
 _WORD = re.compile(r"\w+")
 _CHEAP = re.compile(r"\b(?:cheap|cheapest|affordable|inexpensive|budget|low[- ]cost)\b")
 _CERTIFICATE = re.compile(r"\b(?:certificates?|certifications?|certified|credentials?|accredited)\b")
@@ -235,10 +236,10 @@ class FilterVocabulary:
     def organization_named(self, text: str) -> tuple[str, tuple[str, ...]] | None:
         """The organization a message names and the words that named it: ("Massachusetts
         Institute of Technology", ("mit",)) for "mit courses"."""
-        tokens = re.findall(r"[a-z0-9]+", text)
-        best = None
-        for i in range(len(tokens)):
-            for n in range(min(self._reach.get(tokens[i], 0), len(tokens) - i), 0, -1):
+        tokens = _ALNUM.findall(text)
+        best, reach = None, self._reach
+        for i in [i for i, token in enumerate(tokens) if reach.get(token)]:     # tokens that start a name
+            for n in range(min(reach[tokens[i]], len(tokens) - i), 0, -1):
                 phrase = tuple(tokens[i:i + n])
                 key = self._full_phrases.get(phrase)
                 if key is None and phrase in self._cued_phrases:

@@ -113,7 +113,7 @@ class _Features:
     def _char_ids(self, word: str) -> tuple[int, ...]:
         """The ids of a word's known character n-grams, in char_wb_ngrams' order."""
         get, padded = self.char_ids.get, f" {word} "
-        return tuple(index for index in map(get, map(padded.__getitem__, _gram_slices(len(padded)))) if index is not None)
+        return tuple([index for index in map(get, map(padded.__getitem__, _gram_slices(len(padded)))) if index is not None])
 
     def logits(self, text: str) -> np.ndarray:
         # One count for both blocks, words first (their ids come before every character n-gram's):
