@@ -64,7 +64,13 @@ def word_stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded word tokens, without normalisation or stopword removal."""
-    return _TOKEN.findall(fold(text))
+    return list(_words(text))
+
+
+@lru_cache(maxsize=256)
+def _words(text: str) -> tuple[str, ...]:
+    # Several steps split the same message (about 8 calls a message, 3 or 4 on a text already split).
+    return tuple(_TOKEN.findall(fold(text)))
 
 
 def tokenize(text: str) -> list[str]:
