@@ -209,7 +209,8 @@ class CourseRanker:
             # Only the courses that pass the filters are scored: no other can be chosen.
             passing = np.flatnonzero(allowed)
             docs = docs[passing]
-            scores = scores[passing] if top is not None else scores
+            if top is not None:
+                scores = scores[passing]
         if top is not None:
             # Relevance saturates: every course close enough to the best match counts as fully on
             # topic, so that among those, quality decides (a rare word in a title must not sink it).

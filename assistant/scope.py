@@ -52,8 +52,8 @@ def decide_scope(brain, scores, evidence: bool, folded: str, threshold: float,
         if intent == "faq" and confidence >= NEAR_BAR * bar and brain.fits_vocabulary("faq", folded) \
                 and brain.best_answer(folded)[2] >= FAQ_CLOSE:
             # Just under the bar, in the roadmap's words, and an FAQ entry answers it closely:
-            # the FAQ matcher's second opinion settles it ("how long is the job search, how many
-            # applications").
+            # the FAQ matcher's second opinion settles it ("how long until an offer, how many
+            # applications on average").
             return "faq", confidence
         return refused
     if intent in ("recommend", "compare", "course_info") and not evidence and not brain.names_learning(folded):

@@ -64,7 +64,7 @@ def name_keys(tokens: list[str], uses: Counter) -> list[tuple[str, ...]]:
     in any one word of the name leaves one of them in the message, and the rarest such."""
     if len(tokens) == 1:
         return [(tokens[0],)]
-    keyed = list(dict.fromkeys(pairs(tokens)[len(tokens):]))
+    keyed = list(dict.fromkeys(list(zip(tokens, tokens[1:])) + list(zip(tokens, tokens[2:]))))    # its pairs
     if len(tokens) == 2:        # the pair, and the rarer word: "start trek" still finds Star Trek
         return keyed + [min(((t,) for t in tokens), key=lambda k: (uses[k], k))]
     if len(tokens) == 3:        # every pair: a typo in one word leaves the other two's pair

@@ -69,17 +69,16 @@ class TopicTagger:
                 key = tuple(_tokens(synonym))
                 if key and topic.id not in phrases.setdefault(key, []):
                     phrases[key].append(topic.id)
-        self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {k: tuple(v) for k, v in phrases.items()}
         # The phrases as a tree of tokens: a node is [the topic ids of the phrase ending there (or
         # None), the nodes of the tokens that may follow]. Walking it from a token finds the
         # longest phrase starting there in as many steps as the phrase is long.
         self._tree: dict[str, list] = {}
-        for key, topic_ids in self._phrases.items():
+        for key, topic_ids in phrases.items():
             children, node = self._tree, None
             for token in key:
                 node = children.setdefault(token, [None, {}])
                 children = node[1]
-            node[0] = topic_ids
+            node[0] = tuple(topic_ids)
 
     @classmethod
     def from_yaml(cls, path: Path) -> "TopicTagger":
