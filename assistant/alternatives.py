@@ -54,6 +54,45 @@ def split_alternatives(text: str) -> tuple[str, str] | None:
     return left, right
 
 
+_DIFFERENCE = re.compile(r"\b(?:difference|differences|diff)\s+between\s+(?:the\s+|an?\s+)?(.+?)\s+and\s+(?:the\s+|an?\s+)?(.+?)"
+                         r"\s*(?:[,:;?!]|\.(?:\s|$)|\s-\s|$)", re.IGNORECASE)
+_ROLE = re.compile(r"\b(?:engineer|scientist|analyst|developer|manager|designer|administrator|researcher)s?$")
+_CODE = re.compile(r"\b[a-z]{1,4}-?\d{2,4}[a-z]?\b", re.IGNORECASE)     # az-900, cs50, dp-100
+
+
+def split_between(text: str) -> tuple[str, str] | None:
+    """The two sides of "the difference between X and Y", as written, or None.
+
+    >>> split_between("whats the difference between AZ-900 and AWS Cloud Practitioner Essentials?")
+    ('AZ-900', 'AWS Cloud Practitioner Essentials')
+    """
+    found = _DIFFERENCE.search(text)
+    if not found:
+        return None
+    left, right = found.group(1).strip(), found.group(2).strip()
+    if len(left.split()) > MAX_SIDE_WORDS or len(right.split()) > MAX_SIDE_WORDS:
+        return None
+    return left, right
+
+
+def names_one_course(brain, side: Side) -> bool:
+    """Whether a side names one course beyond doubt: by its whole title, or by an exam code its
+    title carries ("AZ-900 prep"). "a data analyst" matches the title "IBM Data Analyst" but names
+    a role."""
+    if side.kind != "course":
+        return False
+    plain = " ".join(words(side.label))
+    mentioned = brain.titles.find(plain, limit=1)
+    if mentioned and mentioned[0].full and mentioned[0].end - mentioned[0].start >= 0.8 * len(plain):
+        return True
+    title = fold(brain.course(side.course_id).title)
+    if any(code.group(0).lower() in title for code in _CODE.finditer(side.label)):
+        return True
+    # three words or more, all of the title's ("Google Cloud Digital Leader"), that name no role
+    distinctive = [w for w in words(side.label) if w not in STOPWORDS]
+    return len(distinctive) >= 3 and set(distinctive) <= set(words(title)) and not _ROLE.search(plain)
+
+
 def resolve(brain, label: str) -> Side:
     """What one side is to the catalog and the roadmap."""
     plain = " ".join(words(label))

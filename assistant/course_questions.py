@@ -24,6 +24,11 @@ def answer_about(course: Course, folded: str) -> str:
     title = set(word_list(course.title))
     asked = " ".join(w for w in word_list(folded) if w not in title)
     several = 3 if re.search(r"\band\b|,|\balso\b|\?\s*\w", folded) else 1
+    worth_cost = _WORTH_COST.search(asked)
+    if worth_cost:
+        # "is it worth my time?", "worth the money?": what learners make of it, and what it costs
+        cost = "how long" if worth_cost.group(1) in ("time", "while") else "price"
+        asked, several = _WORTH_COST.sub(f"worth it {cost}", asked), max(several, 2)
     answers = []
     for aspect in _ASPECTS:
         answer = aspect(course, asked, f"**{course.title}**")
@@ -101,8 +106,12 @@ def _about_level(course: Course, folded: str, name: str) -> str | None:
         " (suitable for all levels)." if course.level == "Mixed" else ".")
 
 
+_WORTH_COST = re.compile(r"\bworth (?:my|the|your|our) (time|while|money|price|cost)\b")
+_WORTH = re.compile(r"\bworth(?:while|\s+(?:it|taking|doing|the|my|paying|signing|a))\b")
+
+
 def _worth_asked(course: Course, folded: str) -> bool:
-    return bool(re.search(r"\bworth (?:it|taking|doing)\b", folded)) and course.rating is not None
+    return bool(_WORTH.search(folded)) and course.rating is not None
 
 
 def _about_worth(course: Course, folded: str, name: str) -> str | None:

@@ -118,9 +118,14 @@ NO_CERTIFICATE = re.compile(r"\b(?:(?:no|without a?) certificate (?:needed|requi
 # "a job in google", "work at ibm": the word after is checked to be an organization the catalog names.
 EMPLOYER = re.compile(r"\b(?:jobs?|work|working|internships?|hired|employed|position)\s+(?:at|in|with|for|by)\s+"
                       r"(?P<org>[a-z][a-z0-9&-]*)")
-OTHER_ROLE = re.compile(r"\b(?:become|becoming|be|as|for|into|prepared|aspiring|an?)\s+(?:an?\s+)?(?P<role>(?:data|software|ai|"
+# Someone's advice reported: "my boss says power bi", "a friend told me to learn sql". The person is
+# where the advice came from, not what the question is about.
+REPORTED_BY = re.compile(r"\b(?:my|our|a|the)\s+(?:\w+\s+)?\w+\s+(?=(?:says|said|tells me|told me|thinks|suggests|suggested|"
+                         r"recommends|recommended|wants me to|keeps telling me)\b)", re.IGNORECASE)
+OTHER_ROLE = re.compile(r"\b(?:become|becoming|be|as|for|into|prepared|aspiring|an?|do|does|should|would)\s+(?:an?\s+)?(?P<role>(?:data|software|ai|"
                          r"cloud|devops|security|cyber ?security|research|big data|backend|front ?end|web|full[- ]?stack|"
-                         r"analytics|bi)\s+(?:engineer|scientist|analyst|developer)s?|data scientists?)\b")
+                         r"analytics|bi)\s+(?:engineer|scientist|analyst|developer)s?|data scientists?|"
+                         r"(?:product|project|program|ux|ui|marketing|business)\s+(?:manager|designer|owner|analyst)s?)\b")
 # A question of value: "is it worth it", "is udemy any good", "legit?".
 WORTH = re.compile(r"\b(?:worth(?:while)?|any good|good or (?:not|bad)|(?:is|are) (?:\w+ ){0,3}?(?:good|legit|reliable|reputable|trustworthy)|"
                    r"legit|reliable|reputable|trustworthy)\b")

@@ -21,7 +21,7 @@ from assistant.cues import ROLE, STEP_NUMBERS
 from assistant.filters import Filters
 from assistant.handlers_courses import certificate_facts
 from assistant.handlers_roadmap import FAQ_CLOSE
-from assistant.alternatives import resolve
+from assistant.alternatives import names_one_course, resolve
 from assistant.decide_intent import act_for_intent, for_ml_engineers
 from assistant.textnorm import STOPWORDS, fold, normalize_word
 from assistant.textnorm import words as word_list
@@ -86,9 +86,12 @@ def alternatives(brain, session, reading):
     """"AWS Data Specialty or Solution Architect?", "certification vs postgrad": two things weighed.
     Career matters go to the roadmap; courses the catalog lists are compared; a side it has no
     course on is said plainly, and the other side (or the nearest subject) shown."""
-    if not reading.alternatives or len(reading.mentions) >= 2:
+    labels = reading.alternatives or reading.between
+    if not labels or len(reading.mentions) >= 2:
         return None
-    sides = [resolve(brain, label) for label in reading.alternatives]
+    sides = [resolve(brain, label) for label in labels]
+    if not reading.alternatives and not all(names_one_course(brain, side) for side in sides):
+        return None     # "the difference between a data analyst and a data scientist": roles, not courses
     kinds = [side.kind for side in sides]
     if "career" not in kinds and not (reading.filters.topics or reading.terms or brain.names_learning(reading.folded)):
         return None     # "hit or stay at 17", "a human being or a computer": nothing of learning here

@@ -162,12 +162,24 @@ def faq_act(brain, reading, confidence: float) -> Faq:
     return Faq(question, confidence, role=role)
 
 
+# Words that weigh one course against others, besides the comparison cues ("how does X stack up").
+_WEIGHED = re.compile(r"\b(?:similar|alternatives?|others?|instead|against|than|stack|measure|like it|equivalent)\b")
+
+
 def compare_act(brain, reading, confidence: float):
     mentions, filters, folded = reading.mentions, reading.filters, reading.folded
     if len(mentions) >= 2:
         return Compare(tuple(m.course.id for m in mentions), confidence)
     if len(mentions) == 1 and not reading.cue("category"):
         named = mentions[0].course
+        if not (reading.cue("compare") or reading.cue("versus") or _WEIGHED.search(folded)):
+            # One course and no word of weighing: courses on its subject when its title is only
+            # subjects and courses are asked for ("which course for neural networks and deep
+            # learning"), else a question about it ("would X be worth my while").
+            if reading.cue("course_word") and not (reading.cue("worth") or reading.cue("info")) \
+                    and brain.names_only_subjects(named.title):
+                return recommend_act(brain, reading, confidence)
+            return AskAboutShown(named.id, confidence)
         others = brain.ranker.rank(topical_query(folded, brain) or named.title, Filters(topics=named.topics[:1]),
                                    lean_on_quality=True, exclude={named.id}, limit=1).courses
         return Compare((named.id, *(c.id for c in others)), confidence)

@@ -20,14 +20,14 @@ from functools import cached_property
 from assistant.filters import LANGUAGES, Filters
 from assistant.lexicon import FILLER
 from assistant.models import Resource
-from assistant.alternatives import split_alternatives
-from assistant.cues import LEARN_WHAT, find_cues
+from assistant.alternatives import split_alternatives, split_between
+from assistant.cues import LEARN_WHAT, REPORTED_BY, find_cues
 from assistant.textnorm import STOPWORDS, fold, normalize_word, tokenize, words
 from assistant.titles import TitleMention
 
-# A word the catalog uses, said just before "courses", names what to learn when it is this rare in
-# English (per the frequency list: "elixir" 1,581, "blender" 1,145) and nothing else does; "new"
-# (1.2 million) or "latest" (42,487) only describe the courses.
+# A word the catalog uses, said just before "courses" or just after "learn", names what to learn
+# when it is this rare in English (per the frequency list: "elixir" 1,581, "blender" 1,145) and
+# nothing else does; "new" (1.2 million) or "latest" (42,487) only describe the courses.
 RARE_NAMED = 5000
 # A post this long (in words) with several sentences is read for the sentences that ask.
 LONG_POST_WORDS = 30
@@ -39,7 +39,8 @@ _MATERIAL = re.compile(r"\b(?:courses?|class(?:es)?|resources?|tutorials?|books?
                        r"sources|lessons|recommend|suggest|looking for|path)\b")
 _LEARN_OBJECT = re.compile(r"\b(?:learn|learning|study|studying|courses? (?:on|about|in)|class(?:es)? (?:on|about|in))\s+"
                            r"(?:about\s+|more about\s+)?([a-z][a-z0-9+#.-]*)\s*[?!.]*$")
-_NAMED_BEFORE_COURSES = re.compile(r"\b([a-z][a-z0-9+#.-]*)\s+(?:courses?|class(?:es)?|tutorials?|training)\b")
+_NAMED_NEAR_LEARNING = re.compile(r"\b([a-z][a-z0-9+#.-]*)\s+(?:courses?|class(?:es)?|tutorials?|training)\b|"
+                                  r"\b(?:learn|learning|study|studying|pick up|picking up)\s+([a-z][a-z0-9+#.-]*)")
 _THANKS = re.compile(r"^(?:thanks?|thank you|cheers|regards|have a (?:great|good|nice)|hoping|bonus points)\b", re.I)
 
 
@@ -155,6 +156,7 @@ class Reading:
     terms: tuple[str, ...] = ()                 # subjects English rarely uses: evidence of a course question
     names: frozenset[str] = frozenset()         # who the message speaks to ("Jesse,"): never a subject
     alternatives: tuple[str, ...] = ()          # the two sides of "X or Y?", as written
+    between: tuple[str, ...] = ()               # the two sides of "the difference between X and Y", as written
     asked: str = ""                             # the word after "learn" that the catalog uses ("elixir")
     background: str = ""                        # the backstory of a long post (folded)
     named_before: bool = False                  # the title mentioned is in the backstory, not the question
@@ -213,6 +215,8 @@ def read_message(brain, text: str) -> Reading:
     text = " ".join(_ADDRESS.sub(" ", text).split()) if ("@" in text or "http" in text or "www." in text) \
         else " ".join(text.split())
     asking, rest = split_asking(text)
+    if " " in asking:
+        asking = REPORTED_BY.sub("", asking)       # "my boss says power bi": whose advice is not asked about
     protected = protected_words(asking)
     folded, corrections, filters = brain.read(asking, protected)
     background = ""
@@ -237,13 +241,15 @@ def read_message(brain, text: str) -> Reading:
     asked = learned.group(1) if learned and lexicon.in_catalog(learned.group(1)) and not brain.is_filler(learned.group(1)) \
         and learned.group(1) not in STOPWORDS else ""
     if not asked and not subjects and not filters.topics and not filters.organization:
-        # "any elixir courses?": the one word before "courses" says what, when nothing else does
-        named = _NAMED_BEFORE_COURSES.search(folded)
-        word = named.group(1) if named else ""
-        if word and lexicon.in_catalog(word) and lexicon.english.get(word, 0) < RARE_NAMED \
-                and word not in STOPWORDS and word not in names \
-                and not brain.is_filler(word) and normalize_word(word) not in brain.filter_words:
-            asked = word
+        # "any elixir courses?", "is learning elixir a good idea": the one word before "courses" or
+        # after "learn" says what, when nothing else does
+        for named in _NAMED_NEAR_LEARNING.finditer(folded):
+            word = named.group(1) or named.group(2)
+            if lexicon.in_catalog(word) and lexicon.english.get(word, 0) < RARE_NAMED \
+                    and word not in STOPWORDS and word not in names \
+                    and not brain.is_filler(word) and normalize_word(word) not in brain.filter_words:
+                asked = word
+                break
     if learned and not lexicon.in_catalog(learned.group(1)) and learned.group(1) not in STOPWORDS \
             and not brain.is_filler(learned.group(1)) and normalize_word(learned.group(1)) not in brain.filter_words \
             and learned.group(1) not in missing and not brain.tagger.tag(learned.group(1)):
@@ -260,5 +266,6 @@ def read_message(brain, text: str) -> Reading:
                    instructors=tuple(brain.instructors_named(folded)),
                    resources=tuple(brain.resources_named(folded)), subjects=subjects, missing=missing,
                    terms=tuple(w for w in subjects if lexicon.is_term(w) and w not in corrected), names=names,
-                   alternatives=split_alternatives(asking) or (), asked=asked,
+                   alternatives=split_alternatives(asking) or (),
+                   between=split_between(asking) or () if "between" in asking else (), asked=asked,
                    background=background, brain=brain)

@@ -185,3 +185,47 @@ def test_a_book_asked_for_is_met_with_courses_unless_the_roadmap_names_a_book_on
     assert sql["intent"] == "recommend" and "rather than books" in sql["text"] and sql["courses"]
     math = ask(bot, "which book should I read for the math behind machine learning?")
     assert math["intent"] == "faq" and "Mathematics for Machine Learning" in math["text"]
+
+
+def test_a_rare_word_the_catalog_uses_after_learn_is_the_subject_wherever_it_stands(bot):
+    reply = ask(bot, "thinking about learning maya next year, anything good?")
+    assert reply["intent"] == "recommend" and reply["courses"]
+    assert "maya" in reply["courses"][0]["title"].lower()
+
+
+def test_whose_advice_is_reported_is_not_what_is_asked_about(bot):
+    reply = ask(bot, "my colleague said tableau is the one to learn, any beginner courses?")
+    assert reply["intent"] == "recommend"
+    assert "tableau" in " ".join(titles(reply)).lower()
+    # a workplace matter itself is still declined
+    assert "workplace" in ask(bot, "my coworker said I should resign, should I?")["text"]
+
+
+def test_worth_the_money_or_the_time_of_a_named_course_is_answered_with_what_learners_say_and_its_cost(bot):
+    money = ask(bot, "is Google Data Analytics worth the money?")
+    assert money["intent"] == "course_info" and "Learners rate **Google Data Analytics**" in money["text"]
+    assert re.search(r"free|\$\d|price", money["text"])
+    time = ask(bot, "is Crash Course on Python worth my time?")
+    assert "Learners rate" in time["text"] and re.search(r"takes|hours", time["text"])
+
+
+def test_one_course_named_with_no_word_of_weighing_is_not_compared_with_another(bot):
+    reply = ask(bot, "would Learn Blender 3D - The introduction course be worth my while")
+    assert reply["intent"] == "course_info" and reply["comparison"] is None
+    assert titles(reply)[0] == "Learn Blender 3D - The introduction course"
+    cheap = ask(bot, "cheap ui ux design course")
+    assert cheap["intent"] == "recommend" and cheap["filters"].get("max_price")
+
+
+def test_the_difference_between_two_named_courses_compares_them_but_between_two_roles_asks_the_roadmap(bot):
+    reply = ask(bot, "what's the difference between the AZ-900 exam prep and AWS Cloud Practitioner Essentials?")
+    assert reply["intent"] == "compare"
+    assert any("AZ-900" in t for t in titles(reply)) and "AWS Cloud Practitioner Essentials" in titles(reply)
+    roles = ask(bot, "what is the difference between a data analyst and a data scientist?")
+    assert roles["intent"] == "faq" and not roles["comparison"]
+
+
+def test_a_managers_career_question_is_answered_for_ml_engineers_and_says_so(bot):
+    reply = ask(bot, "does a project manager need to know linear algebra?")
+    assert reply["intent"] == "faq"
+    assert reply["text"].startswith("The roadmap is written for ML engineers, not specifically for project managers")
