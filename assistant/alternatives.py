@@ -20,7 +20,7 @@ from assistant.textnorm import STOPWORDS, fold, normalize_word, words
 _BETWEEN = re.compile(r"\s+(?:or|vs\.?|versus)\s+", re.IGNORECASE)
 _EDGE = re.compile(r"[,:;()\u2013\u2014?!]|\s-\s|\.(?:\s|$)")
 _LEAD = re.compile(r"^(?:(?:which|what|should i|is it|is|are|does|do i|do|would|will|either|between|choose|pick|take|"
-                   r"learn|get|go for)\s+)*(?:(?:a|an|the|my)\s+)?", re.IGNORECASE)
+                   r"learn|study|get|go for)\s+)*(?:(?:a|an|the|my)\s+)?", re.IGNORECASE)
 _PURPOSE = re.compile(r"\s+(?:for|to|as|at|in|with|if|when|because|which|what|better|worse|more|less)\b", re.IGNORECASE)
 MAX_SIDE_WORDS = 5
 _NOT_A_SIDE = frozenset("""higher more above better less lower fewer so not no else anything something whatever
@@ -30,7 +30,7 @@ _NOT_A_SIDE = frozenset("""higher more above better less lower fewer so not no e
 @dataclass(frozen=True)
 class Side:
     label: str                  # as the learner wrote it
-    kind: str                   # "course", "career", "missing" or "subject"
+    kind: str                   # "course", "career", "subject", "missing" or "plain" (words naming nothing)
     course_id: str | None = None
 
 
@@ -117,4 +117,6 @@ def resolve(brain, label: str) -> Side:
     titled = brain.courses_titled(distinctive)
     if titled:
         return Side(label, "course", titled[0])
+    if not named and not any(brain.lexicon.unknown_subject(w) for w in words(label)):
+        return Side(label, "plain")         # plain words that name nothing: "a long list of skills"
     return Side(label, "missing")

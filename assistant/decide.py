@@ -9,6 +9,7 @@ classifier's scores. A row's name says what it recognises; tests/test_decide.py 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant import wording
 from assistant.acts import (AskAboutShown, Clarify, Compare, Faq, OutOfScope, PlatformInfo, Recommend, ResourceInfo,
@@ -90,6 +91,10 @@ def alternatives(brain, session, reading):
     if not labels or len(reading.mentions) >= 2:
         return None
     sides = [resolve(brain, label) for label in labels]
+    # A side in plain words weighed against a career matter is one too ("a long list of skills or
+    # a few certificates"); otherwise it is something the catalog has no course on.
+    plain = "career" if any(side.kind == "career" for side in sides) else "missing"
+    sides = [replace(side, kind=plain) if side.kind == "plain" else side for side in sides]
     if not reading.alternatives and not all(names_one_course(brain, side) for side in sides):
         return None     # "the difference between a data analyst and a data scientist": roles, not courses
     kinds = [side.kind for side in sides]
@@ -101,6 +106,11 @@ def alternatives(brain, session, reading):
         questions = [" ".join(w for w in word_list(folded) if w not in words_of(other.label) - words_of(side.label))
                      for side, other in (sides, sides[::-1])]
         return Faq(folded, 0.8, role=role, weighed=tuple((side.label, q) for side, q in zip(sides, questions)))
+    if "subject" in kinds and "missing" in kinds and brain.speaks_of_learning(reading.folded):
+        # "knockoutjs or react?": said plainly that one has no course, and the other's courses shown
+        subject, missing = sorted(sides, key=lambda side: side.kind == "missing")
+        return Recommend(" ".join(word_list(subject.label)), reading.filters, True, 0.8,
+                         note=f"The catalog has no course on {missing.label}. Here is what it has on {subject.label}. ")
     if "subject" in kinds:
         return None     # "python or java?": the classifier's reading decides (the roadmap may answer)
     missing = [side.label for side in sides if side.kind == "missing"]

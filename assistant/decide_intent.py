@@ -184,7 +184,9 @@ def compare_act(brain, reading, confidence: float):
                                    lean_on_quality=True, exclude={named.id}, limit=1).courses
         return Compare((named.id, *(c.id for c in others)), confidence)
     query = topical_query(folded, brain, filters)
-    if query or filters.topics:
+    # Courses on what the message names; none picked up from stray words when it names nothing to
+    # learn ("one candidate lists skills, the other courses: who would you hire?").
+    if (query or filters.topics) and (filters.topics or reading.subjects or reading.terms or filters.organization):
         result = brain.ranker.rank(query, filters, lean_on_quality=True, limit=3)
         if len(result.courses) >= 2:
             return Compare(tuple(c.id for c in result.courses), confidence, request=(query, filters, True))

@@ -98,8 +98,9 @@ def read_rows(location: str, table: str, order: str = "at") -> list[dict]:
         connection.close()
 
 
-def wait_for_rows(location: str, table: str, count: int, timeout: float = 15) -> list[dict]:
-    """The table's rows once it has at least `count` (the writer batches off the reply path)."""
+def wait_for_rows(location: str, table: str, count: int, timeout: float = 15, until=None) -> list[dict]:
+    """The table's rows once it has at least `count` (the writer batches off the reply path), and
+    `until(rows)` holds when given (a vote changed after its first write is written again later)."""
     deadline = time.monotonic() + timeout
     rows: list[dict] = []
     while time.monotonic() < deadline:
@@ -107,10 +108,11 @@ def wait_for_rows(location: str, table: str, count: int, timeout: float = 15) ->
             rows = read_rows(location, table)
         except Exception:           # not created yet, or the server is still migrating
             rows = []
-        if len(rows) >= count:
+        if len(rows) >= count and (until is None or until(rows)):
             return rows
         time.sleep(0.1)
-    raise AssertionError(f"{table} has {len(rows)} rows after {timeout}s, expected {count}: {rows[-3:]}")
+    raise AssertionError(f"{table} has {len(rows)} rows after {timeout}s, expected {count}"
+                         f"{' and the condition' if until else ''}: {rows[-3:]}")
 
 
 def wait_for_messages(location: str, messages: list[str], timeout: float = 15) -> list[dict]:

@@ -67,7 +67,8 @@ def test_thumbs_and_course_clicks_in_the_widget_reach_the_log(browser, logged_se
         with page.context.expect_page() as opened:                           # the course opens in a new tab
             reply.locator(".card-title a").first.click()
         opened.value.close()
-        votes = wait_for_rows(location, "feedback", 1)
+        # the vote was written as "up", then changed: wait for the change, not the first write
+        votes = wait_for_rows(location, "feedback", 1, until=lambda rows: rows[-1]["vote"] == "down")
         clicks = wait_for_rows(location, "course_clicks", 1)
         page.reload()                                                        # the vote is remembered
         expect(widget(".panel")).to_be_visible()

@@ -229,3 +229,20 @@ def test_a_managers_career_question_is_answered_for_ml_engineers_and_says_so(bot
     reply = ask(bot, "does a project manager need to know linear algebra?")
     assert reply["intent"] == "faq"
     assert reply["text"].startswith("The roadmap is written for ML engineers, not specifically for project managers")
+
+
+def test_a_comparison_that_names_nothing_to_learn_picks_no_courses_from_stray_words(bot):
+    reply = ask(bot, "two candidates: one lists lots of skills, the other lists finished udemy courses. who would you hire?")
+    assert reply["intent"] != "compare" and not reply["courses"]
+
+
+def test_one_side_the_catalog_lacks_and_one_subject_it_has(bot):
+    reply = ask(bot, "should I study quenya or python first?")
+    assert reply["text"].startswith("The catalog has no course on quenya")
+    assert reply["courses"] and all("python" in t.lower() for t in titles(reply))
+
+
+def test_a_side_in_plain_words_is_a_career_matter_not_a_missing_subject(bot):
+    reply = ask(bot, "which looks better on a CV, a long list of skills or a few completed coursera certificates?")
+    assert reply["intent"] == "faq" and not reply["courses"]
+    assert "no course on" not in reply["text"]
