@@ -101,9 +101,9 @@ def resolve(brain, label: str) -> Side:
         return Side(label, "course", mentioned[0].course.id)
     distinctive = [normalize_word(w) for w in words(label)
                    if w not in STOPWORDS and normalize_word(w) not in FILLER and not brain.is_filler(w)]
-    titled = brain.courses_titled(distinctive) if len(distinctive) >= 2 else []
+    titled = brain.courses_titled(distinctive) if len(distinctive) >= 2 else brain.series_named(plain)
     if titled:
-        return Side(label, "course", titled[0])     # "Azure Fundamentals", "Solution Architect"
+        return Side(label, "course", titled[0])     # "Azure Fundamentals", "Solution Architect", "CS50"
     if not distinctive or (brain.concepts.tag(fold(label)) and not any(brain.lexicon.is_term(w) for w in distinctive)):
         return Side(label, "career")        # "certification", "a master's degree", "postgrad"
     # A subject as a whole ("machine learning", "python"); "AWS Data Specialty" names one

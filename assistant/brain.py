@@ -34,6 +34,7 @@ SECTION_MIN_SCORE = 0.15
 # that the words of the title ("... Machine Learning Projects") don't read as a topic or a question.
 TITLE_TOKEN = "coursetitle"
 _ARTICLES = frozenset(("a", "an", "the"))
+SHORT_NAME_COURSES = 8      # a name more titles share is a subject ("python"), not one course's name
 _FILTER_WORDS = """free cheap cheaper affordable budget beginner beginners intermediate advanced expert
     intro introductory basic basics scratch novice newbie certificate certification certified short quick
     hour hours week weeks day days rated rating stars star dollar dollars usd price cost under less than
@@ -292,6 +293,16 @@ class Brain(VocabularyQueries):
             if not found:
                 return []
         return sorted(found or (), key=lambda i: -self.ranker.quality(self.course(i)))
+
+    def series_named(self, term: str) -> list[str]:
+        """Ids of the few courses a short name starts the titles of ("CS50's Introduction to ...",
+        "CS50 for Lawyers"), best first; none when more titles share it (a subject: "python")."""
+        key = normalize_word(term)
+        titled = self.courses_titled([key])
+        if 1 <= len(titled) <= SHORT_NAME_COURSES and all(
+                normalize_word(words(self.course(i).title)[0]) == key for i in titled):
+            return titled
+        return []
 
     def courses_about(self, phrase: str) -> frozenset[str]:
         """Ids of the courses whose title or skills name `phrase` ("tableau")."""

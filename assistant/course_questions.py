@@ -89,7 +89,10 @@ def _about_enrolment(course: Course, folded: str, name: str) -> str | None:
 
 
 def _about_teacher(course: Course, folded: str, name: str) -> str | None:
-    if not re.search(r"\b(?:who|teach|teaches|instructors?|teacher|taught(?! in)|professor|made|offers?)\b", folded):
+    # "who" asking who, not "someone who already knows bash"
+    if not re.search(r"(?<!someone )(?<!somebody )(?<!people )(?<!person )(?<!anyone )(?<!those )(?<!beginner )(?<!beginners )"
+                     r"(?<!learners )(?<!students )\bwho\b|"
+                     r"\b(?:teach|teaches|instructors?|teacher|taught(?! in)|professor|made|offers?)\b", folded):
         return None
     if course.instructors:
         by = f" ({course.organization})" if course.organization else ""

@@ -24,7 +24,7 @@ from assistant.handlers_courses import certificate_facts
 from assistant.handlers_roadmap import FAQ_CLOSE
 from assistant.alternatives import names_one_course, resolve
 from assistant.decide_intent import act_for_intent, for_ml_engineers
-from assistant.textnorm import STOPWORDS, fold, normalize_word
+from assistant.textnorm import STOPWORDS, fold
 from assistant.textnorm import words as word_list
 
 
@@ -90,6 +90,9 @@ def alternatives(brain, session, reading):
     labels = reading.alternatives or reading.between
     if not labels or len(reading.mentions) >= 2:
         return None
+    # a side cut short at "for" is the whole title the message names ("cs50 or python for everybody")
+    named = [reading.folded[m.start:m.end] for m in reading.mentions if m.full]
+    labels = [next((n for n in named if n.startswith(fold(label) + " ")), label) for label in labels]
     sides = [resolve(brain, label) for label in labels]
     # A side in plain words weighed against a career matter is one too ("a long list of skills or
     # a few certificates"); otherwise it is something the catalog has no course on.
@@ -149,18 +152,14 @@ def course_by_short_name(brain, session, reading):
     if not reading.terms or reading.mentions and reading.mentions[0].full or not (reading.cue("worth") or reading.cue("info")):
         return None     # (no term of the catalog's, no short name: the cues are not searched)
     for term in reading.terms:
-        titled = brain.courses_titled([normalize_word(term)])
-        # a series' name starts its titles ("CS50's Introduction to ...", "CS50 for Lawyers")
-        if 1 <= len(titled) <= SHORT_NAME_COURSES and all(
-                normalize_word(word_list(brain.course(i).title)[0]) == normalize_word(term) for i in titled):
+        titled = brain.series_named(term)
+        if titled:
             # the one that best matches what else was asked ("cs50 ... for web development")
             rest = " ".join(w for w in reading.words if w != term)
             docs, scores = brain.course_index.scores(rest)
             score = {brain.knowledge.courses[d].id: s for d, s in zip(docs.tolist(), scores.tolist())}
             return AskAboutShown(max(titled, key=lambda i: score.get(i, 0.0)), 0.7)
 
-
-SHORT_NAME_COURSES = 8      # a name more titles share is a subject ("python"), not one course's name
 
 
 def asks_why(brain, session, reading):

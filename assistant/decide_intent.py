@@ -63,8 +63,10 @@ def act_for_intent(brain, session, reading):
                     reading.wants_material and reading.has_subject and not _roadmap_answers(brain, reading))):
                 intent = "recommend"    # a filter, or material asked for on a subject: courses
             elif {first, second} == {"faq", "recommend"}:
-                return Clarify(wording.TWO_WAYS, (wording.intent_option(first, text),
-                                                  wording.intent_option(second, text)), p1)
+                # each way said of the question itself, not of a long post's backstory
+                asked = reading.asking or text
+                return Clarify(wording.TWO_WAYS, (wording.intent_option(first, asked),
+                                                  wording.intent_option(second, asked)), p1)
             elif (first, second) == ("recommend", "course_info") and mentions and mentions[0].full:
                 intent = "course_info"  # a course named by its whole title, and as likely asked about as asked for
     if intent == "faq" and filters.topics and only_names_topics(folded, brain) and not (

@@ -27,6 +27,24 @@ _LEVEL_PATTERNS = [
 ]
 _LEVEL_RES = [(level, re.compile(rf"\b(?:{pattern})\b")) for level, pattern in _LEVEL_PATTERNS]
 
+
+def _top_alternatives(pattern: str) -> list[str]:
+    """A pattern's alternatives outside any group: "a|b (?:c|d)" -> ["a", "b (?:c|d)"]."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(pattern):
+        depth += char == "("
+        depth -= char == ")"
+        if char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    return parts + [pattern[start:]]
+
+
+# The one-word ways of saying a level ("noobs", "newcomer"): words that state a filter, never a subject.
+LEVEL_WORDS = frozenset(form for _, pattern in _LEVEL_PATTERNS for alternative in _top_alternatives(pattern)
+                        if re.fullmatch(r"[a-z]+(?:s\?)?", alternative)
+                        for form in ((alternative[:-2], alternative[:-2] + "s") if alternative.endswith("s?") else (alternative,)))
+
 _FREE = re.compile(r"\b(?:free|for free|no cost|zero cost|without paying|gratis|gratuits?|gratuitos?|gratuitas?|kostenlos|"
                    r"costs? nothing|\$0|0 dollars|"
                    r"don'?t want to pay|can'?t afford|no money)\b|\$0\b")
@@ -270,7 +288,10 @@ _NOT_WANTED = re.compile(r"\b(?:i'?m|i am|as|work(?:ing)? as|job as) an? [a-z ]{
                          r"|\b(?:no|without|zero|little|not much|(?:don'?t|do not) have (?:any|much)) [a-z]{2,20} "
                          r"(?:background|experience|knowledge|skills)"
                          r"|\b(?:not (?:great|good|strong|confident)|bad|weak|terrible|rusty) (?:at|in|with) (?:my )?[a-z]{2,20}"
-                         r"|\b(?:i )?(?:hate|struggle with|am scared of|i'?m scared of) [a-z]{2,20}")
+                         r"|\b(?:i )?(?:hate|struggle with|am scared of|i'?m scared of) [a-z]{2,20}"
+                         # what the course should not be heavy on: "not too mathy", "without much maths"
+                         r"|\b(?:not|isn'?t?|aren'?t?) (?:too|so|overly|very) [a-z]{2,20}"
+                         r"|\bwithout (?:too much |much |a lot of |heavy )?[a-z]{2,20}\b(?! (?:background|experience|knowledge|skills))")
 
 
 # "learn the spanish language" is about learning Spanish, not about courses taught in it.

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from assistant.filters import LANGUAGES, Filters
+from assistant.filters import LANGUAGES, LEVEL_WORDS, Filters
 from assistant.lexicon import FILLER
 from assistant.models import Resource
 from assistant.alternatives import split_alternatives, split_between
@@ -36,7 +36,7 @@ _ASKS = re.compile(r"\?|\b(?:recommend|suggest|looking for|look for|i (?:want|wo
                    r"how (?:do|can|should|would) i|how to|what (?:should|is|are|do|would|can)|^which|which (?:one|course|is|are|should|would)|where (?:can|do|should|to)|"
                    r"can you|could you|is there|are there|do i need|should i|advise|tell me)\b", re.I)
 _MATERIAL = re.compile(r"\b(?:courses?|class(?:es)?|resources?|tutorials?|books?(?!\s+(?:a|an|the|my|me|us|for)\b)|series|playlists?|materials?|"
-                       r"sources|lessons|recommend|suggest|looking for|path)\b")
+                       r"sources|lessons|intros?|recommend|suggest|looking for|path|get better at|brush up|level up|upskill)\b")
 _LEARN_OBJECT = re.compile(r"\b(?:learn|learning|study|studying|courses? (?:on|about|in)|class(?:es)? (?:on|about|in))\s+"
                            r"(?:about\s+|more about\s+)?([a-z][a-z0-9+#.-]*)\s*[?!.]*$")
 _NAMED_NEAR_LEARNING = re.compile(r"\b([a-z][a-z0-9+#.-]*)\s+(?:courses?|class(?:es)?|tutorials?|training)\b|"
@@ -159,6 +159,7 @@ class Reading:
     between: tuple[str, ...] = ()               # the two sides of "the difference between X and Y", as written
     asked: str = ""                             # the word after "learn" that the catalog uses ("elixir")
     background: str = ""                        # the backstory of a long post (folded)
+    asking: str = ""                            # the sentences that ask, as written (the whole of a short message)
     named_before: bool = False                  # the title mentioned is in the backstory, not the question
     declined: tuple[str, ...] = ()              # matters of declines.yaml every question is about
     aside: tuple[str, ...] = ()                 # such matters only some of its questions are about
@@ -215,6 +216,7 @@ def read_message(brain, text: str) -> Reading:
     text = " ".join(_ADDRESS.sub(" ", text).split()) if ("@" in text or "http" in text or "www." in text) \
         else " ".join(text.split())
     asking, rest = split_asking(text)
+    as_written = asking
     if " " in asking:
         asking = REPORTED_BY.sub("", asking)       # "my boss says power bi": whose advice is not asked about
     protected = protected_words(asking)
@@ -233,7 +235,7 @@ def read_message(brain, text: str) -> Reading:
     content = [w for w in words(folded) if w not in STOPWORDS and w not in names]
     subjects = tuple(dict.fromkeys(w for w in content if lexicon.can_be_subject(w) and not brain.is_filler(w)))
     missing = tuple(dict.fromkeys(w for w in content if lexicon.unknown_subject(w) and not brain.is_filler(w)
-                                  and normalize_word(w) not in brain.filter_words))
+                                  and normalize_word(w) not in brain.filter_words and w not in LEVEL_WORDS))
     foreign = [w for w in content if not lexicon.english.get(w) and not lexicon.in_catalog(w) and w not in protected]
     if len(content) >= 5 and len(foreign) * 4 > len(content):
         missing = ()        # most words unknown: another language or noise, not subjects the catalog lacks
@@ -268,4 +270,4 @@ def read_message(brain, text: str) -> Reading:
                    terms=tuple(w for w in subjects if lexicon.is_term(w) and w not in corrected), names=names,
                    alternatives=split_alternatives(asking) or (),
                    between=split_between(asking) or () if "between" in asking else (), asked=asked,
-                   background=background, brain=brain)
+                   background=background, asking=as_written, brain=brain)

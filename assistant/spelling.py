@@ -91,7 +91,7 @@ class SpellingCorrector:
             # beat general English ones; frequency breaks ties.
             bonus = (4 if candidate[0] == word[0] else 0) + (3 if candidate in self.domain_ else 0)
             usage = self.domain_.get(candidate, 0) + self.english_.get(candidate, 0) / 1000
-            key = (score + bonus + 3 * math.log10(1 + usage), usage, -len(candidate))
+            key = (score + bonus + 2 * math.log10(1 + usage), usage, -len(candidate))
             if best_key is None or key > best_key:
                 best, best_key = candidate, key
         return best

@@ -246,3 +246,39 @@ def test_a_side_in_plain_words_is_a_career_matter_not_a_missing_subject(bot):
     reply = ask(bot, "which looks better on a CV, a long list of skills or a few completed coursera certificates?")
     assert reply["intent"] == "faq" and not reply["courses"]
     assert "no course on" not in reply["text"]
+
+
+def test_a_misspelled_tool_name_is_corrected_to_the_tool(bot):
+    reply = ask(bot, "want to get better at tableu for my reports")
+    assert reply["corrections"] == {"tableu": "tableau"}
+    assert reply["intent"] == "recommend" and all("tableau" in t.lower() for t in titles(reply))
+
+
+def test_a_level_said_in_slang_is_a_level_not_a_subject_the_catalog_lacks(bot):
+    reply = ask(bot, "any blender classes for noobs?")
+    assert reply["filters"].get("level") == "Beginner"
+    assert "no course on" not in reply["text"].lower() and reply["courses"]
+
+
+def test_an_intro_to_a_subject_that_should_not_be_heavy_on_something_else(bot):
+    reply = ask(bot, "a gentle intro to gen ai, not too mathy please")
+    assert reply["intent"] == "recommend" and reply["filters"].get("topics") == ["ai"]
+
+
+def test_a_series_short_name_and_a_title_cut_at_for_are_compared(bot):
+    reply = ask(bot, "python for everybody or cs50 - where should a beginner begin?")
+    assert reply["intent"] == "compare"
+    assert set(titles(reply)) == {"Python for Everybody", "CS50's Introduction to Computer Science"}
+
+
+def test_who_in_a_relative_clause_does_not_ask_who_teaches(bot):
+    reply = ask(bot, "is Google IT Automation with Python ok for people who know some linux?")
+    assert reply["intent"] == "course_info" and "instructor" not in reply["text"]
+
+
+def test_the_ways_of_reading_a_long_post_quote_its_question_not_its_backstory(bot):
+    post = ("I'm 41 and spent fifteen years in hospitality management. Last winter I took a free statistics "
+            "refresher and got hooked. Budget is small. Where do I start if I want to work with data one day?")
+    reply = ask(bot, post)
+    assert reply["intent"] == "clarify"
+    assert reply["suggestions"] and all("hospitality" not in option for option in reply["suggestions"])
