@@ -282,3 +282,8 @@ def test_the_ways_of_reading_a_long_post_quote_its_question_not_its_backstory(bo
     reply = ask(bot, post)
     assert reply["intent"] == "clarify"
     assert reply["suggestions"] and all("hospitality" not in option for option in reply["suggestions"])
+
+
+def test_having_failed_at_maths_is_asked_as_being_weak_at_it(bot):
+    reply = ask(bot, "failed linear algebra at university - can I still become an ML engineer?")
+    assert reply["intent"] == "faq" and reply["sources"][0]["id"] == "without-math"
