@@ -21,7 +21,7 @@ _BETWEEN = re.compile(r"\s+(?:or|vs\.?|versus)\s+", re.IGNORECASE)
 _EDGE = re.compile(r"[,:;()\u2013\u2014?!]|\s-\s|\.(?:\s|$)")
 _LEAD = re.compile(r"^(?:(?:which|what|should i|is it|is|are|does|do i|do|would|will|either|between|choose|pick|take|"
                    r"learn|study|get|go for)\s+)*(?:(?:a|an|the|my)\s+)?", re.IGNORECASE)
-_PURPOSE = re.compile(r"\s+(?:for|to|as|at|in|with|if|when|because|which|what|better|worse|more|less)\b", re.IGNORECASE)
+_PURPOSE = re.compile(r"\s+(?:for|to|as|at|in|with|if|when|because|which|what|better|worse|more|less|first|next|now)\b", re.IGNORECASE)
 MAX_SIDE_WORDS = 5
 _NOT_A_SIDE = frozenset("""higher more above better less lower fewer so not no else anything something whatever
     later both either similar equivalent""".split())
@@ -54,25 +54,34 @@ def split_alternatives(text: str) -> tuple[str, str] | None:
     return left, right
 
 
-_DIFFERENCE = re.compile(r"\b(?:difference|differences|diff)\s+between\s+(?:the\s+|an?\s+)?(.+?)\s+and\s+(?:the\s+|an?\s+)?(.+?)"
-                         r"\s*(?:[,:;?!]|\.(?:\s|$)|\s-\s|$)", re.IGNORECASE)
-_ROLE = re.compile(r"\b(?:engineer|scientist|analyst|developer|manager|designer|administrator|researcher)s?$")
+_NAMED_PAIR = (
+    # "the difference between X and Y"
+    re.compile(r"\b(?:difference|differences|diff)\s+between\s+(?:the\s+|an?\s+)?(.+?)\s+and\s+(?:the\s+|an?\s+)?(.+?)"
+               r"\s*(?:[,:;?!]|\.(?:\s|$)|\s-\s|$)", re.IGNORECASE),
+    # "should I do X before Y?"
+    re.compile(r"\b(?:do|take|get|finish|start(?: with)?|go for)\s+(?:the\s+)?(.+?)\s+(?:before|first or)\s+(?:the\s+)?(.+?)"
+               r"\s*(?:[,:;?!]|\.(?:\s|$)|\s-\s|$)", re.IGNORECASE),
+)
 _CODE = re.compile(r"\b[a-z]{1,4}-?\d{2,4}[a-z]?\b", re.IGNORECASE)     # az-900, cs50, dp-100
+_ROLE = re.compile(r"\b(?:engineer|scientist|analyst|developer|manager|designer|administrator|researcher)s?$")
 
 
-def split_between(text: str) -> tuple[str, str] | None:
-    """The two sides of "the difference between X and Y", as written, or None.
+def split_named_pair(text: str) -> tuple[str, str] | None:
+    """The two sides of "the difference between X and Y" or "X before Y", as written, or None:
+    forms that weigh two things only when both name courses (see names_one_course).
 
-    >>> split_between("whats the difference between AZ-900 and AWS Cloud Practitioner Essentials?")
+    >>> split_named_pair("whats the difference between AZ-900 and AWS Cloud Practitioner Essentials?")
     ('AZ-900', 'AWS Cloud Practitioner Essentials')
+    >>> split_named_pair("should I take the Google Data Analytics before the IBM Data Analyst?")
+    ('Google Data Analytics', 'IBM Data Analyst')
     """
-    found = _DIFFERENCE.search(text)
-    if not found:
-        return None
-    left, right = found.group(1).strip(), found.group(2).strip()
-    if len(left.split()) > MAX_SIDE_WORDS or len(right.split()) > MAX_SIDE_WORDS:
-        return None
-    return left, right
+    for pattern in _NAMED_PAIR:
+        found = pattern.search(text)
+        if found:
+            left, right = found.group(1).strip(), found.group(2).strip()
+            if len(left.split()) <= MAX_SIDE_WORDS and len(right.split()) <= MAX_SIDE_WORDS:
+                return left, right
+    return None
 
 
 def names_one_course(brain, side: Side) -> bool:
@@ -88,9 +97,10 @@ def names_one_course(brain, side: Side) -> bool:
     title = fold(brain.course(side.course_id).title)
     if any(code.group(0).lower() in title for code in _CODE.finditer(side.label)):
         return True
-    # three words or more, all of the title's ("Google Cloud Digital Leader"), that name no role
+    # two words or more, all of the title's ("Google Cloud Digital Leader", "Solutions Architect"),
+    # that name no role
     distinctive = [w for w in words(side.label) if w not in STOPWORDS]
-    return len(distinctive) >= 3 and set(distinctive) <= set(words(title)) and not _ROLE.search(plain)
+    return len(distinctive) >= 2 and set(distinctive) <= set(words(title)) and not _ROLE.search(plain)
 
 
 def resolve(brain, label: str) -> Side:
@@ -101,7 +111,10 @@ def resolve(brain, label: str) -> Side:
         return Side(label, "course", mentioned[0].course.id)
     distinctive = [normalize_word(w) for w in words(label)
                    if w not in STOPWORDS and normalize_word(w) not in FILLER and not brain.is_filler(w)]
-    titled = brain.courses_titled(distinctive) if len(distinctive) >= 2 else brain.series_named(plain)
+    titled = brain.series_named(plain) if len(distinctive) < 2 else []      # "CS50"
+    if not titled and plain in brain.topic_phrases:
+        return Side(label, "subject")       # a topic's own name ("power bi", "machine learning")
+    titled = titled or (brain.courses_titled(distinctive) if len(distinctive) >= 2 else [])
     if titled:
         return Side(label, "course", titled[0])     # "Azure Fundamentals", "Solution Architect", "CS50"
     if not distinctive or (brain.concepts.tag(fold(label)) and not any(brain.lexicon.is_term(w) for w in distinctive)):

@@ -87,7 +87,7 @@ def alternatives(brain, session, reading):
     """"AWS Data Specialty or Solution Architect?", "certification vs postgrad": two things weighed.
     Career matters go to the roadmap; courses the catalog lists are compared; a side it has no
     course on is said plainly, and the other side (or the nearest subject) shown."""
-    labels = reading.alternatives or reading.between
+    labels = reading.alternatives or reading.named_pair
     if not labels or len(reading.mentions) >= 2:
         return None
     # a side cut short at "for" is the whole title the message names ("cs50 or python for everybody")
@@ -114,6 +114,25 @@ def alternatives(brain, session, reading):
         subject, missing = sorted(sides, key=lambda side: side.kind == "missing")
         return Recommend(" ".join(word_list(subject.label)), reading.filters, True, 0.8,
                          note=f"The catalog has no course on {missing.label}. Here is what it has on {subject.label}. ")
+    if kinds == ["subject", "subject"] and brain.speaks_of_learning(reading.folded) \
+            and brain.best_answer(reading.folded)[2] < FAQ_CLOSE:
+        # "hadoop vs spark, which should I learn?", "meta or google for marketing?": the roadmap
+        # doesn't weigh them; the best course on each (from each, for an organization), on what
+        # else the message asks for
+        side_words = {w for side in sides for w in word_list(side.label)}
+        rest = [w for w in reading.query.split() if w not in side_words]
+        best = []
+        for side in sides:
+            organization = brain.vocabulary.organization_named(side.label)
+            wanted = reading.filters.without("organization").merged_with(
+                Filters(organization=organization[0]) if organization else
+                Filters(topics=tuple(brain.tagger.tag(fold(side.label)))[:1]))
+            query = " ".join(rest if organization else [*word_list(side.label), *rest])
+            best.append(brain.ranker.rank(query, wanted, lean_on_quality=True, limit=1).courses)
+        if all(best) and best[0][0].id != best[1][0].id:
+            named = [" ".join(w for w in side.label.split() if not brain.is_filler(fold(w))) or side.label for side in sides]
+            return Compare((best[0][0].id, best[1][0].id), 0.8,
+                           note=f"The roadmap doesn't weigh {named[0]} against {named[1]}; here is the best course on each. ")
     if "subject" in kinds:
         return None     # "python or java?": the classifier's reading decides (the roadmap may answer)
     missing = [side.label for side in sides if side.kind == "missing"]

@@ -20,7 +20,7 @@ from functools import cached_property
 from assistant.filters import LANGUAGES, LEVEL_WORDS, Filters
 from assistant.lexicon import FILLER
 from assistant.models import Resource
-from assistant.alternatives import split_alternatives, split_between
+from assistant.alternatives import split_alternatives, split_named_pair
 from assistant.cues import LEARN_WHAT, REPORTED_BY, find_cues
 from assistant.textnorm import STOPWORDS, fold, normalize_word, tokenize, words
 from assistant.titles import TitleMention
@@ -156,7 +156,7 @@ class Reading:
     terms: tuple[str, ...] = ()                 # subjects English rarely uses: evidence of a course question
     names: frozenset[str] = frozenset()         # who the message speaks to ("Jesse,"): never a subject
     alternatives: tuple[str, ...] = ()          # the two sides of "X or Y?", as written
-    between: tuple[str, ...] = ()               # the two sides of "the difference between X and Y", as written
+    named_pair: tuple[str, ...] = ()            # the two sides of "the difference between X and Y", "X before Y"
     asked: str = ""                             # the word after "learn" that the catalog uses ("elixir")
     background: str = ""                        # the backstory of a long post (folded)
     asking: str = ""                            # the sentences that ask, as written (the whole of a short message)
@@ -269,5 +269,6 @@ def read_message(brain, text: str) -> Reading:
                    resources=tuple(brain.resources_named(folded)), subjects=subjects, missing=missing,
                    terms=tuple(w for w in subjects if lexicon.is_term(w) and w not in corrected), names=names,
                    alternatives=split_alternatives(asking) or (),
-                   between=split_between(asking) or () if "between" in asking else (), asked=asked,
+                   named_pair=split_named_pair(asking) or () if ("between" in asking or "before" in asking or "first or" in asking) else (),
+                   asked=asked,
                    background=background, asking=as_written, brain=brain)

@@ -287,3 +287,25 @@ def test_the_ways_of_reading_a_long_post_quote_its_question_not_its_backstory(bo
 def test_having_failed_at_maths_is_asked_as_being_weak_at_it(bot):
     reply = ask(bot, "failed linear algebra at university - can I still become an ML engineer?")
     assert reply["intent"] == "faq" and reply["sources"][0]["id"] == "without-math"
+
+
+def test_one_course_before_another_is_a_comparison_of_the_two(bot):
+    reply = ask(bot, "is it smarter to do AWS Cloud Practitioner Essentials before the Solutions Architect?")
+    assert reply["intent"] == "compare"
+    assert "AWS Cloud Practitioner Essentials" in titles(reply) and any("Architect" in t for t in titles(reply))
+    # "before" with nothing named on either side is no comparison
+    assert ask(bot, "what should i learn before python?")["intent"] == "faq"
+
+
+def test_two_subjects_the_roadmap_does_not_weigh_get_the_best_course_on_each(bot):
+    reply = ask(bot, "hadoop or spark, which one should I study?")
+    assert reply["intent"] == "compare" and reply["text"].startswith("The roadmap doesn't weigh hadoop against spark")
+    first, second = titles(reply)
+    assert "hadoop" in first.lower() and "spark" in second.lower()
+
+
+def test_two_organizations_weighed_get_the_best_course_from_each_on_the_subject_asked(bot):
+    reply = ask(bot, "meta or google, whose marketing course is better?")
+    assert reply["intent"] == "compare"
+    assert [c["organization"] for c in reply["courses"]] == ["Meta", "Google"]
+    assert all("marketing" in t.lower() for t in titles(reply))
