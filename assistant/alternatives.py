@@ -12,8 +12,9 @@ True
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from assistant.filters import Filters
 from assistant.lexicon import FILLER
 from assistant.textnorm import STOPWORDS, fold, normalize_word, words
 
@@ -133,3 +134,36 @@ def resolve(brain, label: str) -> Side:
     if not named and not any(brain.lexicon.unknown_subject(w) for w in words(label)):
         return Side(label, "plain")         # plain words that name nothing: "a long list of skills"
     return Side(label, "missing")
+
+
+def sides_weighed(brain, reading) -> list[Side]:
+    """The two sides a message weighs ("X or Y", "the difference between X and Y", "X before Y"),
+    each resolved."""
+    labels = reading.alternatives or reading.named_pair
+    # a side cut short at "for" is the whole title the message names ("cs50 or python for everybody")
+    named = [reading.folded[m.start:m.end] for m in reading.mentions if m.full]
+    labels = [next((n for n in named if n.startswith(fold(label) + " ")), label) for label in labels]
+    sides = [resolve(brain, label) for label in labels]
+    # A side in plain words weighed against a career matter is one too ("a long list of skills or
+    # a few certificates"); otherwise it is something the catalog has no course on.
+    plain = "career" if any(side.kind == "career" for side in sides) else "missing"
+    return [replace(side, kind=plain) if side.kind == "plain" else side for side in sides]
+
+
+def best_on_each(brain, reading, sides: list[Side]) -> tuple[str, str] | None:
+    """The best course on each of two subjects (from each, for an organization: "meta or google
+    for marketing"), on what else the message asks for; None unless they are two courses."""
+    side_words = {w for side in sides for w in words(side.label)}
+    rest = [w for w in reading.query.split() if w not in side_words]
+    best = []
+    for side in sides:
+        organization = brain.vocabulary.organization_named(side.label)
+        wanted = reading.filters.without("organization").merged_with(
+            Filters(organization=organization[0]) if organization else
+            Filters(topics=tuple(brain.tagger.tag(fold(side.label)))[:1]))
+        query = " ".join(rest if organization else [*words(side.label), *rest])
+        found = brain.ranker.rank(query, wanted, lean_on_quality=True, limit=1).courses
+        if not found:
+            return None
+        best.append(found[0].id)
+    return (best[0], best[1]) if best[0] != best[1] else None

@@ -9,7 +9,6 @@ classifier's scores. A row's name says what it recognises; tests/test_decide.py 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from assistant import wording
 from assistant.acts import (AskAboutShown, Clarify, Compare, Faq, OutOfScope, PlatformInfo, Recommend, ResourceInfo,
@@ -22,7 +21,7 @@ from assistant.cues import ROLE, STEP_NUMBERS
 from assistant.filters import Filters
 from assistant.handlers_courses import certificate_facts
 from assistant.handlers_roadmap import FAQ_CLOSE
-from assistant.alternatives import names_one_course, resolve
+from assistant.alternatives import best_on_each, names_one_course, sides_weighed
 from assistant.decide_intent import act_for_intent, for_ml_engineers
 from assistant.textnorm import STOPWORDS, fold
 from assistant.textnorm import words as word_list
@@ -87,17 +86,9 @@ def alternatives(brain, session, reading):
     """"AWS Data Specialty or Solution Architect?", "certification vs postgrad": two things weighed.
     Career matters go to the roadmap; courses the catalog lists are compared; a side it has no
     course on is said plainly, and the other side (or the nearest subject) shown."""
-    labels = reading.alternatives or reading.named_pair
-    if not labels or len(reading.mentions) >= 2:
+    if not (reading.alternatives or reading.named_pair) or len(reading.mentions) >= 2:
         return None
-    # a side cut short at "for" is the whole title the message names ("cs50 or python for everybody")
-    named = [reading.folded[m.start:m.end] for m in reading.mentions if m.full]
-    labels = [next((n for n in named if n.startswith(fold(label) + " ")), label) for label in labels]
-    sides = [resolve(brain, label) for label in labels]
-    # A side in plain words weighed against a career matter is one too ("a long list of skills or
-    # a few certificates"); otherwise it is something the catalog has no course on.
-    plain = "career" if any(side.kind == "career" for side in sides) else "missing"
-    sides = [replace(side, kind=plain) if side.kind == "plain" else side for side in sides]
+    sides = sides_weighed(brain, reading)
     if not reading.alternatives and not all(names_one_course(brain, side) for side in sides):
         return None     # "the difference between a data analyst and a data scientist": roles, not courses
     kinds = [side.kind for side in sides]
@@ -117,22 +108,12 @@ def alternatives(brain, session, reading):
     if kinds == ["subject", "subject"] and brain.speaks_of_learning(reading.folded) \
             and brain.best_answer(reading.folded)[2] < FAQ_CLOSE:
         # "hadoop vs spark, which should I learn?", "meta or google for marketing?": the roadmap
-        # doesn't weigh them; the best course on each (from each, for an organization), on what
-        # else the message asks for
-        side_words = {w for side in sides for w in word_list(side.label)}
-        rest = [w for w in reading.query.split() if w not in side_words]
-        best = []
-        for side in sides:
-            organization = brain.vocabulary.organization_named(side.label)
-            wanted = reading.filters.without("organization").merged_with(
-                Filters(organization=organization[0]) if organization else
-                Filters(topics=tuple(brain.tagger.tag(fold(side.label)))[:1]))
-            query = " ".join(rest if organization else [*word_list(side.label), *rest])
-            best.append(brain.ranker.rank(query, wanted, lean_on_quality=True, limit=1).courses)
-        if all(best) and best[0][0].id != best[1][0].id:
+        # doesn't weigh them; the best course on each
+        best = best_on_each(brain, reading, sides)
+        if best:
             named = [" ".join(w for w in side.label.split() if not brain.is_filler(fold(w))) or side.label for side in sides]
-            return Compare((best[0][0].id, best[1][0].id), 0.8,
-                           note=f"The roadmap doesn't weigh {named[0]} against {named[1]}; here is the best course on each. ")
+            return Compare(best, 0.8, note=f"The roadmap doesn't weigh {named[0]} against {named[1]}; "
+                                           "here is the best course on each. ")
     if "subject" in kinds:
         return None     # "python or java?": the classifier's reading decides (the roadmap may answer)
     missing = [side.label for side in sides if side.kind == "missing"]
