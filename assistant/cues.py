@@ -119,8 +119,8 @@ NO_CERTIFICATE = re.compile(r"\b(?:(?:no|without a?) certificate (?:needed|requi
 EMPLOYER = re.compile(r"\b(?:jobs?|work|working|internships?|hired|employed|position)\s+(?:at|in|with|for|by)\s+"
                       r"(?P<org>[a-z][a-z0-9&-]*)")
 # Someone's advice reported: "my boss says power bi", "a friend told me to learn sql". The person is
-# where the advice came from, not what the question is about ("the article says" stays: the roadmap).
-REPORTED_BY = re.compile(r"\b(?:my|our|a)\s+(?:\w+\s+)?\w+\s+(?=(?:says|said|tells me|told me|thinks|suggests|suggested|"
+# where the advice came from, not what the question is about.
+REPORTED_BY = re.compile(r"\b(?:my|our|a|the)\s+(?:\w+\s+)?\w+\s+(?=(?:says|said|tells me|told me|thinks|suggests|suggested|"
                          r"recommends|recommended|wants me to|keeps telling me)\b)", re.IGNORECASE)
 OTHER_ROLE = re.compile(r"\b(?:become|becoming|be|as|for|into|prepared|aspiring|an?|do|does|should|would)\s+(?:an?\s+)?(?P<role>(?:data|software|ai|"
                          r"cloud|devops|security|cyber ?security|research|big data|backend|front ?end|web|full[- ]?stack|"
