@@ -309,3 +309,8 @@ def test_two_organizations_weighed_get_the_best_course_from_each_on_the_subject_
     assert reply["intent"] == "compare"
     assert [c["organization"] for c in reply["courses"]] == ["Meta", "Google"]
     assert all("marketing" in t.lower() for t in titles(reply))
+
+
+def test_advice_reported_from_the_guide_still_asks_for_courses_on_its_subject(bot):
+    reply = ask(bot, "the guide says to start with python - any course for that?")
+    assert reply["intent"] == "recommend" and all("python" in t.lower() for t in titles(reply))
