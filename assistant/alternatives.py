@@ -75,7 +75,12 @@ def split_named_pair(text: str) -> tuple[str, str] | None:
     ('AZ-900', 'AWS Cloud Practitioner Essentials')
     >>> split_named_pair("should I take the Google Data Analytics before the IBM Data Analyst?")
     ('Google Data Analytics', 'IBM Data Analyst')
+    >>> split_named_pair("Difference Between AZ-900 and DP-900?")
+    ('AZ-900', 'DP-900')
     """
+    lowered = text.lower()
+    if "between" not in lowered and "before" not in lowered and "first or" not in lowered:
+        return None         # most messages: neither form is searched for
     for pattern in _NAMED_PAIR:
         found = pattern.search(text)
         if found:

@@ -269,6 +269,6 @@ def read_message(brain, text: str) -> Reading:
                    resources=tuple(brain.resources_named(folded)), subjects=subjects, missing=missing,
                    terms=tuple(w for w in subjects if lexicon.is_term(w) and w not in corrected), names=names,
                    alternatives=split_alternatives(asking) or (),
-                   named_pair=split_named_pair(asking) or () if ("between" in asking or "before" in asking or "first or" in asking) else (),
+                   named_pair=split_named_pair(asking) or (),
                    asked=asked,
                    background=background, asking=as_written, brain=brain)

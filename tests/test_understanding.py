@@ -225,6 +225,8 @@ def test_the_difference_between_two_named_courses_compares_them_but_between_two_
     reply = ask(bot, "what's the difference between the AZ-900 exam prep and AWS Cloud Practitioner Essentials?")
     assert reply["intent"] == "compare"
     assert any("AZ-900" in t for t in titles(reply)) and "AWS Cloud Practitioner Essentials" in titles(reply)
+    capitalised = ask(bot, "Difference Between the AZ-900 Exam Prep and AWS Cloud Practitioner Essentials?")
+    assert titles(capitalised) == titles(reply)
     roles = ask(bot, "what is the difference between a data analyst and a data scientist?")
     assert roles["intent"] == "faq" and not roles["comparison"]
 
