@@ -36,7 +36,7 @@ TITLE_TOKEN = "coursetitle"
 _ARTICLES = frozenset(("a", "an", "the"))
 SHORT_NAME_COURSES = 8      # a name more titles share is a subject ("python"), not one course's name
 _FILTER_WORDS = """free cheap cheaper affordable budget beginner beginners intermediate advanced expert
-    intro introductory basic basics scratch novice newbie certificate certification certified short quick
+    intro introductory basic basics scratch novice newbie cert certs certificate certification certified short quick
     hour hours week weeks day days rated rating stars star dollar dollars usd price cost under less than
     below max level levels easy simple spanish english french language coursera edx udemy popular top best
     highly cost paying pay gratis gratuit gratuits gratuito gratuitos kostenlos debutant debutants principiante

@@ -139,6 +139,9 @@ LEARN_WHAT = re.compile(r"\b(?:(?:courses?|class(?:es)?|tutorials?|resources?|ma
                         r"|learn|learning|study|studying|teach|teaches|teaching)\s+(?:about\s+|how to\s+)?(?P<what>[a-z][a-z0-9+#.-]*)")
 
 
+# The catalog itself named: "any snowflake certs in the catalog?" asks what it lists.
+CATALOG_WORD = r"catalog(?:ue)?s?"
+
 # The cues every message is searched for once (name -> pattern); a match object or None each.
 CUES = {
     "nth": REF_NTH, "first_n": REF_FIRST_N, "last": REF_LAST, "all": REF_ALL, "that": REF_THAT,
@@ -158,6 +161,7 @@ CUES = {
     "help_find": re.compile(r"\b(?:courses?|class(?:es)?|find|learn|study)\b"),
     "one": re.compile(r"\bone\b"),
     "books": re.compile(r"\bbooks?\b"),
+    "catalog": re.compile(rf"\b{CATALOG_WORD}\b"),
     "pointing": re.compile(r"\b(?:them|these|those|both|first|second)\b"),
     "fragment": re.compile(r"\bthe\s+((?:[\w.+#-]+\s+){1,3})one\b|\bthe one (?:from|by|on|about|with) ([\w\s.+#-]+)"),
 }

@@ -100,9 +100,12 @@ def _not_refused(brain, reading, evidence: bool):
         question, role = for_ml_engineers(brain, reading)
         if role and brain.best_answer(question)[2] >= FAQ_CLOSE:
             return Faq(question, 0.6, role=role)
-    if reading.wants_material and reading.subjects and scores_favour_courses(reading.scores):
+    # the catalog named ("any snowflake certs in the catalog?") asks what it lists, however the
+    # classifier reads the rest
+    asks_catalog = bool(reading.cue("catalog"))
+    if reading.wants_material and reading.subjects and (asks_catalog or scores_favour_courses(reading.scores)):
         return recommend_act(brain, reading, reading.scores.probability("recommend"))   # "recommend dsa using golang"
-    if brain.speaks_of_learning(reading.folded) and not reading.has_subject and not reading.terms:
+    if (asks_catalog or brain.speaks_of_learning(reading.folded)) and not reading.has_subject and not reading.terms:
         if reading.missing and any(brain.nearest_subject(w) for w in reading.missing):
             return recommend_act(brain, reading, 0.5)      # "study physiotherapy": the nearest it has
         if reading.missing:

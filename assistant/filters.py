@@ -52,7 +52,7 @@ _DIGIT = re.compile(r"\d")
 _ALNUM = re.compile(r"[a-z0-9]+")
 _WORD = re.compile(r"\w+")
 _CHEAP = re.compile(r"\b(?:cheap|cheapest|affordable|inexpensive|budget|low[- ]cost)\b")
-_CERTIFICATE = re.compile(r"\b(?:certificates?|certifications?|certified|credentials?|accredited)\b")
+_CERTIFICATE = re.compile(r"\b(?:certs?|certificates?|certifications?|certified|credentials?|accredited)\b")
 _SHORT = re.compile(r"\b(?:short|shorter|quick|quickly|brief|crash course|fast|in a weekend|over a weekend|"
                     r"weekend)\b")
 # A number is read from the start of its digits ((?<!\d)): trying every later digit of a long run

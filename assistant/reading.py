@@ -21,7 +21,7 @@ from assistant.filters import LANGUAGES, LEVEL_WORDS, Filters
 from assistant.lexicon import FILLER
 from assistant.models import Resource
 from assistant.alternatives import split_alternatives, split_named_pair
-from assistant.cues import LEARN_WHAT, REPORTED_BY, find_cues
+from assistant.cues import CATALOG_WORD, LEARN_WHAT, REPORTED_BY, find_cues
 from assistant.textnorm import STOPWORDS, fold, normalize_word, tokenize, words
 from assistant.titles import TitleMention
 
@@ -35,7 +35,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])(?:[.!?]*)\s+|(?<=[a-z][.!?])(?=[A-Z])|(?
 _ASKS = re.compile(r"\?|\b(?:recommend|suggest|looking for|look for|i (?:want|would like|'d like|wish|need) to (?:learn|study|start|become|get)|"
                    r"how (?:do|can|should|would) i|how to|what (?:should|is|are|do|would|can)|^which|which (?:one|course|is|are|should|would)|where (?:can|do|should|to)|"
                    r"can you|could you|is there|are there|do i need|should i|advise|tell me)\b", re.I)
-_MATERIAL = re.compile(r"\b(?:courses?|class(?:es)?|resources?|tutorials?|books?(?!\s+(?:a|an|the|my|me|us|for)\b)|series|playlists?|materials?|"
+_MATERIAL = re.compile(rf"\b(?:{CATALOG_WORD}|courses?|class(?:es)?|resources?|tutorials?|books?(?!\s+(?:a|an|the|my|me|us|for)\b)|series|playlists?|materials?|"
                        r"sources|lessons|intros?|recommend|suggest|looking for|path|get better at|brush up|level up|upskill)\b")
 _LEARN_OBJECT = re.compile(r"\b(?:learn|learning|study|studying|courses? (?:on|about|in)|class(?:es)? (?:on|about|in))\s+"
                            r"(?:about\s+|more about\s+)?([a-z][a-z0-9+#.-]*)\s*[?!.]*$")

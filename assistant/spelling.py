@@ -16,6 +16,8 @@ from assistant.textnorm import STOPWORDS, fold, words
 
 _ENDINGS = ("able", "ible", "er", "ment", "ness")
 _WORD = re.compile(r"[a-z0-9]+(?:\+\+|#|\.js\b)?")
+_VOWEL = re.compile(r"[aeiouy]")
+_ACRONYM_LENGTH = 4     # "thnks" (five letters, no vowel) is still read as a typo of "thanks"
 
 
 def _cutoff(length: int) -> float:
@@ -77,6 +79,8 @@ class SpellingCorrector:
         """The correction for an unknown word, or None when it is known or nothing is close."""
         if len(word) < 3 or word.isdigit() or self.known(word) or any(ch.isdigit() for ch in word):
             return None
+        if len(word) <= _ACRONYM_LENGTH and not _VOWEL.search(word) and not (word[-1] == "s" and self.known(word[:-1])):
+            return None     # "dbt", "rng": a short word without a vowel is an acronym, not a typo ("mscs" is read as msc)
         best, best_key = None, None
         # The five closest of each length within two of the word's, lengths in increasing order:
         # one scoring pass over the words of those lengths that can reach the cutoff at all.

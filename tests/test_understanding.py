@@ -314,3 +314,24 @@ def test_two_organizations_weighed_get_the_best_course_from_each_on_the_subject_
 def test_advice_reported_from_the_guide_still_asks_for_courses_on_its_subject(bot):
     reply = ask(bot, "the guide says to start with python - any course for that?")
     assert reply["intent"] == "recommend" and all("python" in t.lower() for t in titles(reply))
+
+
+def test_naming_the_catalog_asks_what_it_lists_on_a_subject_even_an_everyday_word(bot):
+    # "snowflake" is an English word as much as a product: the catalog named says which is meant
+    reply = ask(bot, "what does your catalogue list for snowflake?")
+    assert reply["intent"] == "recommend" and reply["courses"]
+    reply = ask(bot, "is anything about dbt in the catalog")
+    assert reply["intent"] == "clarify" and "no course on dbt" in reply["text"]
+
+
+def test_a_short_word_without_a_vowel_is_an_acronym_not_a_typo(bot):
+    reply = ask(bot, "is anything about dbt in the catalog")
+    assert "dbt" not in reply["corrections"]
+    assert "pls" not in ask(bot, "best crm course pls")["corrections"]
+    assert ask(bot, "thnks a lot")["corrections"] == {"thnks": "thanks"}      # five letters: still a typo
+
+
+def test_certs_is_said_for_certificates(bot):
+    reply = ask(bot, "any sas certs?")
+    assert reply["filters"].get("certificate") is True and reply["courses"]
+    assert "no course on" not in reply["text"] and not reply["corrections"]
