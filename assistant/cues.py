@@ -167,28 +167,25 @@ CUES = {
 }
 
 
-class Cues:
+class Cues(dict):
     """The cues of one message: each pattern is searched the first time a step asks for it, and
-    only once ("nth" and "any_filter" keep every match)."""
+    only once ("nth" and "any_filter" keep every match). A dict of what was found so far: a cue
+    asked for again is a plain lookup."""
 
-    __slots__ = ("folded", "_found")
+    __slots__ = ("folded",)
 
     def __init__(self, folded: str):
+        super().__init__()
         self.folded = folded
-        self._found: dict = {}
 
-    def __getitem__(self, name: str):
-        try:
-            return self._found[name]
-        except KeyError:
-            pass
+    def __missing__(self, name: str):
         if name == "nth":
             value = list(REF_NTH.finditer(self.folded))
         elif name == "any_filter":
             value = list(ANY.finditer(self.folded))
         else:
             value = CUES[name].search(self.folded)
-        self._found[name] = value
+        self[name] = value
         return value
 
 

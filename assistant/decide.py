@@ -264,8 +264,9 @@ DETECTORS = (
 
 def decide(brain, session, reading):
     """(the row's name, its act, whether it is a follow-up) for the message."""
+    compared = bool(reading.cue("compare"))
     for name, detector, follow_up in DETECTORS:
-        if follow_up and (reading.instructors or _compare_passes(reading, name)):
+        if follow_up and (reading.instructors or (compared and name not in _COMPARE_ROWS)):
             continue
         act = detector(brain, session, reading)
         if act is not None:
@@ -273,11 +274,7 @@ def decide(brain, session, reading):
     raise AssertionError("the last detector always decides")
 
 
-def _compare_passes(reading, name: str) -> bool:
-    """A comparison cue that no comparison row took is not a follow-up of any other kind: it goes
-    to the rows for new messages ("compare python courses")."""
-    return bool(reading.cue("compare")) and name not in _COMPARE_ROWS
-
-
+# A comparison cue that no comparison row took is not a follow-up of any other kind: it goes to
+# the rows for new messages ("compare python courses").
 _COMPARE_ROWS = frozenset(("go back", "start over", "pick among shown", "compare platforms",
                            "compare a course not in the catalog", "compare shown"))
