@@ -8,10 +8,11 @@ from assistant.build_jobs import BuildJobs
 from assistant.catalog_facts import provider_facts
 from assistant.lexicon import Lexicon
 from assistant.reading import read_message
-from assistant.filters import FilterVocabulary, Filters, extract_filters
+from assistant.filter_vocabulary import FilterVocabulary
+from assistant.filters import Filters, extract_filters
 from assistant.intents import DEFAULT_CLARIFY_MARGIN, DEFAULT_THRESHOLD, IntentClassifier, import_fitting
 from assistant.memo import Memo
-from assistant.models import Concept, Course, FaqEntry, Knowledge, Resource, Section
+from assistant.models import Concept, Course, Knowledge, Resource
 from assistant.ranking import CourseRanker
 from assistant.retriever import TfidfRetriever
 from assistant.spelling import ENGLISH_KNOWN_FREQUENCY, SpellingCorrector, english_words
@@ -19,17 +20,13 @@ from collections import Counter
 
 from assistant.textnorm import _TOKEN, STOPWORDS, fold, normalize_word, tokenize, words
 from assistant.titles import TitleMatcher, TitleMention
+from assistant.roadmap_answers import RoadmapAnswers
 from assistant.vocabulary import VocabularyQueries
 from assistant.topics import TopicTagger
 
 # Field weights of the course index: the title says most about a course, then its skills/topics.
 COURSE_FIELD_WEIGHTS = {"title": 3.0, "skills": 1.5, "topics": 1.5, "context": 0.5}
-FAQ_MIN_SCORE = 0.18
 _NAME_TITLES = frozenset("dr prof professor ir mr ms mrs phd".split())
-# Concept tokens are letters only ("conceptpay"), so every tokenizer keeps them whole.
-CONCEPT_PREFIX = "concept"
-FAQ_CLASSIFIER_SURE = 0.35
-SECTION_MIN_SCORE = 0.15
 # A course title named in a message stands in the intent classifier's input as this one word, so
 # that the words of the title ("... Machine Learning Projects") don't read as a topic or a question.
 TITLE_TOKEN = "coursetitle"
@@ -58,7 +55,7 @@ def _word_indexes(brain: "Brain", knowledge: Knowledge, examples: dict[str, list
     return {name: value for name, value in part.__dict__.items() if name not in before}
 
 
-class Brain(VocabularyQueries):
+class Brain(VocabularyQueries, RoadmapAnswers):
     def __init__(self, knowledge: Knowledge, *, threshold: float | None = None,
                  clarify_margin: float | None = None):
         # The word indexes and the FAQ classifier are built alongside the rest of the build, on the
@@ -319,66 +316,3 @@ class Brain(VocabularyQueries):
     def instructors_named(self, folded: str) -> list[str]:
         """Instructors the message names by full name ("rafael irizarry")."""
         return self.instructor_tagger.tag(folded)
-
-    def with_concepts(self, text: str) -> str:
-        """`text` followed by a token for each concept group it mentions.
-
-        >>> from assistant.models import Concept
-        >>> brain = Brain.__new__(Brain)
-        >>> brain.concepts = TopicTagger([Concept("pay", ("salary", "paycheck", "earn"))])
-        >>> brain.with_concepts("a typical paycheck?")
-        'a typical paycheck? conceptpay'
-        """
-        found = self.concepts.tag(text)
-        if not found:
-            return text
-        return text + " " + " ".join(CONCEPT_PREFIX + c.replace("-", "") for c in found)
-
-    def best_answer(self, folded: str) -> tuple[FaqEntry | None, Section | None, float]:
-        """The FAQ entry that answers the question, else the roadmap section that does. Two
-        views are added up: the FAQ classifier (character n-grams: typos and word forms) and
-        TF-IDF over each entry's question, phrasings and answer; both also see the question's
-        concept groups. Depends on the text alone, so recent answers are kept."""
-        return self.answers.get_or_compute(folded, self._best_answer)
-
-    def _best_answer(self, folded: str) -> tuple[FaqEntry | None, Section | None, float]:
-        expanded = self.with_concepts(folded)
-        probabilities = dict(self.faq_classifier.classify(expanded).ranking)
-        combined = dict(probabilities)
-        for index, score in self.faq_index.search(expanded, k=5):
-            faq_id = self.knowledge.faqs[index].id
-            combined[faq_id] = combined.get(faq_id, 0.0) + score
-        best_id = max(combined, key=combined.get)
-        best = combined[best_id]
-        if best >= FAQ_MIN_SCORE:
-            return self.knowledge.faq_by_id[best_id], None, best
-        # A weak FAQ match: the roadmap section that answers better, if one does.
-        section_hits = self.section_index.search(folded, k=1)
-        if not section_hits or best >= section_hits[0][1]:
-            return self.knowledge.faq_by_id[best_id], None, best
-        return None, self.knowledge.sections[section_hits[0][0]], section_hits[0][1]
-
-    def faq_course_request(self, faq: FaqEntry) -> tuple[str, Filters]:
-        """What courses an FAQ answer offers by itself: its first two topics' names, held to its first topic."""
-        return " ".join(self.topic_names.get(t, t) for t in faq.topics[:2]), Filters(topics=faq.topics[:1])
-
-    def faq_courses(self, faq: FaqEntry, query: str, wanted: Filters):
-        """The best three courses for `query` under `wanted` offered with an FAQ answer; the
-        entry's own request was ranked at build."""
-        request, result = self._faq_courses.get(faq.id, (None, None))
-        if request == (query, wanted):
-            return result
-        return self.ranker.rank(query, wanted, lean_on_quality=True, limit=3)
-
-    def related_faqs(self, faq_id: str) -> list[str]:
-        return list(self._related[faq_id])
-
-    def _find_related(self, faq: FaqEntry) -> tuple[str, ...]:
-        hits = self.faq_index.search(self.with_concepts(faq.question + " " + faq.answer), k=4)
-        return tuple(self.knowledge.faqs[i].id for i, _ in hits if self.knowledge.faqs[i].id != faq.id)[:3]
-
-    def section_excerpt(self, section: Section, limit: int = 600) -> str:
-        text = " ".join(line.strip().lstrip("-*• ").strip() for line in section.text.splitlines() if line.strip())
-        if len(text) > limit:
-            text = text[:limit].rsplit(" ", 1)[0] + "…"
-        return f"From the roadmap, “{section.title}”: {text}"

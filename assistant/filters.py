@@ -2,15 +2,19 @@
 
 `extract_filters(text, vocabulary)` turns "free beginner python courses on edX under 10 hours"
 into Filters(topics=('python',), level='Beginner', provider='edX', free=True, max_hours=10).
-The vocabulary (topics, providers, organizations, languages) comes from the knowledge.
+The vocabulary (topics, providers, organizations, languages) comes from the knowledge
+(assistant/filter_vocabulary.py).
 """
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
-from assistant.textnorm import STOPWORDS, fold
+from assistant.textnorm import fold
+
+if TYPE_CHECKING:
+    from assistant.filter_vocabulary import FilterVocabulary
 
 LEVEL_ORDER = ("Beginner", "Intermediate", "Advanced")
 
@@ -49,7 +53,6 @@ _FREE = re.compile(r"\b(?:free|for free|no cost|zero cost|without paying|gratis|
                    r"costs? nothing|\$0|0 dollars|"
                    r"don'?t want to pay|can'?t afford|no money)\b|\$0\b")
 _DIGIT = re.compile(r"\d")
-_ALNUM = re.compile(r"[a-z0-9]+")
 _WORD = re.compile(r"\w+")
 _CHEAP = re.compile(r"\b(?:cheap|cheapest|affordable|inexpensive|budget|low[- ]cost)\b")
 _CERTIFICATE = re.compile(r"\b(?:certs?|certificates?|certifications?|certified|credentials?|accredited)\b")
@@ -99,14 +102,6 @@ LANGUAGES = {
     "ไทย": ["thai"],
     "한국어": ["korean"],
 }
-
-_ORG_CUES_BEFORE = {"from", "by", "at", "with", "of"}
-_ORG_CUES_AFTER = {"university", "course", "courses", "class", "classes"}
-PROVIDER_WORDS = {"coursera", "edx", "udemy"}
-_ORG_GENERIC = {"university", "of", "the", "college", "institute", "school", "at", "and", "de", "del",
-                "la", "technology", "system", "state", "universidad", "universitat", "universita",
-                "business", "academy", "network", "project", "online", "learning"}
-
 
 @dataclass(frozen=True)
 class Filters:
@@ -178,101 +173,6 @@ _FILTER_NAMES = tuple(f.name for f in fields(Filters))
 
 def org_key(name: str) -> str:
     return " ".join(w for w in re.findall(r"[a-z0-9]+", fold(name)) if w != "the")
-
-
-class FilterVocabulary:
-    """Topics, providers, organizations and languages the filters can name, from the knowledge."""
-
-    def __init__(self, tagger, courses):
-        self.tagger = tagger
-        self.providers = {fold(p): p for p in sorted({c.provider for c in courses})}
-        spellings: dict[str, Counter] = {}
-        for course in courses:
-            if course.organization:
-                spellings.setdefault(org_key(course.organization), Counter())[course.organization] += 1
-        provider_keys = {org_key(p) for p in self.providers.values()}
-        self.organizations = {key: counts.most_common(1)[0][0] for key, counts in spellings.items()
-                              if key not in provider_keys}
-        full, cued = self._org_aliases(self.organizations)
-        # A short name that is also a topic ("git" for Georgia Institute of Technology) means the topic.
-        topic_words = {" ".join(re.findall(r"[a-z0-9]+", fold(s))) for t in tagger.topics for s in t.synonyms}
-        cued = {alias: key for alias, key in cued.items() if alias not in topic_words}
-        self._full_phrases = {tuple(alias.split()): key for alias, key in full.items()}
-        self._cued_phrases = {tuple(alias.split()): key for alias, key in cued.items()}
-        # The longest alias starting with each word: most words of a message start none.
-        self._reach: dict[str, int] = {}
-        for phrase in (*self._full_phrases, *self._cued_phrases):
-            self._reach[phrase[0]] = max(self._reach.get(phrase[0], 0), len(phrase))
-        self.languages = {c.language for c in courses}
-        self._compile_patterns()
-
-    def _compile_patterns(self):
-        """One pattern per provider and per language the catalog has, compiled once."""
-        self.provider_patterns = [(re.compile(rf"\b{re.escape(name)}\b"), provider)
-                                  for name, provider in self.providers.items()]
-        self.language_patterns = []
-        for language, names in LANGUAGES.items():
-            if language in self.languages:
-                alternatives = "|".join(names)
-                self.language_patterns.append((re.compile(
-                    rf"\b(?:in|taught in|en|language)\s+(?:{alternatives})\b"
-                    rf"|\b(?:{alternatives})[- ](?:speaking|language|taught)\b"), language))
-        # Any of them at all: most messages name no language, and are searched once, not per language;
-        # and only when a word of the message is a language's name (every name is one word).
-        self.language_names = frozenset(name for language, names in LANGUAGES.items() if language in self.languages
-                                        for name in names)
-        self.any_language = re.compile("|".join(f"(?:{p.pattern})" for p, _ in self.language_patterns) or r"(?!)")
-
-    @staticmethod
-    def _org_aliases(organizations):
-        full, cued, short_counts = {}, {}, Counter()
-        shorts = {}
-        for key in organizations:
-            if len(key) >= 3:
-                full[key] = key
-                full.setdefault(key.replace(" ", ""), key)
-            significant = [w for w in key.split() if w not in _ORG_GENERIC]
-            if 1 <= len(significant) <= 2 and len(" ".join(significant)) >= 4:
-                short = " ".join(significant)
-                shorts[key] = short
-                short_counts[short] += 1
-            initials = "".join(w[0] for w in key.split() if w not in ("of", "and", "at", "the", "de"))
-            if len(key.split()) >= 3 and 3 <= len(initials) <= 5:
-                shorts.setdefault(key + "#initials", initials)
-                short_counts[initials] += 1
-        for key, short in shorts.items():
-            if short_counts[short] == 1 and short not in STOPWORDS and short not in full and short not in PROVIDER_WORDS:
-                cued[short] = key.split("#")[0]
-        return full, cued
-
-    def find_organization(self, text: str) -> str | None:
-        """The organization a message names: a full name anywhere ("IBM", "University of
-        Michigan"), or a short name after "from", "by", "at" ("from Stanford")."""
-        found = self.organization_named(text)
-        return found[0] if found else None
-
-    def organization_named(self, text: str) -> tuple[str, tuple[str, ...]] | None:
-        """The organization a message names and the words that named it: ("Massachusetts
-        Institute of Technology", ("mit",)) for "mit courses"."""
-        tokens = _ALNUM.findall(text)
-        best, reach = None, self._reach
-        for i in [i for i, token in enumerate(tokens) if reach.get(token)]:     # tokens that start a name
-            for n in range(min(reach[tokens[i]], len(tokens) - i), 0, -1):
-                phrase = tuple(tokens[i:i + n])
-                key = self._full_phrases.get(phrase)
-                if key is None and phrase in self._cued_phrases:
-                    before = tokens[i - 1] if i else ""
-                    after = tokens[i + n] if i + n < len(tokens) else ""
-                    if before in _ORG_CUES_BEFORE or after in _ORG_CUES_AFTER:
-                        key = self._cued_phrases[phrase]
-                if key is not None:
-                    if best is None or n > best[0]:
-                        best = (n, key, phrase)
-                    break
-        return (self.organizations[best[1]], best[2]) if best else None
-
-    def organization_matches(self, wanted: str, course_org: str | None) -> bool:
-        return bool(course_org) and org_key(course_org) == org_key(wanted)
 
 
 def _number(text: str) -> float:
