@@ -31,7 +31,7 @@ _NOT_A_SIDE = frozenset("""higher more above better less lower fewer so not no e
 @dataclass(frozen=True)
 class Side:
     label: str                  # as the learner wrote it
-    kind: str                   # "course", "career", "subject", "missing" or "plain" (words naming nothing)
+    kind: str                   # "course", "career", "subject", "resource" (the article names it), "missing" or "plain" (words naming nothing)
     course_id: str | None = None
 
 
@@ -115,6 +115,8 @@ def resolve(brain, label: str) -> Side:
     mentioned = brain.titles.find(plain, limit=1)
     if mentioned and mentioned[0].full and mentioned[0].end - mentioned[0].start >= 0.8 * len(plain):
         return Side(label, "course", mentioned[0].course.id)
+    if brain.resources_named(plain):
+        return Side(label, "resource")      # one the article names ("fast.ai"), not a catalog course
     distinctive = [normalize_word(w) for w in words(label)
                    if w not in STOPWORDS and normalize_word(w) not in FILLER and not brain.is_filler(w)]
     titled = brain.series_named(plain) if len(distinctive) < 2 else []      # "CS50"

@@ -20,7 +20,7 @@ from assistant.follow_ups import (about_shown, about_shown_by_name, best_for_tha
 from assistant.cues import ROLE, STEP_NUMBERS
 from assistant.filters import Filters
 from assistant.handlers_courses import certificate_facts
-from assistant.handlers_roadmap import FAQ_CLOSE
+from assistant.handlers_roadmap import FAQ_CLOSE, FAQ_WEAK
 from assistant.alternatives import best_on_each, names_one_course, sides_weighed
 from assistant.decide_intent import act_for_intent, for_ml_engineers
 from assistant.textnorm import STOPWORDS, fold
@@ -92,6 +92,11 @@ def alternatives(brain, session, reading):
     if not reading.alternatives and not all(names_one_course(brain, side) for side in sides):
         return None     # "the difference between a data analyst and a data scientist": roles, not courses
     kinds = [side.kind for side in sides]
+    if "resource" in kinds and reading.resources:
+        # "the DL specialization or fast.ai?": the roadmap's word on what it names (the entry
+        # that recommends it), else what the article says of it
+        entry, _, score = brain.best_answer(reading.folded)
+        return Faq(reading.folded, 0.8) if entry is not None and score >= FAQ_WEAK else ResourceInfo(reading.resources[0])
     if "career" not in kinds and not (reading.filters.topics or reading.terms or brain.names_learning(reading.folded)):
         return None     # "hit or stay at 17", "a human being or a computer": nothing of learning here
     if kinds == ["career", "career"]:

@@ -335,3 +335,9 @@ def test_certs_is_said_for_certificates(bot):
     reply = ask(bot, "any sas certs?")
     assert reply["filters"].get("certificate") is True and reply["courses"]
     assert "no course on" not in reply["text"] and not reply["corrections"]
+
+
+def test_a_resource_the_article_names_weighed_against_a_course_gets_the_article_word_on_it(bot):
+    # not "the best course on each" of two subjects read from its words ("fast", "ai", "machine")
+    reply = ask(bot, "the deep learning specialization or fast.ai, which comes first?")
+    assert reply["intent"] == "faq" and "fast.ai" in reply["text"]
