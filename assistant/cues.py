@@ -133,6 +133,12 @@ WORTH = re.compile(r"\b(?:worth(?:while)?|any good|good or (?:not|bad)|(?:is|are
 OTHER_FIELD = re.compile(r"\b(?P<role>data science|data engineering|data analytics|data analysis|software engineering|"
                          r"software development|web development|cyber ?security|devops)\b")
 ML_ROLE = re.compile(r"\b(?:ml|machine learning|mlops)\s+engineer")
+# The roadmap's own subject ("where do I start with machine learning" is its question, not a course request).
+ML_SUBJECT = re.compile(r"\b(?:ml|machine learning|ai|artificial intelligence)\b")
+# Starting to learn something: "how do I get started with tableau", "where do I begin with sql".
+START_LEARNING = re.compile(r"\b(?:how (?:do|can|should|would) i|how to|where (?:do|should|can) i|where to|"
+                            r"(?:what'?s |what is )?the best way to)\s+(?:start|begin|get started)"
+                            r"\s+(?:learning|studying|with|on|using)\s+(?P<what>[a-z][\w+#.-]*(?:\s+[a-z][\w+#.-]*){0,2})")
 # "courses on paypal integration", "learn computer hardware": something asked to be learned (the
 # word after is checked to be a subject).
 LEARN_WHAT = re.compile(r"\b(?:(?:courses?|class(?:es)?|tutorials?|resources?|materials?|books?)\s+(?:on|about|in|for|teaching)"
@@ -161,6 +167,7 @@ CUES = {
     "help_find": re.compile(r"\b(?:courses?|class(?:es)?|find|learn|study)\b"),
     "one": re.compile(r"\bone\b"),
     "books": re.compile(r"\bbooks?\b"),
+    "start_learning": START_LEARNING,
     "catalog": re.compile(rf"\b{CATALOG_WORD}\b"),
     "pointing": re.compile(r"\b(?:them|these|those|both|first|second)\b"),
     "fragment": re.compile(r"\bthe\s+((?:[\w.+#-]+\s+){1,3})one\b|\bthe one (?:from|by|on|about|with) ([\w\s.+#-]+)"),

@@ -17,7 +17,7 @@ from assistant.follow_ups import (about_shown, about_shown_by_name, best_for_tha
                                   compare_shown, courses_for_answer, drop_filters, go_back, lean_towards, ordinal_out_of_range,
                                   page, pace, pick_among_shown, platforms, refine, rule_out, same_question_about,
                                   start_over)
-from assistant.cues import ROLE, STEP_NUMBERS
+from assistant.cues import ML_SUBJECT, ROLE, STEP_NUMBERS
 from assistant.filters import Filters
 from assistant.handlers_courses import certificate_facts
 from assistant.handlers_roadmap import FAQ_CLOSE, FAQ_WEAK
@@ -37,6 +37,20 @@ def explain_concept(brain, session, reading):
         filters = reading.filters
         return Recommend(explained.group(1), Filters(topics=filters.topics[:1]) if filters.topics else Filters(),
                          True, 0.8, note_if_found="I don't teach concepts myself, but courses do. ")
+
+
+def start_learning(brain, session, reading):
+    """"how do I get started with tableau?", "where do I begin with sql": beginner courses on the
+    subject (a level stated stays); where to start in ML itself is the roadmap's question."""
+    start = reading.cue("start_learning")
+    if not start or ML_SUBJECT.search(reading.folded):
+        return None
+    what = start.group("what")
+    first = word_list(what)[0]
+    if first in STOPWORDS or not (brain.tagger.tag(what) or brain.lexicon.is_term(first) or first in reading.subjects):
+        return None     # "how do I start a career in ...": no subject named right after
+    filters = reading.filters if reading.filters.level else reading.filters.merged_with(Filters(level="Beginner"))
+    return Recommend(reading.query or what, filters, True, 0.8)
 
 
 def about_the_roadmap(brain, session, reading):
@@ -252,6 +266,7 @@ DETECTORS = (
     ("refine", refine, True),
     ("about shown by name", about_shown_by_name, True),
     ("explain a concept", explain_concept, False),
+    ("start learning a subject", start_learning, False),
     ("about the roadmap", about_the_roadmap, False),
     ("taught by", taught_by, False),
     ("unknown teacher", unknown_teacher, False),

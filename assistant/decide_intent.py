@@ -12,7 +12,7 @@ import re
 
 from assistant import wording
 from assistant.acts import AskAboutShown, Clarify, Compare, Faq, OutOfScope, Recommend, SmallTalk
-from assistant.cues import INFO
+from assistant.cues import INFO, ML_SUBJECT
 from assistant.filters import Filters, wants_popular, wants_quality
 from assistant.handlers_roadmap import FAQ_CLOSE
 from assistant.references import referenced
@@ -23,7 +23,6 @@ from assistant.textnorm import words as word_list
 
 SMALL_TALK = ("greet", "thanks", "goodbye", "help")
 BOOKS_NOTE = "I list courses rather than books. "
-_ML = re.compile(r"\b(?:ml|machine learning|ai|artificial intelligence)\b")
 
 
 def act_for_intent(brain, session, reading):
@@ -149,7 +148,7 @@ def for_ml_engineers(brain, reading) -> tuple[str, str | None]:
     role, label = reading.cue("other_role"), None
     if role:
         label = normalize_word(" ".join(role.group("role").split())) + "s"
-    elif reading.cue("other_field") and not (reading.cue("versus") or reading.cue("compare") or _ML.search(reading.folded)) \
+    elif reading.cue("other_field") and not (reading.cue("versus") or reading.cue("compare") or ML_SUBJECT.search(reading.folded)) \
             and set(brain.concepts.tag(reading.folded)) & brain.career_concepts:
         role = reading.cue("other_field")
         label = role.group("role")

@@ -45,6 +45,7 @@ ROWS = {
     "refine": (["machine learning courses", "only free ones"], "recommend"),
     "about shown by name": (["python courses", "how long is the Michigan one?"], "course_info"),
     "explain a concept": (["what is gradient descent?"], "recommend"),
+    "start learning a subject": (["where should I begin with kubernetes?"], "recommend"),
     "about the roadmap": (["what does the roadmap say about docker?"], "faq"),
     "taught by": (["courses by rafael irizarry"], "recommend"),
     "unknown teacher": (["courses taught by someone nobody lists"], "clarify"),

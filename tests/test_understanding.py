@@ -341,3 +341,12 @@ def test_a_resource_the_article_names_weighed_against_a_course_gets_the_article_
     # not "the best course on each" of two subjects read from its words ("fast", "ai", "machine")
     reply = ask(bot, "the deep learning specialization or fast.ai, which comes first?")
     assert reply["intent"] == "faq" and "fast.ai" in reply["text"]
+
+
+def test_how_to_start_learning_a_subject_asks_for_beginner_courses_on_it(bot):
+    reply = ask(bot, "what's the best way to get started with power bi?")
+    assert reply["intent"] == "recommend" and reply["filters"].get("level") == "Beginner"
+    assert all("power bi" in t.lower() for t in titles(reply))
+    # starting in machine learning itself is the roadmap's question; starting a business is no course request
+    assert ask(bot, "how do I get started with machine learning?")["intent"] == "faq"
+    assert ask(bot, "how do i start my own bakery")["intent"] == "out_of_scope"
