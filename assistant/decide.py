@@ -194,7 +194,17 @@ def worth_it(brain, session, reading):
     """"is a verified certificate worth it?", "is the MIDS full-time option worth it?": a question
     of value about no course and no subject. Something the catalog doesn't list is said so rather
     than answered with a neighbour's outlook; otherwise the roadmap's answer, when it has one."""
-    if not reading.cue("worth_it") or reading.mentions or reading.filters.topics or reading.cue("compare"):
+    if not reading.cue("worth_it") or reading.cue("compare"):
+        return None
+    if reading.mentions:
+        named = reading.mentions[0]
+        # "is Learning How to Learn still worth doing?": a course named by its title (or the part
+        # before its colon) is asked about; a title that is only subjects ("Machine Learning")
+        # names the subject, whose worth is the roadmap's question
+        if len(word_list(reading.folded[named.start:named.end])) >= 3 and not brain.names_only_subjects(named.course.title):
+            return AskAboutShown(named.course.id, 0.7)
+        return None
+    if reading.filters.topics:
         return None
     unknown = [w for w in reading.missing if not brain.concepts.tag(w)]     # "phd" is a career matter it knows
     if unknown:

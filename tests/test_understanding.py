@@ -353,3 +353,11 @@ def test_how_to_start_learning_a_subject_asks_for_beginner_courses_on_it(bot):
     # starting in machine learning itself is the roadmap's question; starting a business is no course request
     assert ask(bot, "how do I get started with machine learning?")["intent"] == "faq"
     assert ask(bot, "how do i start my own bakery")["intent"] == "out_of_scope"
+
+
+def test_the_worth_of_a_course_named_by_the_part_of_its_title_before_the_colon_is_its_record(bot):
+    reply = ask(bot, "would Learning How to Learn still be worth doing this year?")
+    assert reply["intent"] == "course_info" and titles(reply)[0].startswith("Learning How to Learn:")
+    assert re.search(r"\d\.\d/5", reply["text"])
+    # a title that is only a subject names the subject: its worth is the roadmap's question
+    assert ask(bot, "is machine learning worth it this year?")["intent"] == "faq"
