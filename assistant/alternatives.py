@@ -15,13 +15,13 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.filters import Filters
-from assistant.lexicon import FILLER
+from assistant.lexicon import EVERYDAY_ENGLISH, FILLER
 from assistant.textnorm import STOPWORDS, fold, normalize_word, words
 
 _BETWEEN = re.compile(r"\s+(?:or|vs\.?|versus)\s+", re.IGNORECASE)
 _EDGE = re.compile(r"[,:;()\u2013\u2014?!]|\s-\s|\.(?:\s|$)")
 _LEAD = re.compile(r"^(?:(?:which|what|should i|is it|is|are|does|do i|do|would|will|either|between|choose|pick|take|"
-                   r"learn|study|get|go for)\s+)*(?:(?:a|an|the|my)\s+)?", re.IGNORECASE)
+                   r"learn|learning|study|studying|get|go for)\s+)*(?:(?:a|an|the|my)\s+)?", re.IGNORECASE)
 _PURPOSE = re.compile(r"\s+(?:for|to|as|at|in|with|if|when|because|which|what|better|worse|more|less|first|next|now)\b", re.IGNORECASE)
 MAX_SIDE_WORDS = 5
 _NOT_A_SIDE = frozenset("""higher more above better less lower fewer so not no else anything something whatever
@@ -125,7 +125,8 @@ def resolve(brain, label: str) -> Side:
     titled = titled or (brain.courses_titled(distinctive) if len(distinctive) >= 2 else [])
     if titled:
         return Side(label, "course", titled[0])     # "Azure Fundamentals", "Solution Architect", "CS50"
-    if not distinctive or (brain.concepts.tag(fold(label)) and not any(brain.lexicon.is_term(w) for w in distinctive)):
+    if not distinctive or (set(brain.concepts.tag(fold(label))) & brain.career_concepts
+                           and not any(brain.lexicon.is_term(w) for w in distinctive)):
         return Side(label, "career")        # "certification", "a master's degree", "postgrad"
     # A subject as a whole ("machine learning", "python"); "AWS Data Specialty" names one
     # certificate: a subject's word with words that are no subject of their own.
@@ -135,7 +136,9 @@ def resolve(brain, label: str) -> Side:
     if brain.is_subject(label) or (brain.tagger.tag(fold(label)) and subject_words) or (
             len(distinctive) == 1 and brain.lexicon.can_be_subject(distinctive[0]) and brain.lexicon.in_catalog(distinctive[0])):
         return Side(label, "subject")       # "python or java": subjects, not two named things
-    titled = brain.courses_titled(distinctive)
+    # one everyday word ("go") in some titles names none of them
+    titled = brain.courses_titled(distinctive) if len(distinctive) >= 2 or \
+        brain.lexicon.english.get(distinctive[0], 0) < EVERYDAY_ENGLISH else []
     if titled:
         return Side(label, "course", titled[0])
     if not named and not any(brain.lexicon.unknown_subject(w) for w in words(label)):

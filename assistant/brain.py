@@ -6,7 +6,7 @@ import re
 
 from assistant.build_jobs import BuildJobs
 from assistant.catalog_facts import provider_facts
-from assistant.lexicon import Lexicon
+from assistant.lexicon import EVERYDAY_ENGLISH, Lexicon
 from assistant.reading import read_message
 from assistant.filter_vocabulary import FilterVocabulary
 from assistant.filters import Filters, extract_filters
@@ -295,6 +295,8 @@ class Brain(VocabularyQueries, RoadmapAnswers):
         """Ids of the few courses a short name starts the titles of ("CS50's Introduction to ...",
         "CS50 for Lawyers"), best first; none when more titles share it (a subject: "python")."""
         key = normalize_word(term)
+        if self.lexicon.english.get(key, 0) >= EVERYDAY_ENGLISH:
+            return []       # an everyday word ("go" of "Go Beyond the Numbers") is no course's short name
         titled = self.courses_titled([key])
         if 1 <= len(titled) <= SHORT_NAME_COURSES and all(
                 normalize_word(words(self.course(i).title)[0]) == key for i in titled):

@@ -361,3 +361,10 @@ def test_the_worth_of_a_course_named_by_the_part_of_its_title_before_the_colon_i
     assert re.search(r"\d\.\d/5", reply["text"])
     # a title that is only a subject names the subject: its worth is the roadmap's question
     assert ask(bot, "is machine learning worth it this year?")["intent"] == "faq"
+
+
+def test_an_everyday_word_weighed_is_not_a_course_whose_title_has_it(bot):
+    # "go" the language, not "Go Beyond the Numbers"; the catalog has no Rust course, said so
+    reply = ask(bot, "learning go or rust for writing servers?")
+    assert not any(t.startswith("Go Beyond") for t in titles(reply))
+    assert re.search(r"no course on [^.]*\brust\b", reply["text"].lower())
