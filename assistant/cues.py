@@ -78,8 +78,9 @@ EXPLAIN = re.compile(r"^(?:what is|what's|whats|what are|define|explain|can you 
                       r"please explain|how does|how do)\s+(?:an?\s+|the\s+)?(.+?)(?:\s+work)?(?:\s+to me)?"
                       r"(?:\s+in simple terms)?\s*[?!.]*$")
 ROLE = re.compile(r"\b(?:engineers?|engineering|scientists?|roles?|jobs?|careers?|roadmap|mlops|portfolio)\b")
-TEACHER_CUE = re.compile(r"\b(?:taught by|teaches|teacher|instructors?|professor|lecturer|"
-                          r"(?:courses?|classes|lectures) by)\b")
+# Not who the learner is: "I'm a teacher", "as a professor".
+TEACHER_CUE = re.compile(r"\b(?<!i'm a )(?<!im a )(?<!i am a )(?<!as a )(?<!work as a )"
+                          r"(?:taught by|teaches|teacher|instructors?|professor|lecturer|(?:courses?|classes|lectures) by)\b")
 SWITCH_TOPIC = re.compile(r"^(?:and\s+|ok\s+|okay\s+)?(?:what about|how about|and for|same for|same but for|now for|now)\b")
 STATED_HOURS = re.compile(r"\b\d+(?:\.\d+)?\s*(?:hours?|hrs?|h|weeks?|days?)\b")
 STATED_PRICE = re.compile(r"\$\s*\d|\b\d+(?:\.\d+)?\s*(?:\$|dollars?|usd|bucks)")

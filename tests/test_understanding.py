@@ -368,3 +368,9 @@ def test_an_everyday_word_weighed_is_not_a_course_whose_title_has_it(bot):
     reply = ask(bot, "learning go or rust for writing servers?")
     assert not any(t.startswith("Go Beyond") for t in titles(reply))
     assert re.search(r"no course on [^.]*\brust\b", reply["text"].lower())
+
+
+def test_saying_one_is_a_teacher_is_not_asking_who_teaches(bot):
+    reply = ask(bot, "I'm a teacher. What courses would you suggest for me?")
+    assert reply["intent"] == "clarify" and "by teacher" not in reply["text"]
+    assert "what would you like to learn" in reply["text"].lower()
