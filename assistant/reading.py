@@ -163,6 +163,7 @@ class Reading:
     named_before: bool = False                  # the title mentioned is in the backstory, not the question
     declined: tuple[str, ...] = ()              # matters of declines.yaml every question is about
     aside: tuple[str, ...] = ()                 # such matters only some of its questions are about
+    other_language: bool = False                # written in another language than English (its function words)
     brain: object = field(default=None, repr=False, compare=False)
 
     @cached_property
@@ -209,6 +210,15 @@ class Reading:
 
 
 _ADDRESS = re.compile(r"\S+@\S+\.\w+|\bhttps?://\S+|\bwww\.\S+")     # e-mail and web addresses say no subject
+# Function words of the other languages learners write in most (Spanish, Portuguese, French,
+# German): two of them make a message one in another language, whose unknown words are neither
+# subjects the catalog lacks nor typos of English words.
+_OTHER_LANGUAGE = frozenset("""de del la el los las una para por que quiero busco necesito ich der das und eine
+    einen fur uber suche mochte pour avec je une les um uma nao voce""".split())
+
+
+def in_another_language(text: str) -> bool:
+    return len(_OTHER_LANGUAGE.intersection(words(text))) >= 2
 
 
 def read_message(brain, text: str) -> Reading:
@@ -219,7 +229,8 @@ def read_message(brain, text: str) -> Reading:
     as_written = asking
     if " " in asking:
         asking = REPORTED_BY.sub("", asking)       # "my boss says power bi": whose advice is not asked about
-    protected = protected_words(asking)
+    other_language = in_another_language(asking)
+    protected = frozenset(words(asking)) if other_language else protected_words(asking)
     folded, corrections, filters = brain.read(asking, protected)
     background = ""
     if rest:
@@ -237,7 +248,7 @@ def read_message(brain, text: str) -> Reading:
     missing = tuple(dict.fromkeys(w for w in content if lexicon.unknown_subject(w) and not brain.is_filler(w)
                                   and normalize_word(w) not in brain.filter_words and w not in LEVEL_WORDS))
     foreign = [w for w in content if not lexicon.english.get(w) and not lexicon.in_catalog(w) and w not in protected]
-    if len(content) >= 5 and len(foreign) * 4 > len(content):
+    if other_language or (len(content) >= 5 and len(foreign) * 4 > len(content)):
         missing = ()        # most words unknown: another language or noise, not subjects the catalog lacks
     learned = _LEARN_OBJECT.search(folded)
     asked = learned.group(1) if learned and lexicon.in_catalog(learned.group(1)) and not brain.is_filler(learned.group(1)) \
@@ -264,7 +275,8 @@ def read_message(brain, text: str) -> Reading:
         mentions = tuple(brain.titles.find(background, limit=1))
         named_before = bool(mentions)
     declined, aside = matters_asked(brain, asking)
-    return Reading(text=text, folded=folded, declined=declined, aside=aside, named_before=named_before, corrections=corrections, filters=filters, mentions=mentions,
+    return Reading(text=text, folded=folded, declined=declined, aside=aside, other_language=other_language,
+                   named_before=named_before, corrections=corrections, filters=filters, mentions=mentions,
                    instructors=tuple(brain.instructors_named(folded)),
                    resources=tuple(brain.resources_named(folded)), subjects=subjects, missing=missing,
                    terms=tuple(w for w in subjects if lexicon.is_term(w) and w not in corrected), names=names,

@@ -21,6 +21,8 @@ WHICH_TO_COMPARE = "Which courses should I compare? Name two, or a subject."
 WHICH_COURSE = "Which course would you like to know about? Tell me its title."
 WHAT_TO_LEARN = "Happy to find you a course. What would you like to learn?"
 TWO_WAYS = "I can read that two ways. Which did you mean?"
+ENGLISH_PLEASE = ("I read questions in English best, and I couldn't place this one. Could you ask in English? "
+                  "Courses in other languages are in the catalog: \"python courses in Spanish\", for example.")
 NO_TEACHER_LOOKUP = ("I can't look courses up by teacher: most listings don't name their instructors (only some "
                      "edX courses do), and that name isn't among them. Tell me the subject they teach and I'll "
                      "find courses on it.")

@@ -374,3 +374,13 @@ def test_saying_one_is_a_teacher_is_not_asking_who_teaches(bot):
     reply = ask(bot, "I'm a teacher. What courses would you suggest for me?")
     assert reply["intent"] == "clarify" and "by teacher" not in reply["text"]
     assert "what would you like to learn" in reply["text"].lower()
+
+
+def test_a_message_in_another_language_is_not_corrected_into_english_nor_read_as_missing_subjects(bot):
+    reply = ask(bot, "hola, quiero aprender sql para el trabajo, que me recomiendas?")
+    assert not reply["corrections"] and "no course on" not in reply["text"]
+    assert reply["intent"] == "recommend" and all("sql" in t.lower() for t in titles(reply))
+    # nothing it can place: asked to write in English, with requests that work
+    reply = ask(bot, "Ich möchte etwas über die Geschichte der Philosophie wissen")
+    assert reply["intent"] == "clarify" and "English" in reply["text"] and not reply["corrections"]
+    assert ask(bot, reply["suggestions"][0])["courses"]
