@@ -137,13 +137,16 @@ ML_ROLE = re.compile(r"\b(?:ml|machine learning|mlops)\s+engineer")
 # The roadmap's own subject ("where do I start with machine learning" is its question, not a course request).
 ML_SUBJECT = re.compile(r"\b(?:ml|machine learning|ai|artificial intelligence)\b")
 # Starting to learn something: "how do I get started with tableau", "where do I begin with sql".
+# "... I should pick up sql, where do I begin?": the question last, what to learn named before it.
 START_LEARNING = re.compile(r"\b(?:how (?:do|can|should|would) i|how to|where (?:do|should|can) i|where to|"
                             r"(?:what'?s |what is )?the best way to)\s+(?:start|begin|get started)"
-                            r"\s+(?:learning|studying|with|on|using)\s+(?P<what>[a-z][\w+#.-]*(?:\s+[a-z][\w+#.-]*){0,2})")
+                            r"(?:\s+(?:learning|studying|with|on|using)\s+(?P<what>[a-z][\w+#.-]*(?:\s+[a-z][\w+#.-]*){0,2})"
+                            r"|\s*[?!.]*$)")
 # "courses on paypal integration", "learn computer hardware": something asked to be learned (the
 # word after is checked to be a subject).
 LEARN_WHAT = re.compile(r"\b(?:(?:courses?|class(?:es)?|tutorials?|resources?|materials?|books?)\s+(?:on|about|in|for|teaching)"
-                        r"|learn|learning|study|studying|teach|teaches|teaching)\s+(?:about\s+|how to\s+)?(?P<what>[a-z][a-z0-9+#.-]*)")
+                        r"|learn|learning|study|studying|teach|teaches|teaching|pick up|picking up)\s+(?:about\s+|how to\s+)?"
+                        r"(?P<what>[a-z][a-z0-9+#.-]*)")
 
 
 # The catalog itself named: "any snowflake certs in the catalog?" asks what it lists.
@@ -169,6 +172,7 @@ CUES = {
     "one": re.compile(r"\bone\b"),
     "books": re.compile(r"\bbooks?\b"),
     "start_learning": START_LEARNING,
+    "learn_what": LEARN_WHAT,
     "catalog": re.compile(rf"\b{CATALOG_WORD}\b"),
     "pointing": re.compile(r"\b(?:them|these|those|both|first|second)\b"),
     "fragment": re.compile(r"\bthe\s+((?:[\w.+#-]+\s+){1,3})one\b|\bthe one (?:from|by|on|about|with) ([\w\s.+#-]+)"),

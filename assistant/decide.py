@@ -46,6 +46,12 @@ def start_learning(brain, session, reading):
     if not start or ML_SUBJECT.search(reading.folded):
         return None
     what = start.group("what")
+    if what is None:
+        # the question last ("I should pick up sql, where do I begin?"): what the message says to learn
+        learned = reading.cue("learn_what")
+        if not learned or not (brain.tagger.tag(learned.group("what")) or brain.lexicon.is_term(learned.group("what"))):
+            return None
+        what = learned.group("what")
     first = word_list(what)[0]
     if first in STOPWORDS or not (brain.tagger.tag(what) or brain.lexicon.is_term(first) or first in reading.subjects):
         return None     # "how do I start a career in ...": no subject named right after

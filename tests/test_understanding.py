@@ -355,6 +355,14 @@ def test_how_to_start_learning_a_subject_asks_for_beginner_courses_on_it(bot):
     assert ask(bot, "how do i start my own bakery")["intent"] == "out_of_scope"
 
 
+
+def test_where_to_begin_asked_last_starts_on_what_the_message_said_to_learn(bot):
+    reply = ask(bot, "a colleague told me to pick up excel. how should I begin?")
+    assert reply["intent"] == "recommend" and reply["filters"].get("level") == "Beginner"
+    assert all("excel" in t.lower() for t in titles(reply))
+    assert ask(bot, "I want to open a bike shop, where do I begin?")["intent"] == "out_of_scope"
+
+
 def test_the_worth_of_a_course_named_by_the_part_of_its_title_before_the_colon_is_its_record(bot):
     reply = ask(bot, "would Learning How to Learn still be worth doing this year?")
     assert reply["intent"] == "course_info" and titles(reply)[0].startswith("Learning How to Learn:")
