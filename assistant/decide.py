@@ -159,7 +159,8 @@ def about_a_platform(brain, session, reading):
     provider = reading.filters.provider
     if provider and not (reading.query or reading.filters.topics or reading.mentions) \
             and reading.filters.without("provider").is_empty() \
-            and (reading.cue("worth") or reading.cue("info") or reading.cue("explain") or len(reading.tokens) == 1):
+            and (reading.cue("worth") or reading.cue("info") or reading.cue("explain") or reading.cue("catalog")
+                 or len(reading.tokens) == 1):
         return PlatformInfo(provider)
 
 

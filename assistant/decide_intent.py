@@ -106,6 +106,8 @@ def _not_refused(brain, reading, evidence: bool):
     asks_catalog = bool(reading.cue("catalog"))
     if reading.wants_material and reading.subjects and (asks_catalog or scores_favour_courses(reading.scores)):
         return recommend_act(brain, reading, reading.scores.probability("recommend"))   # "recommend dsa using golang"
+    if asks_catalog and not (reading.has_subject or reading.terms or reading.missing or reading.filters.provider):
+        return Clarify(wording.catalog_overview(brain), tuple(wording.SUBJECT_SUGGESTIONS))    # "what's in your catalog?"
     if (asks_catalog or brain.speaks_of_learning(reading.folded)) and not reading.has_subject and not reading.terms:
         if reading.missing and any(brain.nearest_subject(w) for w in reading.missing):
             return recommend_act(brain, reading, 0.5)      # "study physiotherapy": the nearest it has

@@ -33,6 +33,14 @@ COMPARE_SUGGESTIONS = ["Compare data science courses", "Compare Python for Every
 SUBJECT_SUGGESTIONS = ["Python for beginners", "Machine learning", "Data science", "SQL"]
 
 
+def catalog_overview(brain) -> str:
+    """"what's in your catalog?": how many courses from each platform, and what to ask."""
+    facts = sorted(brain.provider_facts.items(), key=lambda item: -item[1].courses)
+    total = sum(f.courses for _, f in facts)
+    each = listed([f"{f.courses:,} on {provider}" for provider, f in facts])
+    return f"The catalog lists {total:,} courses: {each}. Tell me a subject and I'll find the best of them."
+
+
 def describe_request(brain, filters: Filters, query: str, count: int = 2, shown=()) -> str:
     """"free beginner Python courses on edX under 10 hours": the request in words."""
     words = []

@@ -392,3 +392,10 @@ def test_a_message_in_another_language_is_not_corrected_into_english_nor_read_as
     reply = ask(bot, "Ich möchte etwas über die Geschichte der Philosophie wissen")
     assert reply["intent"] == "clarify" and "English" in reply["text"] and not reply["corrections"]
     assert ask(bot, reply["suggestions"][0])["courses"]
+
+
+def test_the_catalog_asked_about_as_a_whole_says_what_it_holds(bot):
+    reply = ask(bot, "what sort of stuff is in your catalogue?")
+    assert reply["intent"] == "clarify" and re.search(r"[\d,]+ courses: [\d,]+ on Udemy", reply["text"])
+    reply = ask(bot, "what does the catalog hold from coursera?")
+    assert reply["intent"] == "course_info" and "Coursera" in reply["text"] and not reply["courses"]
