@@ -49,7 +49,7 @@ def start_learning(brain, session, reading):
     if what is None:
         # the question last ("I should pick up sql, where do I begin?"): what the message says to learn
         learned = reading.cue("learn_what")
-        if not learned or not (brain.tagger.tag(learned.group("what")) or brain.lexicon.is_term(learned.group("what"))):
+        if not learned:
             return None
         what = learned.group("what")
     first = word_list(what)[0]

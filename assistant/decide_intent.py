@@ -36,9 +36,10 @@ def act_for_intent(brain, session, reading):
                                                                 for m in mentions):
         intent = "course_info"      # a course's whole title, with a question the classifier can't place
     if intent == "out_of_scope":
-        if reading.other_language and not _not_refused(brain, reading, evidence):
+        kept = _not_refused(brain, reading, evidence)
+        if kept is None and reading.other_language:
             return Clarify(wording.ENGLISH_PLEASE, ("Python courses in Spanish", "Courses in German"), confidence)
-        return _not_refused(brain, reading, evidence) or OutOfScope(confidence)
+        return kept or OutOfScope(confidence)
     course_side = [(i, p) for i, p in scores.ranking if i in COURSE_INTENTS]
     if intent == "help" and ((filters.topics and reading.cue("help_find")) or (
             (reading.terms or reading.missing) and reading.wants_material and confidence < SURE)):
@@ -60,9 +61,11 @@ def act_for_intent(brain, session, reading):
                 return OutOfScope(scores.probability("out_of_scope"))
             # Asking back is worth it when a topic could mean courses or the roadmap's advice;
             # a stated filter ("free", "for beginners", "on edX") means courses.
-            if {first, second} == {"faq", "recommend"} and (not filters.without("topics").is_empty() or reading.other_language or (
-                    reading.wants_material and reading.has_subject and not _roadmap_answers(brain, reading))):
-                intent = "recommend"    # a filter, material asked for on a subject, or a subject named in another language: courses
+            if {first, second} == {"faq", "recommend"} and (
+                    not filters.without("topics").is_empty() or reading.other_language
+                    or (reading.wants_material and reading.has_subject and not _roadmap_answers(brain, reading))):
+                # a filter, material asked for on a subject, or a subject named in another language: courses
+                intent = "recommend"
             elif {first, second} == {"faq", "recommend"}:
                 # each way said of the question itself, not of a long post's backstory
                 asked = reading.asking or text
