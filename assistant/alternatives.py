@@ -33,6 +33,7 @@ class Side:
     label: str                  # as the learner wrote it
     kind: str                   # "course", "career", "subject", "resource" (the article names it), "missing" or "plain" (words naming nothing)
     course_id: str | None = None
+    whole_title: bool = False   # the side is the course's whole title, as the message writes it
 
 
 def split_alternatives(text: str) -> tuple[str, str] | None:
@@ -96,10 +97,9 @@ def names_one_course(brain, side: Side) -> bool:
     a role."""
     if side.kind != "course":
         return False
-    plain = " ".join(words(side.label))
-    mentioned = brain.titles.find(plain, limit=1)
-    if mentioned and mentioned[0].full and mentioned[0].end - mentioned[0].start >= 0.8 * len(plain):
+    if side.whole_title:
         return True
+    plain = " ".join(words(side.label))
     title = fold(brain.course(side.course_id).title)
     if any(code.group(0).lower() in title for code in _CODE.finditer(side.label)):
         return True
@@ -114,7 +114,7 @@ def resolve(brain, label: str) -> Side:
     plain = " ".join(words(label))
     mentioned = brain.titles.find(plain, limit=1)
     if mentioned and mentioned[0].full and mentioned[0].end - mentioned[0].start >= 0.8 * len(plain):
-        return Side(label, "course", mentioned[0].course.id)
+        return Side(label, "course", mentioned[0].course.id, whole_title=True)
     if brain.resources_named(plain):
         return Side(label, "resource")      # one the article names ("fast.ai"), not a catalog course
     distinctive = [normalize_word(w) for w in words(label)

@@ -142,10 +142,12 @@ START_LEARNING = re.compile(r"\b(?:how (?:do|can|should|would) i|how to|where (?
                             r"(?:what'?s |what is )?the best way to)\s+(?:start|begin|get started)"
                             r"(?:\s+(?:learning|studying|with|on|using)\s+(?P<what>[a-z][\w+#.-]*(?:\s+[a-z][\w+#.-]*){0,2})"
                             r"|\s*[?!.]*$)")
+# The words that say something is to be learned, before what is ("pick up sql").
+LEARNING_VERBS = r"learn|learning|study|studying|pick up|picking up"
 # "courses on paypal integration", "learn computer hardware": something asked to be learned (the
 # word after is checked to be a subject).
 LEARN_WHAT = re.compile(r"\b(?:(?:courses?|class(?:es)?|tutorials?|resources?|materials?|books?)\s+(?:on|about|in|for|teaching)"
-                        r"|learn|learning|study|studying|teach|teaches|teaching|pick up|picking up)\s+(?:about\s+|how to\s+)?"
+                        rf"|{LEARNING_VERBS}|teach|teaches|teaching)\s+(?:about\s+|how to\s+)?"
                         r"(?P<what>[a-z][a-z0-9+#.-]*)")
 
 

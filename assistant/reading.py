@@ -21,7 +21,7 @@ from assistant.filters import LANGUAGES, LEVEL_WORDS, Filters
 from assistant.lexicon import FILLER
 from assistant.models import Resource
 from assistant.alternatives import split_alternatives, split_named_pair
-from assistant.cues import CATALOG_WORD, LEARN_WHAT, REPORTED_BY, find_cues
+from assistant.cues import CATALOG_WORD, LEARN_WHAT, LEARNING_VERBS, REPORTED_BY, find_cues
 from assistant.textnorm import STOPWORDS, fold, normalize_word, tokenize, words
 from assistant.titles import TitleMention
 
@@ -40,7 +40,7 @@ _MATERIAL = re.compile(rf"\b(?:{CATALOG_WORD}|courses?|class(?:es)?|resources?|t
 _LEARN_OBJECT = re.compile(r"\b(?:learn|learning|study|studying|courses? (?:on|about|in)|class(?:es)? (?:on|about|in))\s+"
                            r"(?:about\s+|more about\s+)?([a-z][a-z0-9+#.-]*)\s*[?!.]*$")
 _NAMED_NEAR_LEARNING = re.compile(r"\b([a-z][a-z0-9+#.-]*)\s+(?:courses?|class(?:es)?|tutorials?|training)\b|"
-                                  r"\b(?:learn|learning|study|studying|pick up|picking up)\s+([a-z][a-z0-9+#.-]*)")
+                                  rf"\b(?:{LEARNING_VERBS})\s+([a-z][a-z0-9+#.-]*)")
 _THANKS = re.compile(r"^(?:thanks?|thank you|cheers|regards|have a (?:great|good|nice)|hoping|bonus points)\b", re.I)
 
 
