@@ -399,3 +399,15 @@ def test_the_catalog_asked_about_as_a_whole_says_what_it_holds(bot):
     assert reply["intent"] == "clarify" and re.search(r"[\d,]+ courses: [\d,]+ on Udemy", reply["text"])
     reply = ask(bot, "what does the catalog hold from coursera?")
     assert reply["intent"] == "course_info" and "Coursera" in reply["text"] and not reply["courses"]
+
+
+def test_user_testing_is_design_work_so_design_patterns_do_not_bring_ux_courses(bot):
+    # "testing" alone names software testing; "usability testing" and "user testing" are design
+    # work: a UX course is not a software engineering course for having them among its skills.
+    assert bot.brain.tagger.tag("Usability Testing") == ["design"]
+    reply = ask(bot, "I need to learn design patterns")
+    by_id = {course.id: course for course in bot.brain.knowledge.courses}
+    shown = [by_id[course["id"]] for course in reply["courses"]]
+    assert shown and titles(reply)[0] == "JavaScript Design Patterns: 20 Patterns for Expert Code"
+    assert all("software-engineering" in course.topics for course in shown)
+    assert not [course.title for course in shown if any("user experience" in skill.lower() for skill in course.skills)]
