@@ -130,6 +130,11 @@ OTHER_ROLE = re.compile(r"\b(?:become|becoming|be|as|for|into|prepared|aspiring|
 # A question of value: "is it worth it", "is udemy any good", "legit?".
 WORTH = re.compile(r"\b(?:worth(?:while)?|any good|good or (?:not|bad)|(?:is|are) (?:\w+ ){0,3}?(?:good|legit|reliable|reputable|trustworthy)|"
                    r"legit|reliable|reputable|trustworthy)\b")
+# Asking what something is worth, in so many words or by what employers make of it or whether it
+# matters: "is it worth it", "do recruiters look at coursera certs", "does the school you went to matter".
+WORTH_IT = re.compile(r"\bworth(?:while)?\b|\b(?:employers?|recruiters?|hiring managers?|companies)\s+(?:really\s+|even\s+|actually\s+)?"
+                      r"(?:value|care about|look at|recogni[sz]e|respect|accept|take \w+ seriously)\b|"
+                      r"\b(?:does|do|will|would)\s+(?:\S+\s+){1,8}?(?:really\s+|even\s+|still\s+)?matter\b")
 # A neighbouring field named as what to study or work in ("is studying data science still worth it").
 OTHER_FIELD = re.compile(r"\b(?P<role>data science|data engineering|data analytics|data analysis|software engineering|"
                          r"software development|web development|cyber ?security|devops)\b")
@@ -165,7 +170,7 @@ CUES = {
     "shorter": SHORTER, "weekly_time": WEEKLY_TIME, "harder": HARDER, "easier": EASIER,
     "refine_lead": REFINE_LEAD, "paid_too": PAID_TOO, "no_certificate": NO_CERTIFICATE, "remove": REMOVE,
     "other_role": OTHER_ROLE, "other_field": OTHER_FIELD, "worth": WORTH,
-    "worth_it": re.compile(r"\bworth(?:while)?\b"),
+    "worth_it": WORTH_IT,
     "why": re.compile(r"^\W*why\b|\bwhy (?:do|does|is|are|should|would|almost|most|all|every|so)\b"), "ml_role": ML_ROLE,
     "courses_word": re.compile(r"\b(?:courses|classes)\b"),
     "course_word": re.compile(r"\b(?:courses?|class(?:es)?)\b"),

@@ -411,3 +411,13 @@ def test_user_testing_is_design_work_so_design_patterns_do_not_bring_ux_courses(
     assert shown and titles(reply)[0] == "JavaScript Design Patterns: 20 Patterns for Expert Code"
     assert all("software-engineering" in course.topics for course in shown)
     assert not [course.title for course in shown if any("user experience" in skill.lower() for skill in course.skills)]
+
+
+def test_what_employers_make_of_a_credential_is_a_question_of_its_worth(bot):
+    for message in ("do employers care about online certificates?", "do companies value coursera certs?"):
+        reply = ask(bot, message)
+        assert reply["intent"] == "faq", message
+        assert "The roadmap's answer to" in reply["text"] and "projects build judgment" in reply["text"], message
+    # whether something matters is asked the same way; where the roadmap has nothing, still refused
+    assert ask(bot, "does the college you attended matter?")["intent"] == "faq"
+    assert ask(bot, "does it matter what time I call the bank?")["intent"] == "out_of_scope"
