@@ -17,6 +17,9 @@ from assistant.textnorm import STOPWORDS, fold, words
 _ENDINGS = ("able", "ible", "er", "ment", "ness")
 _WORD = re.compile(r"[a-z0-9]+(?:\+\+|#|\.js\b)?")
 _VOWEL = re.compile(r"[aeiouy]")
+# A short word is a typo of a word one letter longer or shorter at most: two letters more or less
+# make another word ("lisbon" is not "lion", "sas" is not "sales").
+SHORT_WORD = 6
 _ACRONYM_LENGTH = 4     # "thnks" (five letters, no vowel) is still read as a typo of "thanks"
 
 
@@ -101,10 +104,12 @@ class SpellingCorrector:
         return best
 
     def _near_length(self, length: int) -> "_Candidates":
-        """The candidate words two letters shorter to two longer than `length`, shortest first."""
+        """The candidate words two letters shorter to two longer than `length` (one, for a word of
+        SHORT_WORD letters or fewer), shortest first."""
         near = self._near.get(length)
         if near is None:
-            near = _Candidates([w for n in range(length - 2, length + 3) for w in self._by_length.get(n, ())])
+            spread = 1 if length <= SHORT_WORD else 2
+            near = _Candidates([w for n in range(length - spread, length + spread + 1) for w in self._by_length.get(n, ())])
         return near
 
     def correct(self, text: str, protected=frozenset()) -> tuple[str, dict[str, str]]:

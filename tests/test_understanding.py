@@ -421,3 +421,10 @@ def test_what_employers_make_of_a_credential_is_a_question_of_its_worth(bot):
     # whether something matters is asked the same way; where the roadmap has nothing, still refused
     assert ask(bot, "does the college you attended matter?")["intent"] == "faq"
     assert ask(bot, "does it matter what time I call the bank?")["intent"] == "out_of_scope"
+
+
+def test_a_short_word_is_not_corrected_into_a_word_two_letters_shorter(bot):
+    # a name the knowledge doesn't know keeps its spelling; a real slip is still mended
+    assert "lisbon" not in ask(bot, "i'm based in lisbon, any good sql course?").get("corrections", {})
+    assert "louvre" not in ask(bot, "is the louvre open on sunday").get("corrections", {})
+    assert ask(bot, "looking for a music theroy course").get("corrections") == {"theroy": "theory"}
