@@ -307,6 +307,10 @@ class Brain(VocabularyQueries, RoadmapAnswers):
         """Ids of the courses whose title or skills name `phrase` ("tableau")."""
         return self.answers.get_or_compute(("about", phrase), self._courses_about, phrase)
 
+    def is_about(self, course_id: str, phrase: str) -> bool:
+        """Whether the course's title or skills name `phrase` (folded words)."""
+        return re.search(rf"\b{re.escape(phrase)}\b", self._about_text[course_id]) is not None
+
     def _courses_about(self, phrase: str) -> frozenset[str]:
         pattern = re.compile(rf"\b{re.escape(' '.join(words(phrase)))}\b")
         return frozenset(course_id for course_id, text in self._about_text.items() if pattern.search(text))

@@ -2,11 +2,15 @@
 subjects ruled out, an instructor's courses, a pace question."""
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from assistant import state, wording
 from assistant.acts import DropFilters, GoBack, Pace, PlatformInfo, Recommend, RuleOut, TaughtBy
 from assistant.catalog_facts import ProviderFacts
 from assistant.filters import Filters
 from assistant.replies import Reply, course_card
+from assistant.textnorm import fold, words
 
 PAGE_SIZE = 3
 
@@ -48,6 +52,7 @@ def recommendation(brain, session, query: str, filters: Filters, lean: bool, *, 
                      filters=filters.as_dict())
     state.show(session, [c.id for c in result.courses])
     state.note_faq(session, None)
+    unmet = None
     if result.relaxed:
         dropped = " and ".join(wording.relaxed_name(name, filters, brain.topic_names) for name in result.relaxed)
         found = wording.describe_request(brain, result.filters, query, shown=result.courses)
@@ -57,6 +62,10 @@ def recommendation(brain, session, query: str, filters: Filters, lean: bool, *, 
     else:
         order = "best rated first" if lean else "best match first"
         text = f"Here {'is' if count == 1 else 'are'} {count} {wanted} ({order})."
+        unmet = unmet_subject(brain, query, filters, result.courses)
+        if unmet:
+            # "free tableau courses" when no Tableau course is free: said, not hidden behind the topic
+            text = f"I found no {wording.describe_request(brain, replace(filters, topics=()), unmet)}. {text}"
     if result.total > len(result.courses) and not page:
         broader = [brain.topic_names.get(t, t) for t in result.filters.topics
                    if brain.subject_name(t, query, result.courses) != brain.topic_names.get(t, t)]
@@ -65,9 +74,41 @@ def recommendation(brain, session, query: str, filters: Filters, lean: bool, *, 
             text += f" {result.total} {wording.describe_request(brain, result.filters, '')} match in all."
         else:
             text += f" {result.total} match in all."
+    suggestions = wording.recommend_suggestions(result.filters, len(result.courses))
+    if not page and not result.relaxed and unmet:
+        suggestions = [f"{unmet} courses", *suggestions][:4]
     return Reply("recommend", text, confidence, courses=cards(brain, result.courses, result.filters),
-                 suggestions=wording.recommend_suggestions(result.filters, len(result.courses)),
-                 filters=result.filters.as_dict())
+                 suggestions=suggestions, filters=result.filters.as_dict())
+
+
+def unmet_subject(brain, query: str, filters: Filters, shown) -> str | None:
+    """The narrower subject the learner named under a topic ("tableau" under Data analysis), as
+    the catalog writes it, when the catalog has courses about it (title or skills) but the
+    request's other filters rule out every one ("free tableau courses"), so none is shown."""
+    if not shown or filters == Filters(topics=filters.topics):
+        return None
+    for topic, phrase in brain.tagger.named(query).items():
+        name = words(brain.topic_names.get(topic, topic))
+        if topic not in filters.topics or len(phrase) <= 3 or set(phrase.split()) & set(name) \
+                or phrase.replace(" ", "") == "".join(name):
+            continue    # "r programming" and "cyber security" are other names of R and Cybersecurity
+        if any(brain.is_about(course.id, phrase) for course in shown):
+            continue
+        about = sorted(brain.courses_about(phrase))
+        if about and not any(brain.ranker.satisfies(brain.course(i), filters) for i in about):
+            return _as_the_catalog_writes(brain, phrase, about)
+    return None
+
+
+def _as_the_catalog_writes(brain, phrase: str, course_ids) -> str:
+    """"tableau" as a title or skill of these courses writes it ("Tableau", "UI/UX")."""
+    pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, phrase.split())) + r"\b")
+    for course in map(brain.course, course_ids):
+        for text in (course.title, *course.skills):
+            found = pattern.search(fold(text))
+            if found and len(fold(text)) == len(text):
+                return text[found.start():found.end()]
+    return phrase
 
 
 def go_back(brain, session, act: GoBack, reading=None) -> Reply:

@@ -428,3 +428,15 @@ def test_a_short_word_is_not_corrected_into_a_word_two_letters_shorter(bot):
     assert "lisbon" not in ask(bot, "i'm based in lisbon, any good sql course?").get("corrections", {})
     assert "louvre" not in ask(bot, "is the louvre open on sunday").get("corrections", {})
     assert ask(bot, "looking for a music theroy course").get("corrections") == {"theroy": "theory"}
+
+
+def test_a_narrower_subject_the_filters_rule_out_is_said_not_hidden_behind_its_topic(bot):
+    # no Tableau course in the catalog is free: the reply says so before the free data analysis
+    # courses it shows, and offers the Tableau courses without the filter
+    session_id, reply = bot.respond(None, "any tableau course that's free?")
+    assert reply["text"].startswith("I found no free Tableau courses.")
+    assert reply["suggestions"][0] == "Tableau courses"
+    _, reply = bot.respond(session_id, reply["suggestions"][0])
+    assert reply["courses"] and all("tableau" in title.lower() for title in titles(reply))
+    # another name of the topic itself is not a narrower subject: R courses are R programming
+    assert "found no" not in ask(bot, "is there a free course on r programming").get("text")
