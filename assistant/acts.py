@@ -22,6 +22,7 @@ class Recommend:
     note: str = ""              # said before the result
     note_if_found: str = ""     # said before the result when courses are found
     fresh: bool = False         # what was ruled out for the last request no longer applies
+    exclude: tuple[str, ...] = ()   # courses not to show ("what next after CS50": not CS50)
 
 
 @dataclass(frozen=True)

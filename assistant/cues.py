@@ -147,6 +147,9 @@ START_LEARNING = re.compile(r"\b(?:how (?:do|can|should|would) i|how to|where (?
                             r"(?:what'?s |what is )?the best way to)\s+(?:start|begin|get started)"
                             r"(?:\s+(?:learning|studying|with|on|using)\s+(?P<what>[a-z][\w+#.-]*(?:\s+[a-z][\w+#.-]*){0,2})"
                             r"|\s*[?!.]*$)")
+# What to take after a course done: "what should I take next?", "what comes after it", "next step".
+NEXT_AFTER = re.compile(r"\bwhat(?:'s| is)? next\b|\b(?:take|do|learn|study|try|go for)\s+next\b|\bnext (?:step|course)\b|"
+                        r"\bwhat comes (?:after|next)\b|\bgo from here\b|\bfollow[- ]?up course\b")
 # The words that say something is to be learned, before what is ("pick up sql").
 LEARNING_VERBS = r"learn|learning|study|studying|pick up|picking up"
 # "courses on paypal integration", "learn computer hardware": something asked to be learned (the
@@ -179,6 +182,7 @@ CUES = {
     "one": re.compile(r"\bone\b"),
     "books": re.compile(r"\bbooks?\b"),
     "start_learning": START_LEARNING,
+    "next_after": NEXT_AFTER,
     "learn_what": LEARN_WHAT,
     "catalog": re.compile(rf"\b{CATALOG_WORD}\b"),
     "pointing": re.compile(r"\b(?:them|these|those|both|first|second)\b"),

@@ -23,6 +23,7 @@ from assistant.handlers_courses import certificate_facts
 from assistant.handlers_roadmap import FAQ_CLOSE, FAQ_WEAK
 from assistant.alternatives import best_on_each, names_one_course, sides_weighed
 from assistant.decide_intent import act_for_intent, for_ml_engineers
+from assistant.named_course import course_by_short_name, course_named_before, next_after_course
 from assistant.textnorm import STOPWORDS, fold
 from assistant.textnorm import words as word_list
 
@@ -164,30 +165,6 @@ def about_a_platform(brain, session, reading):
         return PlatformInfo(provider)
 
 
-def course_named_before(brain, session, reading):
-    """"I need information on "Google IT Automation with Python". Is this a good course?": the
-    question points back at a course the backstory names by its whole title."""
-    if reading.named_before and reading.mentions[0].full and (
-            reading.cue("that") or reading.cue("worth") or reading.cue("info") or reading.cue("about_it")):
-        return AskAboutShown(reading.mentions[0].course.id, 0.7)
-
-
-def course_by_short_name(brain, session, reading):
-    """"is cs50 good for web development?", "tell me about cs50": a name a few course titles
-    share, asked about: the best of them, with the others beside it."""
-    if not reading.terms or reading.mentions and reading.mentions[0].full or not (reading.cue("worth") or reading.cue("info")):
-        return None     # (no term of the catalog's, no short name: the cues are not searched)
-    for term in reading.terms:
-        titled = brain.series_named(term)
-        if titled:
-            # the one that best matches what else was asked ("cs50 ... for web development")
-            rest = " ".join(w for w in reading.words if w != term)
-            docs, scores = brain.course_index.scores(rest)
-            score = {brain.knowledge.courses[d].id: s for d, s in zip(docs.tolist(), scores.tolist())}
-            return AskAboutShown(max(titled, key=lambda i: score.get(i, 0.0)), 0.7)
-
-
-
 def asks_why(brain, session, reading):
     """"why do almost all courses use python?": a question of reasons, which courses don't
     give; the roadmap's answer when it has one."""
@@ -291,6 +268,7 @@ DETECTORS = (
     ("alternatives", alternatives, False),
     ("a matter it declines", declined_matter, False),
     ("about a platform", about_a_platform, False),
+    ("what next after a course", next_after_course, False),
     ("a course by its short name", course_by_short_name, False),
     ("a course named before the question", course_named_before, False),
     ("is it worth it", worth_it, False),

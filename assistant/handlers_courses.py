@@ -22,7 +22,8 @@ def cards(brain, courses, filters: Filters) -> list[dict]:
 def recommend(brain, session, act: Recommend, reading=None) -> Reply:
     if act.fresh:
         state.new_request(session)
-    reply = recommendation(brain, session, act.query, act.filters, act.lean, confidence=act.confidence, page=act.page)
+    reply = recommendation(brain, session, act.query, act.filters, act.lean, confidence=act.confidence, page=act.page,
+                           exclude=act.exclude)
     if act.note_if_found and reply.courses:
         reply.text = act.note_if_found + reply.text
     if act.note:
@@ -31,10 +32,10 @@ def recommend(brain, session, act: Recommend, reading=None) -> Reply:
 
 
 def recommendation(brain, session, query: str, filters: Filters, lean: bool, *, confidence: float,
-                   page: bool = False) -> Reply:
-    """The best courses for the request (the next page of it with `page`), and it becomes the
-    conversation's current request."""
-    exclude = set(session.shown) if page else set()
+                   page: bool = False, exclude=()) -> Reply:
+    """The best courses for the request (the next page of it with `page`), leaving out the
+    courses in `exclude`; it becomes the conversation's current request."""
+    exclude = set(exclude) | (set(session.shown) if page else set())
     for phrase in session.avoid:
         exclude |= brain.courses_about(phrase)
     result = brain.ranker.rank(query, filters, lean_on_quality=lean, exclude=exclude, limit=PAGE_SIZE)

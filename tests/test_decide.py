@@ -53,6 +53,7 @@ ROWS = {
     "alternatives": (["is a certificate or a master's degree worth more?"], "faq"),
     "a matter it declines": (["what laptop should I get for a deep learning course?"], "out_of_scope"),
     "about a platform": (["is edx any good?"], "course_info"),
+    "what next after a course": (["just wrapped up Python for Everybody, which course should I do next?"], "recommend"),
     "a course by its short name": (["tell me about cs50, is it good?"], "course_info"),
     "a course named before the question": (["I work in accounting and I have been reading about the course Excel Skills "
                                             "for Business: Essentials on Coursera for quite a while now, and my friends "

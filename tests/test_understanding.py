@@ -440,3 +440,11 @@ def test_a_narrower_subject_the_filters_rule_out_is_said_not_hidden_behind_its_t
     assert reply["courses"] and all("tableau" in title.lower() for title in titles(reply))
     # another name of the topic itself is not a narrower subject: R courses are R programming
     assert "found no" not in ask(bot, "is there a free course on r programming").get("text")
+
+
+def test_a_course_done_and_what_to_take_next_is_a_step_up_on_its_subject_without_it(bot):
+    reply = ask(bot, "I've completed CS50, what course should I take next?")
+    assert reply["intent"] == "recommend"
+    assert reply["text"].startswith("After **CS50's Introduction to Computer Science** (beginner)")
+    assert reply["courses"] and all(c["level"] == "Intermediate" for c in reply["courses"])
+    assert "CS50's Introduction to Computer Science" not in titles(reply)
