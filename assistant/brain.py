@@ -79,6 +79,7 @@ class Brain(VocabularyQueries, RoadmapAnswers):
         # Matters it does not handle (declines.yaml): payments, hardware, making videos, ...
         self.declines = TopicTagger(knowledge.declines)
         self.decline_replies = {d.id: d.reply for d in knowledge.declines}
+        self.advising = frozenset(d.id for d in knowledge.declines if d.advises)
         with_concepts = self.with_concepts
         examples = {name: list(intent.examples) for name, intent in knowledge.intents.items()}
         examples.setdefault("faq", [])

@@ -159,6 +159,9 @@ LEARN_WHAT = re.compile(r"\b(?:(?:courses?|class(?:es)?|tutorials?|resources?|ma
                         r"(?P<what>[a-z][a-z0-9+#.-]*)")
 
 
+# A course asked for by name: "courses", "a class".
+COURSE_WORD = re.compile(r"\b(?:courses?|class(?:es)?)\b")
+
 # The catalog itself named: "any snowflake certs in the catalog?" asks what it lists.
 CATALOG_WORD = r"catalog(?:ue)?s?"
 
@@ -176,7 +179,7 @@ CUES = {
     "worth_it": WORTH_IT,
     "why": re.compile(r"^\W*why\b|\bwhy (?:do|does|is|are|should|would|almost|most|all|every|so)\b"), "ml_role": ML_ROLE,
     "courses_word": re.compile(r"\b(?:courses|classes)\b"),
-    "course_word": re.compile(r"\b(?:courses?|class(?:es)?)\b"),
+    "course_word": COURSE_WORD,
     "category": re.compile(r"\b(?:courses|classes|programs|options|certificates|specializations)\b"),
     "help_find": re.compile(r"\b(?:courses?|class(?:es)?|find|learn|study)\b"),
     "one": re.compile(r"\bone\b"),

@@ -214,15 +214,24 @@ def declined_matter(brain, session, reading):
     if not reading.declined:
         return None
     question = _career_question(brain, reading)
+    if question is None and brain.advising.issuperset(reading.declined):
+        # "I'm 38 years old, can I still switch to data science?": the roadmap's closest advice,
+        # or courses ("am I too old to learn tableau?"), after saying it doesn't speak to the matter
+        rest = _without_matters(brain, reading.folded)
+        return Faq(rest, 0.7) if brain.best_answer(rest)[2] >= FAQ_WEAK else None
     return Faq(question, 0.7) if question else OutOfScope(0.8, matter=reading.declined[0])
+
+
+def _without_matters(brain, folded: str) -> str:
+    for phrase in brain.declines.named(folded).values():
+        folded = re.sub(rf"\b{re.escape(phrase)}\b", " ", folded)
+    return folded
 
 
 def _career_question(brain, reading) -> str | None:
     """The career matter the roadmap answers that the message asks besides the declined matter,
     without the matter's own words ("pay" in "pay by card" is no question about salaries)."""
-    rest = reading.folded
-    for phrase in brain.declines.named(rest).values():
-        rest = re.sub(rf"\b{re.escape(phrase)}\b", " ", rest)
+    rest = _without_matters(brain, reading.folded)
     # two career matters at least ("hired ... without a degree"): one passing word ("how long",
     # "college") doesn't make a question about a card or a mortgage a career question
     if len(set(brain.concepts.tag(rest)) & brain.career_concepts) >= 2 and brain.best_answer(rest)[2] >= FAQ_CLOSE:

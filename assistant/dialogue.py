@@ -50,12 +50,16 @@ def reply_to(brain, session: Session, text: str):
     if not follow_up:
         state.new_request(session)      # what was ruled out for the last request no longer applies
     reply = handle(brain, session, act, reading)
-    if reply.intent != "out_of_scope" and (reading.declined or reading.aside):
+    advised = reply.intent in ("faq", "recommend")
+    declined = [m for m in reading.declined if advised or m not in brain.advising]
+    aside = [m for m in reading.aside if advised or m not in brain.advising]
+    if reply.intent != "out_of_scope" and (declined or aside):
         # "how do I start, and do I need a powerful PC?": the rest answered, the matter declined
-        # beside it (first when the whole question was about it: "a job at google without a degree")
-        if reading.declined:
-            reply.text = f"{brain.decline_replies[reading.declined[0]]}\n\n{reply.text}"
+        # beside it (first when the whole question was about it: "a job at google without a
+        # degree"); a matter the roadmap gives advice beside (age) only before that advice
+        if declined:
+            reply.text = f"{brain.decline_replies[declined[0]]}\n\n{reply.text}"
         else:
-            reply.text = f"{reply.text}\n\n{brain.decline_replies[reading.aside[0]]}"
+            reply.text = f"{reply.text}\n\n{brain.decline_replies[aside[0]]}"
     reply.act = name
     return reply, reading

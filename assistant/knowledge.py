@@ -113,7 +113,7 @@ def load_declines(path: Path) -> list[Decline]:
     """Optional: a knowledge folder without declines.yaml declines nothing by name."""
     if not path.exists():
         return []
-    return [Decline(decline_id, _distinct_words(record, 1), record.text("reply"))
+    return [Decline(decline_id, _distinct_words(record, 1), record.text("reply"), bool(record.flag("advise")))
             for record, decline_id in _identified(path, "decline")]
 
 

@@ -73,10 +73,13 @@ class Concept:
 @dataclass(frozen=True, slots=True)
 class Decline:
     """A matter learners ask about that the assistant does not handle (payments, hardware, making
-    videos): the words that name it, and what to say instead of a course list."""
+    videos): the words that name it, and what to say instead of a course list. A matter that
+    `advises` (age) is one the roadmap doesn't speak to but whose question still gets its closest
+    advice: the reply says so first, then answers."""
     id: str
     synonyms: tuple[str, ...]
     reply: str
+    advises: bool = False
 
 
 @dataclass(frozen=True, slots=True)

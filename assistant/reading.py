@@ -21,7 +21,7 @@ from assistant.filters import LANGUAGES, LEVEL_WORDS, Filters
 from assistant.lexicon import FILLER
 from assistant.models import Resource
 from assistant.alternatives import split_alternatives, split_named_pair
-from assistant.cues import CATALOG_WORD, LEARN_WHAT, LEARNING_VERBS, REPORTED_BY, find_cues
+from assistant.cues import CATALOG_WORD, COURSE_WORD, LEARN_WHAT, LEARNING_VERBS, REPORTED_BY, find_cues
 from assistant.textnorm import STOPWORDS, fold, normalize_word, tokenize, words
 from assistant.titles import TitleMention
 
@@ -70,9 +70,22 @@ def matters_asked(brain, asking: str) -> tuple[tuple[str, ...], tuple[str, ...]]
     some questions are about): "can I buy it? through a bank?" is all payments; "how do I start,
     and do I need a powerful PC?" asks about hardware on the side."""
     questions = [fold(s) for s in sentences_of(asking) if "?" in s] or [fold(asking)]
-    found = [brain.matters(q) if not _learns_subject(brain, q) else [] for q in questions]
+    found = [_matters_of(brain, q) for q in questions]
     named = tuple(dict.fromkeys(m for matters in found for m in matters))
     return (named, ()) if all(found) else ((), named)
+
+
+def _matters_of(brain, question: str) -> list[str]:
+    """The matters a question asks about. A subject asked to be learned makes it a course request
+    ("courses on paypal integration"), but not one about a matter the roadmap gives advice
+    beside ("is 45 too late to start learning ml?"), unless it asks for courses ("python courses
+    for people my age")."""
+    matters = brain.matters(question)
+    if matters and _learns_subject(brain, question):
+        matters = [m for m in matters if m in brain.advising]
+    if matters and COURSE_WORD.search(question):
+        matters = [m for m in matters if m not in brain.advising]
+    return matters
 
 
 def _learns_subject(brain, question: str) -> bool:

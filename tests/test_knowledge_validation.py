@@ -153,10 +153,16 @@ def decline_without_reply(k):
     return "declines.yaml", line, "'reply' is missing"
 
 
+def decline_advise_not_a_flag(k):
+    line = _append(k / "declines.yaml", "- id: weather\n  words: [weather forecast]\n  advise: sometimes\n  reply: No forecasts.\n")
+    return "declines.yaml", line + 2, "'advise' must be true or false"
+
+
 BREAKAGES = [broken_yaml, missing_field, wrong_type, duplicate_faq, unknown_section, heading_without_id,
              duplicate_section, unknown_level, duplicate_course, broken_json, rating_out_of_range,
              unknown_topic, bad_url, unknown_intent, duplicate_key, too_few_examples, topic_without_synonyms, missing_file,
-             featured_unknown_section, concept_word_listed_twice, concept_with_one_word, decline_without_reply]
+             featured_unknown_section, concept_word_listed_twice, concept_with_one_word, decline_without_reply,
+             decline_advise_not_a_flag]
 
 
 @pytest.mark.parametrize("breakage", BREAKAGES, ids=[b.__name__ for b in BREAKAGES])

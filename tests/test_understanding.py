@@ -448,3 +448,14 @@ def test_a_course_done_and_what_to_take_next_is_a_step_up_on_its_subject_without
     assert reply["text"].startswith("After **CS50's Introduction to Computer Science** (beginner)")
     assert reply["courses"] and all(c["level"] == "Intermediate" for c in reply["courses"])
     assert "CS50's Introduction to Computer Science" not in titles(reply)
+
+
+def test_age_is_a_matter_the_roadmap_does_not_speak_to_said_before_its_closest_advice(bot):
+    for message in ("is 50 too late to start learning machine learning?",
+                    "I'm 41 years old, can I still move into ML engineering?"):
+        reply = ask(bot, message)
+        assert reply["intent"] == "faq", message
+        note, _, advice = reply["text"].partition("\n\n")
+        assert note.startswith("The roadmap doesn't talk about age") and advice, message
+    reply = ask(bot, "python courses for people my age")
+    assert reply["intent"] == "recommend" and "age" not in reply["text"]
