@@ -31,6 +31,8 @@ _NAME_TITLES = frozenset("dr prof professor ir mr ms mrs phd".split())
 # that the words of the title ("... Machine Learning Projects") don't read as a topic or a question.
 TITLE_TOKEN = "coursetitle"
 _ARTICLES = frozenset(("a", "an", "the"))
+_RUN = re.compile(r"\w+")
+_NONE: frozenset[str] = frozenset()
 SHORT_NAME_COURSES = 8      # a name more titles share is a subject ("python"), not one course's name
 _FILTER_WORDS = """free cheap cheaper affordable budget beginner beginners intermediate advanced expert
     intro introductory basic basics scratch novice newbie cert certs certificate certification certified short quick
@@ -159,6 +161,10 @@ class Brain(VocabularyQueries, RoadmapAnswers):
                                           + concept_words + english_examples, english=english)
         # Each course's title and skills as plain words, for "is this course about X?"
         self._about_text = {c.id: " ".join(words(c.title + " " + " ".join(c.skills))) for c in courses}
+        self._about_runs: dict[str, set[str]] = {}      # each run of word characters -> those courses
+        for course_id, text in self._about_text.items():
+            for run in set(_RUN.findall(text)):
+                self._about_runs.setdefault(run, set()).add(course_id)
         # Each title word (plural-folded) -> the courses whose title has it: "solution architect".
         self._titled: dict[str, set[str]] = {}
         for course in courses:
@@ -313,8 +319,12 @@ class Brain(VocabularyQueries, RoadmapAnswers):
         return re.search(rf"\b{re.escape(phrase)}\b", self._about_text[course_id]) is not None
 
     def _courses_about(self, phrase: str) -> frozenset[str]:
-        pattern = re.compile(rf"\b{re.escape(' '.join(words(phrase)))}\b")
-        return frozenset(course_id for course_id, text in self._about_text.items() if pattern.search(text))
+        phrase = " ".join(words(phrase))
+        # only the courses that have every run of word characters of the phrase can match it
+        runs = sorted((self._about_runs.get(run, _NONE) for run in set(_RUN.findall(phrase))), key=len)
+        candidates = runs[0].intersection(*runs[1:]) if runs else self._about_text
+        pattern = re.compile(rf"\b{re.escape(phrase)}\b")
+        return frozenset(i for i in candidates if pattern.search(self._about_text[i]))
 
     def resources_named(self, folded: str) -> list[Resource]:
         """The article's non-catalog resources the message names ("fast.ai")."""
