@@ -8,6 +8,8 @@ or something it has no course on.
 ('Certification', 'postgrad')
 >>> split_alternatives("python courses for beginners") is None
 True
+>>> split_alternatives("what counts more, where you studied or what you built?") is None
+True
 """
 from __future__ import annotations
 
@@ -53,7 +55,13 @@ def split_alternatives(text: str) -> tuple[str, str] | None:
         return None
     if right.split()[0].lower() in _NOT_A_SIDE:
         return None     # "4.5 or higher", "free or not", "python or something else"
+    if _CLAUSE.match(left) or _CLAUSE.match(right):
+        return None     # "where you studied or what you built": matters described, no names weighed
     return left, right
+
+
+# A side that is a clause about someone, not the name of a thing: "where you studied".
+_CLAUSE = re.compile(r"(?:where|what|how|who|which|when|whether)\s+(?:you|i|we|they|he|she|one|people)\b", re.IGNORECASE)
 
 
 _NAMED_PAIR = (

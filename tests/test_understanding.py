@@ -459,3 +459,15 @@ def test_age_is_a_matter_the_roadmap_does_not_speak_to_said_before_its_closest_a
         assert note.startswith("The roadmap doesn't talk about age") and advice, message
     reply = ask(bot, "python courses for people my age")
     assert reply["intent"] == "recommend" and "age" not in reply["text"]
+
+
+def test_a_first_job_is_job_hunting_not_what_to_learn_first(bot):
+    assert bot.brain.concepts.tag("is it more about the first job") == ["apply"]
+    reply = ask(bot, "what helps more to land the first job, school or experience?")
+    assert reply["intent"] == "faq" and "doesn't answer that directly" not in reply["text"]
+
+
+def test_two_clauses_weighed_are_not_two_subjects_the_catalog_lacks(bot):
+    reply = ask(bot, "what counts more for a first job in ML, where you studied or what you built?")
+    assert "The catalog has no course on" not in reply["text"]
+    assert reply["intent"] == "faq"
