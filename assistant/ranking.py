@@ -90,6 +90,11 @@ class CourseRanker:
         self.quality_ = self._quality(courses)
         self._index = {c.id: i for i, c in enumerate(courses)}
         self._english = np.array([c.language == "English" for c in courses])
+        # Listings with the same title, platform and organization ("Google UX Design" twice) share
+        # a number: one reply shows one of them.
+        listed: dict[tuple, int] = {}
+        self._listing = np.array([listed.setdefault((c.title.casefold(), c.provider, c.organization), len(listed))
+                                  for c in courses])
         self._columns = self._filter_columns(courses)
         self.memo = Memo()
 
@@ -235,12 +240,28 @@ class CourseRanker:
         chosen = np.flatnonzero(keep)
         count = len(chosen)
         if 0 < limit and 4 * limit < count:
-            # Only those at or above the limit-th best score can be among the best (ties kept),
-            # so the sort below orders a handful, not the whole catalog of an empty query.
+            # Only those at or above the limit-th best score can be among the best (ties kept;
+            # two more for listings shown once), so the sort below orders a handful, not the whole
+            # catalog of an empty query.
             values = combined[chosen]
-            chosen = chosen[values >= np.partition(values, count - limit)[count - limit]]
-        order = chosen[np.lexsort((docs[chosen], -combined[chosen]))][:limit]
+            chosen = chosen[values >= np.partition(values, count - limit - 2)[count - limit - 2]]
+        order = chosen[np.lexsort((docs[chosen], -combined[chosen]))]
+        if limit > 0:
+            order = self._one_per_listing(order, docs, limit)
         return [self.courses[docs[p]] for p in order], [float(combined[p]) for p in order], count
+
+    def _one_per_listing(self, order: np.ndarray, docs: np.ndarray, limit: int) -> list:
+        """The first `limit` of `order`, a course listed twice (same title, platform and
+        organization) only the first time."""
+        kept, seen = [], set()
+        for position in order.tolist():
+            listing = int(self._listing[docs[position]])
+            if listing not in seen:
+                seen.add(listing)
+                kept.append(position)
+                if len(kept) == limit:
+                    break
+        return kept
 
     def rank(self, query: str, filters: Filters, *, lean_on_quality: bool = False,
              exclude: set[str] | frozenset = frozenset(), limit: int = 3) -> RankResult:

@@ -471,3 +471,11 @@ def test_two_clauses_weighed_are_not_two_subjects_the_catalog_lacks(bot):
     reply = ask(bot, "what counts more for a first job in ML, where you studied or what you built?")
     assert "The catalog has no course on" not in reply["text"]
     assert reply["intent"] == "faq"
+
+
+def test_a_course_listed_twice_is_shown_once(bot):
+    # the catalog lists "Google UX Design" twice (the same title, platform and organization)
+    reply = ask(bot, "google's ux design certificate")
+    shown = [(c["title"], c["provider"], c["organization"]) for c in reply["courses"]]
+    assert ("Google UX Design", "Coursera", "Google") in shown
+    assert len(shown) == len(set(shown)) == 3
