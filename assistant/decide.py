@@ -15,6 +15,7 @@ from assistant.acts import (AskAboutShown, Clarify, Compare, Faq, OutOfScope, Pl
                            TaughtBy)
 from assistant.follow_ups import (about_shown, about_shown_by_name, best_for_that, compare_named_elsewhere,
                                   compare_shown, courses_for_answer, drop_filters, go_back, lean_towards, ordinal_out_of_range,
+                                  organizations,
                                   page, pace, pick_among_shown, platforms, refine, rule_out, same_question_about,
                                   start_over)
 from assistant.cues import ML_SUBJECT, ROLE, STEP_NUMBERS
@@ -254,6 +255,7 @@ DETECTORS = (
     ("start over", start_over, True),
     ("pick among shown", pick_among_shown, True),
     ("compare platforms", platforms, True),
+    ("compare organizations", organizations, True),
     ("compare a course not in the catalog", compare_named_elsewhere, True),
     ("compare shown", compare_shown, True),
     ("page", page, True),
@@ -300,5 +302,5 @@ def decide(brain, session, reading):
 
 # A comparison cue that no comparison row took is not a follow-up of any other kind: it goes to
 # the rows for new messages ("compare python courses").
-_COMPARE_ROWS = frozenset(("go back", "start over", "pick among shown", "compare platforms",
+_COMPARE_ROWS = frozenset(("go back", "start over", "pick among shown", "compare platforms", "compare organizations",
                            "compare a course not in the catalog", "compare shown"))

@@ -12,6 +12,8 @@ from assistant.textnorm import STOPWORDS, fold
 _ALNUM = re.compile(r"[a-z0-9]+")
 _ORG_CUES_BEFORE = {"from", "by", "at", "with", "of"}
 _ORG_CUES_AFTER = {"university", "course", "courses", "class", "classes"}
+# Two names weighed cue each other: "ibm or johns hopkins", "duke vs stanford".
+_ORG_JOINTS = {"or", "vs", "versus"}
 PROVIDER_WORDS = {"coursera", "edx", "udemy"}
 _ORG_GENERIC = {"university", "of", "the", "college", "institute", "school", "at", "and", "de", "del",
                 "la", "technology", "system", "state", "universidad", "universitat", "universita",
@@ -91,9 +93,22 @@ class FilterVocabulary:
 
     def organization_named(self, text: str) -> tuple[str, tuple[str, ...]] | None:
         """The organization a message names and the words that named it: ("Massachusetts
-        Institute of Technology", ("mit",)) for "mit courses"."""
+        Institute of Technology", ("mit",)) for "mit courses"; the longest name, when several."""
+        best = None
+        for key, phrase in self._names_in(text):
+            if best is None or len(phrase) > len(best[1]):
+                best = (key, phrase)
+        return (self.organizations[best[0]], best[1]) if best else None
+
+    def organizations_named(self, text: str) -> list[str]:
+        """Every organization a message names, in order: ["Google", "IBM"] for "google or ibm"."""
+        return list(dict.fromkeys(self.organizations[key] for key, _ in self._names_in(text)))
+
+    def _names_in(self, text: str):
+        """(organization key, the words that named it) for each name in the text, longest first at
+        each word that can start one."""
         tokens = _ALNUM.findall(text)
-        best, reach = None, self._reach
+        reach = self._reach
         for i in [i for i, token in enumerate(tokens) if reach.get(token)]:     # tokens that start a name
             for n in range(min(reach[tokens[i]], len(tokens) - i), 0, -1):
                 phrase = tuple(tokens[i:i + n])
@@ -101,13 +116,11 @@ class FilterVocabulary:
                 if key is None and phrase in self._cued_phrases:
                     before = tokens[i - 1] if i else ""
                     after = tokens[i + n] if i + n < len(tokens) else ""
-                    if before in _ORG_CUES_BEFORE or after in _ORG_CUES_AFTER:
+                    if before in _ORG_CUES_BEFORE or after in _ORG_CUES_AFTER or before in _ORG_JOINTS or after in _ORG_JOINTS:
                         key = self._cued_phrases[phrase]
                 if key is not None:
-                    if best is None or n > best[0]:
-                        best = (n, key, phrase)
+                    yield key, phrase
                     break
-        return (self.organizations[best[1]], best[2]) if best else None
 
     def organization_matches(self, wanted: str, course_org: str | None) -> bool:
         return bool(course_org) and org_key(course_org) == org_key(wanted)

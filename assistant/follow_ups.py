@@ -52,6 +52,29 @@ def platforms(brain, session, reading):
         return ComparePlatforms(tuple(c.id for c in picks), query, wanted)
 
 
+def organizations(brain, session, reading):
+    """"google or ibm for data analytics?", "compare data analytics certificates from google and
+    ibm": the best match from each of two organizations, on what else the message asks for."""
+    if not (reading.cue("compare") or reading.alternatives) or any(
+            m.full and brain.vocabulary.organizations_named(reading.folded[m.start:m.end]) for m in reading.mentions):
+        return None     # a course named by a title with its maker's name ("IBM Data Analyst") is that course
+    named = brain.vocabulary.organizations_named(reading.folded)
+    if len(named) < 2:
+        return None
+    filters = reading.filters.without("organization")
+    query = " ".join(w for w in topical_query(reading.folded, brain).split() if not brain.vocabulary.organizations_named(w))
+    if not query and not filters.topics:
+        return None     # "google or ibm?": which courses to weigh is for the next rows to ask
+    picks = []
+    for organization in named[:2]:
+        found = brain.ranker.rank(query, filters.merged_with(Filters(organization=organization)),
+                                  lean_on_quality=True, limit=1).courses
+        picks += [c for c in found if brain.vocabulary.organization_matches(organization, c.organization)]
+    if len(picks) == 2:
+        return Compare(tuple(c.id for c in picks), 0.9, request=(query, filters, True),
+                       note=f"The best match from each of {named[0]} and {named[1]}. ")
+
+
 def compare_named_elsewhere(brain, session, reading):
     """"compare it with fast.ai's course": a course the catalog doesn't list can't be compared."""
     if reading.cue("compare") and len(reading.mentions) < 2 and reading.resources:

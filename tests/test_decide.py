@@ -30,6 +30,7 @@ ROWS = {
     "start over": (["python courses", "start over"], "help"),
     "pick among shown": (["python courses", "which one is the cheapest?"], "course_info"),
     "compare platforms": (["is coursera or udemy better for learning sql?"], "compare"),
+    "compare organizations": (["which data science certificate is better, ibm or johns hopkins?"], "compare"),
     "compare a course not in the catalog": (["deep learning courses", "compare it with fast.ai"], "faq"),
     "compare shown": (["statistics courses", "compare the first two"], "compare"),
     "page": (["excel courses", "show me more"], "recommend"),

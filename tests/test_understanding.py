@@ -479,3 +479,13 @@ def test_a_course_listed_twice_is_shown_once(bot):
     shown = [(c["title"], c["provider"], c["organization"]) for c in reply["courses"]]
     assert ("Google UX Design", "Coursera", "Google") in shown
     assert len(shown) == len(set(shown)) == 3
+
+
+def test_two_organizations_weighed_are_compared_by_the_best_course_of_each(bot):
+    by_id = {course.id: course for course in bot.brain.knowledge.courses}
+    for message, organizations in (("which is better for data analytics, google or ibm?", ["Google", "IBM"]),
+                                   ("duke vs stanford for a machine learning course?",
+                                    ["Duke University", "Stanford University"])):
+        reply = ask(bot, message)
+        assert reply["intent"] == "compare", message
+        assert [by_id[c["id"]].organization for c in reply["courses"]] == organizations, message
