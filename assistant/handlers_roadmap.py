@@ -2,6 +2,8 @@
 honest limits ("the roadmap doesn't cover that", "the roadmap is written for ML engineers")."""
 from __future__ import annotations
 
+import re
+
 from assistant import state, wording
 from assistant.acts import Faq, ResourceInfo
 from assistant.filters import Filters
@@ -79,7 +81,7 @@ def faq_reply(brain, session, question: str, confidence: float, section=None, re
         cited = brain.knowledge.section_by_id[entry.section]
         sources = [{"kind": "faq", "id": entry.id, "title": entry.question, "section": entry.section},
                    {"kind": "section", "id": cited.id, "title": cited.title}]
-        text = entry.answer
+        text = answer_to(question, entry.answer)
         if entry.courses and entry.topics:
             query, wanted = brain.faq_course_request(entry)
             if reading is not None:
@@ -133,3 +135,23 @@ def resource_info(brain, session, act: ResourceInfo, reading=None) -> Reply:
         text = act.note + text
     return Reply("faq", text, 0.9, courses=courses, sources=sources,
                  suggestions=(["Compare the first two", "Only free ones"] if courses else []) + ["What math do I need?"])
+
+
+# An open question ("which first, X or Y?", "how do I ...") is not answered "Yes." or "No."
+_OPEN_QUESTION = re.compile(r"(?:^|[,:;.?!]\s*)(?:what|which|how|where|when|why|who)\b")
+_CLOSED_QUESTION = re.compile(r"\W*(?:is|are|am|do|does|did|can|could|should|would|will|have|has)\b")
+_YES_OR_NO = re.compile(r"(?:Yes|No)\.\s+")
+
+
+def answer_to(question: str, answer: str) -> str:
+    """The FAQ answer as a reply to this question: without its opening "Yes." or "No." when the
+    question is an open one.
+
+    >>> answer_to("kubernetes vs docker, which first?", "Yes. Docker is the tool the article names.")
+    'Docker is the tool the article names.'
+    >>> answer_to("do i need docker?", "Yes. Docker is the tool the article names.")
+    'Yes. Docker is the tool the article names.'
+    """
+    if _OPEN_QUESTION.search(question) and not _CLOSED_QUESTION.match(question):
+        return _YES_OR_NO.sub("", answer, count=1) if _YES_OR_NO.match(answer) else answer
+    return answer

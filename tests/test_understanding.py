@@ -489,3 +489,9 @@ def test_two_organizations_weighed_are_compared_by_the_best_course_of_each(bot):
         reply = ask(bot, message)
         assert reply["intent"] == "compare", message
         assert [by_id[c["id"]].organization for c in reply["courses"]] == organizations, message
+
+
+def test_an_open_question_is_not_answered_yes_or_no(bot):
+    open_reply = ask(bot, "how hard is it to move from accounting into ML engineering?")
+    assert open_reply["intent"] == "faq" and not open_reply["text"].startswith(("Yes.", "No."))
+    assert ask(bot, "can an accountant move into ML engineering?")["text"].startswith("Yes.")
