@@ -5,7 +5,7 @@ import copy
 import re
 
 from assistant.build_jobs import BuildJobs
-from assistant.catalog_facts import provider_facts
+from assistant.catalog_facts import program_facts, provider_facts
 from assistant.lexicon import EVERYDAY_ENGLISH, Lexicon
 from assistant.reading import read_message
 from assistant.filter_vocabulary import FilterVocabulary
@@ -39,7 +39,7 @@ _FILTER_WORDS = """free cheap cheaper affordable budget beginner beginners inter
     hour hours week weeks day days rated rating stars star dollar dollars usd price cost under less than
     below max level levels easy simple spanish english french language coursera edx udemy popular top best
     highly cost paying pay gratis gratuit gratuits gratuito gratuitos kostenlos debutant debutants principiante
-    principiantes anfanger curso cursos cours kurs kurse crash"""
+    principiantes anfanger curso cursos cours kurs kurse crash micromasters micromaster microbachelors xseries"""
 
 
 def _sentences(text: str) -> list[str]:
@@ -73,6 +73,7 @@ class Brain(VocabularyQueries, RoadmapAnswers):
         courses = knowledge.courses
         self.topic_names = {t.id: t.name for t in knowledge.topics}
         self.provider_facts = provider_facts(courses)
+        self.program_facts = program_facts(courses)
         self.tagger = TopicTagger(knowledge.topics)
         self.vocabulary = FilterVocabulary(self.tagger, courses)
         # FAQ texts and questions carry the concept groups they mention (concepts.yaml), so that
@@ -156,6 +157,7 @@ class Brain(VocabularyQueries, RoadmapAnswers):
         english_examples = sorted(w for w in example_words if w in english and len(w) >= 4)
         # Filter words are known words too: "gratis" is not a typo of "ratios".
         concept_words = [w for c in knowledge.concepts for w in c.synonyms] + sorted(self.filter_words)
+        concept_words += sorted({c.program for c in courses if c.program})     # "micromasters", "xseries"
         self.lexicon = Lexicon(courses, knowledge.topics, english=every_english)
         self.spelling = SpellingCorrector(vocabulary_texts, extra_words=[s for t in knowledge.topics for s in t.synonyms]
                                           + concept_words + english_examples, english=english)

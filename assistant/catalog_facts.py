@@ -54,3 +54,34 @@ def _facts(courses) -> ProviderFacts:
         reviewed=any(c.reviews for c in courses),
         certificate_prices=tuple(sorted(int(p) for c in courses for p in _CERTIFICATE_PRICE.findall(c.certificate or ""))),
         certificate_kinds=tuple(sorted({c.certificate for c in courses if c.certificate and "$" not in c.certificate})))
+
+
+@dataclass(frozen=True)
+class ProgramFacts:
+    courses: int = 0
+    providers: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()         # the most courses' first
+
+
+def program_facts(courses) -> dict[str, ProgramFacts]:
+    """What the catalog holds of each platform programme ("MicroMasters"): how many of its courses,
+    on which platforms, from which organizations.
+
+    >>> from assistant.models import Course
+    >>> program_facts([Course("1", "A", "edX", organization="MIT", program="MicroMasters"),
+    ...                Course("2", "B", "edX", organization="MIT", program="MicroMasters"), Course("3", "C", "edX")])
+    {'MicroMasters': ProgramFacts(courses=2, providers=('edX',), organizations=('MIT',))}
+    """
+    by_program: dict[str, list] = {}
+    for course in courses:
+        if course.program:
+            by_program.setdefault(course.program, []).append(course)
+    facts = {}
+    for program, listed in by_program.items():
+        counts: dict[str, int] = {}
+        for course in listed:
+            if course.organization:
+                counts[course.organization] = counts.get(course.organization, 0) + 1
+        facts[program] = ProgramFacts(len(listed), tuple(dict.fromkeys(c.provider for c in listed)),
+                                      tuple(sorted(counts, key=lambda name: (-counts[name], name))))
+    return facts

@@ -28,8 +28,8 @@ csv.field_size_limit(sys.maxsize)      # edX syllabi run to tens of thousands of
 
 # The catalog line, field by field, in the order docs/KNOWLEDGE.md lists them.
 FIELDS = ("id", "title", "provider", "organization", "instructors", "level", "rating", "reviews", "enrolled",
-          "duration", "hours", "price", "free", "certificate", "language", "kind", "subject", "skills",
-          "topics", "url")
+          "duration", "hours", "price", "free", "certificate", "language", "kind", "program", "subject",
+          "skills", "topics", "url")
 
 # A description names topics in passing more often than a title does: it must name one twice
 # before the course is tagged with it (a title, skill or subject needs to name it once).

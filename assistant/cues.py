@@ -104,6 +104,7 @@ ANY_FILTER = {
     ("min_rating",): ("rating", "ratings", "stars"),
     ("language",): ("language", "languages"),
     ("certificate",): ("certificate", "certification"),
+    ("program",): ("program", "programme"),
 }
 FILTER_WORD = {word: names for names, words in ANY_FILTER.items() for word in words}
 ANY = re.compile(r"\b(?:any|whatever|all)\s+(" + "|".join(sorted(map(re.escape, FILTER_WORD), key=len, reverse=True))
@@ -134,7 +135,9 @@ WORTH = re.compile(r"\b(?:worth(?:while)?|any good|good or (?:not|bad)|(?:is|are
 # matters: "is it worth it", "do recruiters look at coursera certs", "does the school you went to matter".
 WORTH_IT = re.compile(r"\bworth(?:while)?\b|\b(?:employers?|recruiters?|hiring managers?|companies)\s+(?:really\s+|even\s+|actually\s+)?"
                       r"(?:value|care about|look at|recogni[sz]e|respect|accept|take \w+ seriously)\b|"
-                      r"\b(?:does|do|will|would)\s+(?:\S+\s+){1,8}?(?:really\s+|even\s+|still\s+)?matter\b")
+                      r"\b(?:does|do|will|would)\s+(?:\S+\s+){1,8}?(?:really\s+|even\s+|still\s+)?matter\b|"
+                      r"\bcarr(?:y|ies)\s+(?:\w+\s+){0,2}weight\b|\bcounts? for (?:much|anything|something)\b|"
+                      r"\bwhat do (?:you|people|employers) think (?:of|about)\b|\b(?:thoughts|opinions?) on\b")
 # A neighbouring field named as what to study or work in ("is studying data science still worth it").
 OTHER_FIELD = re.compile(r"\b(?P<role>data science|data engineering|data analytics|data analysis|software engineering|"
                          r"software development|web development|cyber ?security|devops)\b")

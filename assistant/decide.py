@@ -20,7 +20,7 @@ from assistant.follow_ups import (about_shown, about_shown_by_name, best_for_tha
                                   start_over)
 from assistant.cues import ML_SUBJECT, ROLE, STEP_NUMBERS
 from assistant.filters import Filters
-from assistant.handlers_courses import certificate_facts
+from assistant.handlers_courses import certificate_facts, program_sentence
 from assistant.handlers_roadmap import FAQ_CLOSE, FAQ_WEAK
 from assistant.alternatives import best_on_each, names_one_course, sides_weighed
 from assistant.decide_intent import act_for_intent, for_ml_engineers
@@ -181,6 +181,16 @@ def worth_it(brain, session, reading):
     than answered with a neighbour's outlook; otherwise the roadmap's answer, when it has one."""
     if not reading.cue("worth_it") or reading.cue("compare"):
         return None
+    program = reading.filters.program
+    if program:
+        # "is a micromasters worth it?": what the catalog holds of the programme, then the
+        # roadmap's word on online credentials; with a subject or a maker, its courses too
+        facts = program_sentence(brain, program)
+        if reading.filters.topics or reading.filters.organization:
+            return Recommend(reading.query, reading.filters, True, 0.7, note=f"{facts} ")
+        entry, _, score = brain.best_answer(reading.folded)
+        cited = f"\n\nThe roadmap's answer to “{entry.question}”:" if entry is not None and score >= FAQ_WEAK else ""
+        return Faq(reading.folded, 0.7, note=facts + cited)
     if reading.mentions:
         named = reading.mentions[0]
         # "is Learning How to Learn still worth doing?": a course named by its title (or the part

@@ -11,7 +11,8 @@ from assistant.textnorm import STOPWORDS, fold
 
 _ALNUM = re.compile(r"[a-z0-9]+")
 _ORG_CUES_BEFORE = {"from", "by", "at", "with", "of"}
-_ORG_CUES_AFTER = {"university", "course", "courses", "class", "classes"}
+_ORG_CUES_AFTER = {"university", "course", "courses", "class", "classes",
+                   "s"}     # the possessive: "mit's micromasters", "stanford's course"
 # Two names weighed cue each other: "ibm or johns hopkins", "duke vs stanford".
 _ORG_JOINTS = {"or", "vs", "versus"}
 PROVIDER_WORDS = {"coursera", "edx", "udemy"}

@@ -56,6 +56,9 @@ _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"\w+")
 _CHEAP = re.compile(r"\b(?:cheap|cheapest|affordable|inexpensive|budget|low[- ]cost)\b")
 _CERTIFICATE = re.compile(r"\b(?:certs?|certificates?|certifications?|certified|credentials?|accredited)\b")
+# edX's programmes (the catalog's program field), by the words learners write them with.
+PROGRAMS = {"MicroMasters": r"micro ?masters?", "MicroBachelors": r"micro ?bachelors?", "XSeries": r"x ?series"}
+_PROGRAM = [(name, re.compile(rf"\b(?:{pattern})\b")) for name, pattern in PROGRAMS.items()]
 _SHORT = re.compile(r"\b(?:short|shorter|quick|quickly|brief|crash course|fast|in a weekend|over a weekend|"
                     r"weekend)\b")
 # A number is read from the start of its digits ((?<!\d)): trying every later digit of a long run
@@ -115,6 +118,7 @@ class Filters:
     min_rating: float | None = None
     certificate: bool | None = None
     language: str | None = None
+    program: str | None = None          # a platform's programme: "MicroMasters", "XSeries"
 
     def as_dict(self) -> dict:
         """Only the filters that are set, JSON-ready."""
@@ -267,6 +271,7 @@ def extract_filters(text: str, vocabulary: FilterVocabulary) -> Filters:
         values["min_rating"] = 4.5
     if _CERTIFICATE.search(text):
         values["certificate"] = True
+    values["program"] = next((name for name, pattern in _PROGRAM if pattern.search(text)), None)
     return Filters(**values)
 
 

@@ -90,15 +90,21 @@ def unmet_subject(brain, query: str, filters: Filters, shown) -> str | None:
         return None
     for topic, phrase in brain.tagger.named(query).items():
         name = words(brain.topic_names.get(topic, topic))
-        if topic not in filters.topics or len(phrase) <= 3 or set(phrase.split()) & set(name) \
+        if topic not in filters.topics or len(phrase) <= 3 or _same_words(phrase.split(), name) \
                 or phrase.replace(" ", "") == "".join(name):
-            continue    # "r programming" and "cyber security" are other names of R and Cybersecurity
+            continue    # "r programming", "cyber security", "managers": other names of R, Cybersecurity, Management
         if any(brain.is_about(course.id, phrase) for course in shown):
             continue
         about = sorted(brain.courses_about(phrase))
         if about and not any(brain.ranker.satisfies(brain.course(i), filters) for i in about):
             return _as_the_catalog_writes(brain, phrase, about)
     return None
+
+
+def _same_words(these: list[str], those: list[str]) -> bool:
+    """Whether the two share a word, or a word's root (its first five letters: "managers", "management")."""
+    return bool(set(these) & set(those)) or any(
+        a[:5] == b[:5] for a in these for b in those if len(a) >= 5 and len(b) >= 5)
 
 
 def _as_the_catalog_writes(brain, phrase: str, course_ids) -> str:
@@ -197,6 +203,18 @@ def platform_info(brain, session, act: PlatformInfo, reading=None) -> Reply:
     state.set_request(session, "", Filters(provider=provider), True, remember_previous=True)
     return Reply("course_info", " ".join(p for p in parts if p), 0.8,
                  suggestions=[f"Best {name.lower()} courses on {provider}" for name in main[:2]])
+
+
+def program_sentence(brain, program: str) -> str:
+    """What the catalog holds of a programme: "is a MicroMasters worth it" asks what one is."""
+    facts = brain.program_facts.get(program)
+    if facts is None:
+        return f"The catalog lists no course of a {program} program."
+    most = wording.listed(facts.organizations[:3])
+    return (f"The catalog lists {facts.courses} {wording.listed(facts.providers)} courses that are part of "
+            f"{wording.article(program)} {program} program, from {len(facts.organizations)} institutions (the most from "
+            f"{most}). Each can be taken on its own; {wording.article(program)} {program} program is a series of "
+            "courses, not a degree.")
 
 
 def certificate_facts(brain, provider: str | None) -> str:

@@ -12,7 +12,7 @@ from assistant.yaml_lines import load_yaml
 
 # ---------------------------------------------------------------- catalog/*.jsonl
 
-_COURSE_TEXT = ("organization", "duration", "certificate", "kind", "subject", "url", "blurb")
+_COURSE_TEXT = ("organization", "duration", "certificate", "kind", "program", "subject", "url", "blurb")
 _COURSE_LISTS = ("instructors", "skills", "topics")
 _COURSE_FIELDS = set(Course.__slots__)
 

@@ -264,7 +264,26 @@ def _edx(row: dict) -> tuple[dict, str]:
         "url": http_url(row.get("course_url")),
     }
     prose = " ".join(filter(None, [row.get("summary"), row.get("course_description"), row.get("course_syllabus")]))
+    record["program"] = edx_program(prose)
     return record, prose
+
+
+# edX's programmes, as a listing's text names the one a course is part of ("This course is part of
+# a MicroMasters® Program"): the name each is written with in the catalog.
+_EDX_PROGRAMS = {"micromasters": "MicroMasters", "microbachelors": "MicroBachelors", "xseries": "XSeries"}
+_EDX_PROGRAM = re.compile(r"\b(micro ?masters|micro ?bachelors|xseries)\b", re.IGNORECASE)
+
+
+def edx_program(prose: str) -> str | None:
+    """The edX programme the listing's text first names, or None.
+
+    >>> edx_program("Build foundations -- part of the MITx MicroMasters program in Statistics")
+    'MicroMasters'
+    >>> edx_program("An XSeries on Python") , edx_program("a course on series")
+    ('XSeries', None)
+    """
+    found = _EDX_PROGRAM.search(prose or "")
+    return _EDX_PROGRAMS[found.group(1).lower().replace(" ", "")] if found else None
 
 
 def _udemy(row: dict) -> tuple[dict, str]:

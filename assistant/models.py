@@ -24,6 +24,7 @@ class Course:
     certificate: str | None = None
     language: str = "English"
     kind: str | None = None
+    program: str | None = None      # a platform's programme it is part of ("MicroMasters", "XSeries")
     subject: str | None = None
     skills: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()

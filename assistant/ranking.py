@@ -20,7 +20,7 @@ DURATION_BAND_HOURS = {
 }
 # When nothing matches, filters are dropped in this order: the least important first.
 # "more_topics" keeps the first topic of several ("advanced c++ for a website": C++ first).
-RELAXATION_ORDER = ("min_rating", "certificate", "max_hours", "organization", "provider",
+RELAXATION_ORDER = ("min_rating", "certificate", "program", "max_hours", "organization", "provider",
                     "max_price", "free", "language", "more_topics", "level", "topics")
 # A level asked for that no course has: the levels tried instead, nearest first.
 NEARER_LEVELS = {"Advanced": ("Intermediate", "Mixed"), "Intermediate": ("Mixed",), "Beginner": ("Mixed",)}
@@ -115,6 +115,7 @@ class CourseRanker:
             "hours": np.array([h if h is not None else np.inf for h in hours], dtype=float),
             "rating": np.array([c.rating if c.rating is not None else -1.0 for c in courses], dtype=float),
             "certificate": np.array([bool(c.certificate) for c in courses]),
+            "program": _coded([c.program or "" for c in courses]),
             "language": _coded([c.language for c in courses]),
             "topics": topics,
         }
@@ -143,6 +144,8 @@ class CourseRanker:
             mask &= col["rating"][docs] >= filters.min_rating
         if filters.certificate:
             mask &= col["certificate"][docs]
+        if filters.program:
+            mask &= _is(col["program"], docs, filters.program)
         if filters.language:
             mask &= _is(col["language"], docs, filters.language)
         return mask
@@ -190,6 +193,8 @@ class CourseRanker:
         if filters.min_rating is not None and (course.rating is None or course.rating < filters.min_rating):
             return False
         if filters.certificate and not course.certificate:
+            return False
+        if filters.program and course.program != filters.program:
             return False
         if filters.language and course.language != filters.language:
             return False
@@ -339,6 +344,8 @@ class CourseRanker:
             parts.append(f"about {hours:g} hours")
         if filters.certificate and course.certificate:
             parts.append("certificate")
+        if filters.program and course.program:
+            parts.append(f"part of a {course.program} program")
         if filters.language and course.language != "English":
             parts.append(f"in {course.language}")
         return ", ".join(parts)

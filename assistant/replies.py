@@ -96,6 +96,7 @@ def course_card(course: Course, why: str) -> dict:
         "free": course.free,
         "price": course.price,
         "certificate": course.certificate,
+        "program": course.program,
         "language": course.language,
         "skills": list(course.skills[:8]),
         "topics": list(course.topics),

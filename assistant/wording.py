@@ -11,7 +11,7 @@ from assistant.textnorm import normalize_word, tokenize
 
 FILTER_LABELS = {"level": "level", "free": "'free'", "max_price": "price cap", "provider": "provider",
                  "organization": "organization", "max_hours": "time limit", "min_rating": "minimum rating",
-                 "language": "language", "certificate": "certificate", "topics": "topic"}
+                 "language": "language", "certificate": "certificate", "program": "program", "topics": "topic"}
 
 NOTHING_TO_GO_BACK = "There's nothing to go back to yet. What would you like to learn?"
 FRESH_START = "Sure, a fresh start. What would you like to learn?"
@@ -68,6 +68,8 @@ def describe_request(brain, filters: Filters, query: str, count: int = 2, shown=
         tail.append(f"rated {filters.min_rating:g}+/5")
     if filters.certificate:
         tail.append("with a certificate")
+    if filters.program:
+        tail.append(f"in {article(filters.program)} {filters.program} program")
     if filters.language:
         tail.append(f"in {filters.language}")
     if len(tail) > 1:
@@ -135,3 +137,8 @@ def listed(names) -> str:
 
 # After a matter it declines (declines.yaml): what it can do instead.
 WHAT_I_DO = "What I can do: find online courses, compare them, and answer questions about becoming a machine learning engineer."
+
+
+def article(name: str) -> str:
+    """'a' or 'an' before a name: "a MicroMasters", "an XSeries"."""
+    return "an" if name[:1].upper() in "AEIOX" else "a"

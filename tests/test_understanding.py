@@ -495,3 +495,26 @@ def test_an_open_question_is_not_answered_yes_or_no(bot):
     open_reply = ask(bot, "how hard is it to move from accounting into ML engineering?")
     assert open_reply["intent"] == "faq" and not open_reply["text"].startswith(("Yes.", "No."))
     assert ask(bot, "can an accountant move into ML engineering?")["text"].startswith("Yes.")
+
+
+def test_a_platform_programme_is_the_catalog_s_own_word_a_filter_and_a_question_of_worth(bot):
+    courses = bot.brain.knowledge.courses
+    micromasters = [c for c in courses if c.program == "MicroMasters"]
+    assert micromasters and all(c.provider == "edX" for c in micromasters)
+    # named, it is neither corrected nor a subject the catalog lacks: it filters
+    for message, program in (("micromasters courses in data science", "MicroMasters"), ("any xseries on python?", "XSeries")):
+        reply = ask(bot, message)
+        assert not reply.get("corrections") and "no course on" not in reply["text"], message
+        assert reply["filters"]["program"] == program and reply["courses"], message
+        assert all(c["program"] == program for c in reply["courses"]), message
+    # its worth: what the catalog holds of it, that it is no degree, then the roadmap's word
+    reply = ask(bot, "does a micromasters carry any weight?")
+    assert reply["intent"] == "faq"
+    assert f"{len(micromasters)} edX courses" in reply["text"] and "not a degree" in reply["text"]
+    assert "The roadmap's answer to" in reply["text"]
+    # with a maker and subjects: those courses
+    reply = ask(bot, "what do you think of MIT's micromasters in statistics and data science?")
+    by_id = {c.id: c for c in courses}
+    shown = [by_id[c["id"]] for c in reply["courses"]]
+    assert shown and all(c.program == "MicroMasters" and c.organization == "Massachusetts Institute of Technology"
+                         for c in shown)

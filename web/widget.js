@@ -323,6 +323,7 @@
     if (typeof filters.min_rating === "number") add("Rated " + ratingText(filters.min_rating, 5).replace("/5", "+/5"), "Any rating");
     if (filters.certificate === true) add("Certificate", "No certificate needed");
     if (filters.language) add("In " + filters.language, "Any language");
+    if (filters.program) add(filters.program, "Any program");
     if (!items.length) return null;
     var row = el("ul", { className: "filters", part: "filters", "aria-label": "What I looked for" });
     items.forEach(function (item) {
@@ -389,7 +390,7 @@
     return bubble;
   }
 
-  // ------------------------------------------------------------------ feedback: thumbs and course-card clicks
+  // ---------------------------------------------------------- feedback: thumbs and card clicks
   // Only on replies that carry a turn_id (the server keeps a conversation log). One vote per reply:
   // pressing the other thumb changes it, pressing the same one again takes it back. Sent as the
   // protocol's feedback / course_click frames, or over HTTP when the socket is not open.
@@ -540,7 +541,7 @@
     clearTimeout(retryTimer);
     retryTimer = 0;
     setStatus("connecting");
-    // The session id travels in the first frame (a hello), never in the URL: URLs land in access logs.
+    // The session id goes in the first frame (a hello), never the URL: URLs land in access logs.
     var url = SOCKET_URL;
     var ws;
     try {
