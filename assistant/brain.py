@@ -158,6 +158,7 @@ class Brain(VocabularyQueries, RoadmapAnswers):
         # Filter words are known words too: "gratis" is not a typo of "ratios".
         concept_words = [w for c in knowledge.concepts for w in c.synonyms] + sorted(self.filter_words)
         concept_words += sorted({c.program for c in courses if c.program})     # "micromasters", "xseries"
+        concept_words += self.vocabulary.name_words                             # "ucsd", "mitx", "harvardx"
         self.lexicon = Lexicon(courses, knowledge.topics, english=every_english)
         self.spelling = SpellingCorrector(vocabulary_texts, extra_words=[s for t in knowledge.topics for s in t.synonyms]
                                           + concept_words + english_examples, english=english)

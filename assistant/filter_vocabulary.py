@@ -38,6 +38,14 @@ class FilterVocabulary:
         # A short name that is also a topic ("git" for Georgia Institute of Technology) means the topic.
         topic_words = {" ".join(re.findall(r"[a-z0-9]+", fold(s))) for t in tagger.topics for s in t.synonyms}
         cued = {alias: key for alias, key in cued.items() if alias not in topic_words}
+        # edX names a university's courses after it with an x ("MITx", "HarvardX"): those names are
+        # the university's, whatever stands beside them.
+        on_edx = {org_key(c.organization) for c in courses if c.provider == "edX" and c.organization}
+        self.edx_names = sorted(f"{alias}x" for alias, key in [*cued.items(), *((k, k) for k in full.values())]
+                                if key in on_edx and alias.isalpha() and f"{alias}x" not in full)
+        full.update({name: self._edx_key(name, full, cued) for name in self.edx_names})
+        # Every one-word name of an organization ("ucsd", "mitx"): words, not typos.
+        self.name_words = sorted({alias for alias in (*full, *cued) if alias.isalpha()})
         self._full_phrases = {tuple(alias.split()): key for alias, key in full.items()}
         self._cued_phrases = {tuple(alias.split()): key for alias, key in cued.items()}
         # The longest alias starting with each word: most words of a message start none.
@@ -63,6 +71,10 @@ class FilterVocabulary:
         self.language_names = frozenset(name for language, names in LANGUAGES.items() if language in self.languages
                                         for name in names)
         self.any_language = re.compile("|".join(f"(?:{p.pattern})" for p, _ in self.language_patterns) or r"(?!)")
+
+    @staticmethod
+    def _edx_key(name: str, full: dict, cued: dict) -> str:
+        return full.get(name[:-1]) or cued[name[:-1]]
 
     @staticmethod
     def _org_aliases(organizations):

@@ -259,7 +259,8 @@ def read_message(brain, text: str) -> Reading:
     content = [w for w in words(folded) if w not in STOPWORDS and w not in names]
     subjects = tuple(dict.fromkeys(w for w in content if lexicon.can_be_subject(w) and not brain.is_filler(w)))
     missing = tuple(dict.fromkeys(w for w in content if lexicon.unknown_subject(w) and not brain.is_filler(w)
-                                  and normalize_word(w) not in brain.filter_words and w not in LEVEL_WORDS))
+                                  and normalize_word(w) not in brain.filter_words and w not in LEVEL_WORDS
+                                  and not brain.vocabulary.organization_named(w)))    # "mitx" names MIT
     foreign = [w for w in content if not lexicon.english.get(w) and not lexicon.in_catalog(w) and w not in protected]
     if other_language or (len(content) >= 5 and len(foreign) * 4 > len(content)):
         missing = ()        # most words unknown: another language or noise, not subjects the catalog lacks

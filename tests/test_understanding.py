@@ -518,3 +518,13 @@ def test_a_platform_programme_is_the_catalog_s_own_word_a_filter_and_a_question_
     shown = [by_id[c["id"]] for c in reply["courses"]]
     assert shown and all(c.program == "MicroMasters" and c.organization == "Massachusetts Institute of Technology"
                          for c in shown)
+
+
+def test_an_edx_university_name_with_its_x_names_the_university(bot):
+    for message, organization in (("MITx statistics courses", "Massachusetts Institute of Technology"),
+                                  ("anything from harvardx on data science?", "Harvard University")):
+        reply = ask(bot, message)
+        assert not reply.get("corrections") and "no course on" not in reply["text"], message
+        assert reply["filters"]["organization"] == organization and reply["courses"], message
+    # a university's short name is a word, not a typo
+    assert not ask(bot, "data science courses from ucsd").get("corrections")
