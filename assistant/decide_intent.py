@@ -201,6 +201,8 @@ def compare_act(brain, reading, confidence: float):
         result = brain.ranker.rank(query, filters, lean_on_quality=True, limit=3)
         if len(result.courses) >= 2:
             return Compare(tuple(c.id for c in result.courses), confidence, request=(query, filters, True))
+    if set(brain.concepts.tag(folded)) & brain.career_concepts and brain.best_answer(folded)[2] >= FAQ_CLOSE:
+        return Faq(folded, confidence)      # two career matters weighed: the roadmap's answer
     return Clarify(wording.WHICH_TO_COMPARE, tuple(wording.COMPARE_SUGGESTIONS), confidence)
 
 

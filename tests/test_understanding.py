@@ -528,3 +528,9 @@ def test_an_edx_university_name_with_its_x_names_the_university(bot):
         assert reply["filters"]["organization"] == organization and reply["courses"], message
     # a university's short name is a word, not a typo
     assert not ask(bot, "data science courses from ucsd").get("corrections")
+
+
+def test_two_career_matters_weighed_get_the_roadmap_s_answer_not_a_request_for_courses(bot):
+    reply = ask(bot, "two applicants: one lists skills nobody verified, the other lists online courses "
+                     "they completed. who gets the interview?")
+    assert reply["intent"] == "faq" and "projects build judgment" in reply["text"]
