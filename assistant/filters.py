@@ -186,7 +186,7 @@ def _number(text: str) -> float:
 
 # Topics a learner mentions about themselves or rules out are not what they want to learn:
 # "I'm a marketing manager", "with no coding background".
-_NOT_WANTED = re.compile(r"\b(?:i'?m|i am|as|work(?:ing)? as|job as) an? [a-z ]{2,40}?(?=\s+(?:with|and|who|but|looking|wanting|want|trying|,)|[,.;]|$)"
+_NOT_WANTED = re.compile(r"\b(?:i'?m|i am|as|work(?:ing)? as|job as) an? [a-z#+ ]{2,40}?(?=\s+(?:with|and|who|but|looking|wanting|want|trying|,)|[,.;]|$)"
                          r"|\b(?:work|works|worked|working|been|career) in [a-z ]{2,30}? for (?:about |around |over |almost )?"
                          r"(?:\d+|a few|several|many|two|three|four|five|six|seven|eight|nine|ten) (?:years?|months?)"
                          r"|\b(?:no|without|zero|little|not much|(?:don'?t|do not) have (?:any|much)) [a-z]{2,20} "
@@ -201,6 +201,11 @@ _NOT_WANTED = re.compile(r"\b(?:i'?m|i am|as|work(?:ing)? as|job as) an? [a-z ]{
 # "learn the spanish language" is about learning Spanish, not about courses taught in it.
 _LEARN_BEFORE = re.compile(r"\b(?:learn|learning|study|studying|speak|speaking|practi[cs]e|improve|master)\s+"
                            r"(?:my\s+|the\s+|some\s+)?$")
+
+
+def not_wanted(text: str) -> str:
+    """The text without what the learner says of themselves or rules out ("i'm a c# developer")."""
+    return _NOT_WANTED.sub(" ", text)
 
 
 def _topical_part(text: str, organization: str | None) -> str:

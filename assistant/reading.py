@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from assistant.filters import LANGUAGES, LEVEL_WORDS, Filters
+from assistant.filters import LANGUAGES, LEVEL_WORDS, Filters, not_wanted
 from assistant.lexicon import FILLER
 from assistant.models import Resource
 from assistant.alternatives import split_alternatives, split_named_pair
@@ -141,7 +141,9 @@ def topical_query(folded: str, brain, filters: Filters | None = None) -> str:
     named = brain.vocabulary.organization_named(folded) if filters and filters.organization else None
     organization = set(named[1]) if named else set()
     kept = []
-    every = words(folded)
+    # Who the learner is and what they don't want are no part of what to learn: "I'm a C#
+    # developer", "without much maths" (unless that is all the message says).
+    every = words(not_wanted(folded)) or words(folded)
     # Words of a subject phrase the catalog uses ("time series") stay together.
     phrased = {w for a, b in zip(every, every[1:]) if brain.is_subject(f"{a} {b}") for w in (a, b)}
     for word in every:

@@ -534,3 +534,11 @@ def test_two_career_matters_weighed_get_the_roadmap_s_answer_not_a_request_for_c
     reply = ask(bot, "two applicants: one lists skills nobody verified, the other lists online courses "
                      "they completed. who gets the interview?")
     assert reply["intent"] == "faq" and "projects build judgment" in reply["text"]
+
+
+def test_who_the_learner_is_is_no_part_of_what_to_learn(bot):
+    reply = ask(bot, "I'm a C# developer and my code gets messy as projects grow. Any advanced courses on software architecture?")
+    assert reply["filters"]["topics"] == ["software-engineering"]
+    assert reply["courses"] and not [c["title"] for c in reply["courses"] if "C#" in c["title"] or ".NET" in c["title"]]
+    reply = ask(bot, "i'm a c++ programmer, what should I learn for software design?")
+    assert reply["filters"]["topics"] == ["software-engineering"]
