@@ -10,6 +10,7 @@ from __future__ import annotations
 from assistant import state
 from assistant.cues import GREETING_LEAD
 from assistant.decide import decide
+from assistant.handlers_roadmap import without_yes_or_no
 from assistant.handlers_talk import empty_message
 from assistant.replies import Reply
 from assistant.replying import handle
@@ -58,7 +59,9 @@ def reply_to(brain, session: Session, text: str):
         # beside it (first when the whole question was about it: "a job at google without a
         # degree"); a matter the roadmap gives advice beside (age) only before that advice
         if declined:
-            reply.text = f"{brain.decline_replies[declined[0]]}\n\n{reply.text}"
+            # the roadmap's "Yes." or "No." would answer the matter it doesn't speak to ("too old?")
+            answer = without_yes_or_no(reply.text) if declined[0] in brain.advising else reply.text
+            reply.text = f"{brain.decline_replies[declined[0]]}\n\n{answer}"
         else:
             reply.text = f"{reply.text}\n\n{brain.decline_replies[aside[0]]}"
     reply.act = name

@@ -153,5 +153,11 @@ def answer_to(question: str, answer: str) -> str:
     'Yes. Docker is the tool the article names.'
     """
     if _OPEN_QUESTION.search(question) and not _CLOSED_QUESTION.match(question):
-        return _YES_OR_NO.sub("", answer, count=1) if _YES_OR_NO.match(answer) else answer
+        return without_yes_or_no(answer)
     return answer
+
+
+def without_yes_or_no(answer: str) -> str:
+    """The answer without an opening "Yes." or "No.": for a question it doesn't answer yes or no
+    ("is 50 too old to switch?" answered with the roadmap's word on switching)."""
+    return _YES_OR_NO.sub("", answer, count=1) if _YES_OR_NO.match(answer) else answer

@@ -457,6 +457,7 @@ def test_age_is_a_matter_the_roadmap_does_not_speak_to_said_before_its_closest_a
         assert reply["intent"] == "faq", message
         note, _, advice = reply["text"].partition("\n\n")
         assert note.startswith("The roadmap doesn't talk about age") and advice, message
+        assert not advice.startswith(("Yes.", "No.")), message     # that would answer the age question
     reply = ask(bot, "python courses for people my age")
     assert reply["intent"] == "recommend" and "age" not in reply["text"]
 
@@ -542,3 +543,8 @@ def test_who_the_learner_is_is_no_part_of_what_to_learn(bot):
     assert reply["courses"] and not [c["title"] for c in reply["courses"] if "C#" in c["title"] or ".NET" in c["title"]]
     reply = ask(bot, "i'm a c++ programmer, what should I learn for software design?")
     assert reply["filters"]["topics"] == ["software-engineering"]
+
+
+def test_too_old_is_not_answered_yes_by_the_roadmap_s_word_on_switching(bot):
+    reply = ask(bot, "is 52 too old to move into machine learning?")
+    assert reply["intent"] == "faq" and "\n\nYes." not in reply["text"] and "\n\nNo." not in reply["text"]
