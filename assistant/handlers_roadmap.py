@@ -107,8 +107,9 @@ def faq_reply(brain, session, question: str, confidence: float, section=None, re
         # "what interview questions do ml engineers get": nothing in the roadmap is about it.
         text = f"The roadmap doesn't answer that directly. The closest it comes:\n\n{text}"
     if unmentioned:
-        # Honest about the limits of the article: the answer is the closest advice it has.
-        text = f"The roadmap doesn't mention {named}, but here is what it says.\n\n{text}"
+        # Honest about the limits of the article: the answer is the closest advice it has (whose
+        # "Yes." or "No." would answer for what it doesn't mention).
+        text = f"The roadmap doesn't mention {named}, but here is what it says.\n\n{without_yes_or_no(text)}"
         suggestions = [f"{name} courses" for name in unmentioned[:2]] + suggestions
     return Reply("faq", text, confidence, courses=courses, sources=sources, suggestions=suggestions[:4])
 

@@ -53,7 +53,7 @@ class VocabularyQueries:
         # Subjects the catalog teaches but the roadmap and its FAQ never mention ("git", "matlab"):
         # a career question about one is answered from the closest advice, and says so.
         written = roadmap | {w for f in knowledge.faqs for text in (f.question, *f.phrasings, f.answer)
-                             for w in words(text)} | {w for c in knowledge.concepts for s in c.synonyms for w in words(s)}
+                             for w in words(text)}
         names: dict[str, Counter] = {}
         for course in knowledge.courses:
             for skill in course.skills:
@@ -74,7 +74,7 @@ class VocabularyQueries:
         self.display_names = {phrase: counts.most_common(1)[0][0] for phrase, counts in spelled.items()
                               if phrase and len(phrase) == len(counts.most_common(1)[0][0])}
         self.unmentioned_subjects = {
-            word: counts.most_common(1)[0][0] for word, counts in names.items()
+            word: _as_a_name(counts.most_common(1)[0][0], english.get(word, 0)) for word, counts in names.items()
             if len(word) >= 2 and word not in written and word not in STOPWORDS and not word.isdigit()
             and word not in LEARNING_WORDS and normalize_word(word) not in FILLER
             and english.get(word, 0) < RARE_ENGLISH}
@@ -160,3 +160,9 @@ class VocabularyQueries:
         """Whether the message uses a word of learning itself ("course", "study", "certificate")."""
         return any(w in LEARNING_WORDS for w in words(folded))
 
+
+
+def _as_a_name(name: str, english_use: int) -> str:
+    """A subject's name as a reply writes it: a skill the catalog writes in lower case only that
+    English never uses ("keras") is a name and starts with a capital; "prediction" stays as it is."""
+    return name[:1].upper() + name[1:] if name.islower() and not english_use else name

@@ -548,3 +548,15 @@ def test_who_the_learner_is_is_no_part_of_what_to_learn(bot):
 def test_too_old_is_not_answered_yes_by_the_roadmap_s_word_on_switching(bot):
     reply = ask(bot, "is 52 too old to move into machine learning?")
     assert reply["intent"] == "faq" and "\n\nYes." not in reply["text"] and "\n\nNo." not in reply["text"]
+
+
+def test_a_subject_only_our_concept_groups_name_is_still_one_the_roadmap_never_mentions(bot):
+    # concepts.yaml ties "kubernetes" to the roadmap's Docker answer; the roadmap itself never
+    # names it, so the reply says so, and the answer's "Yes." doesn't answer for it
+    reply = ask(bot, "kubernetes or docker, which comes first for ml work?")
+    assert reply["intent"] == "faq"
+    assert reply["text"].startswith("The roadmap doesn't mention Kubernetes, but here is what it says.")
+    reply = ask(bot, "do I need kubernetes for ml?")
+    assert reply["text"].startswith("The roadmap doesn't")
+    assert "\n\nYes." not in reply["text"] and "\n\nNo." not in reply["text"]
+    assert ask(bot, "is keras worth learning for ml jobs?")["text"].startswith("The roadmap doesn't mention Keras")
