@@ -20,7 +20,7 @@ from assistant.follow_ups import (about_shown, about_shown_by_name, best_for_tha
                                   start_over)
 from assistant.cues import ML_SUBJECT, ROLE, STEP_NUMBERS
 from assistant.filters import Filters
-from assistant.handlers_courses import certificate_facts, program_sentence
+from assistant.handlers_courses import as_the_catalog_writes, certificate_facts, program_sentence
 from assistant.handlers_roadmap import FAQ_CLOSE, FAQ_WEAK
 from assistant.alternatives import best_on_each, names_one_course, sides_weighed
 from assistant.decide_intent import act_for_intent, for_ml_engineers
@@ -132,13 +132,15 @@ def alternatives(brain, session, reading):
         subject, missing = sorted(sides, key=lambda side: side.kind == "missing")
         return Recommend(" ".join(word_list(subject.label)), reading.filters, True, 0.8,
                          note=f"The catalog has no course on {missing.label}. Here is what it has on {subject.label}. ")
-    if kinds == ["subject", "subject"] and brain.speaks_of_learning(reading.folded) \
+    if kinds == ["subject", "subject"] and (brain.speaks_of_learning(reading.folded) or reading.filters.level) \
             and brain.best_answer(reading.folded)[2] < FAQ_CLOSE:
         # "hadoop vs spark, which should I learn?", "meta or google for marketing?": the roadmap
         # doesn't weigh them; the best course on each
         best = best_on_each(brain, reading, sides)
         if best:
-            named = [" ".join(w for w in side.label.split() if not brain.is_filler(fold(w))) or side.label for side in sides]
+            named = [_as_named(brain, " ".join(w for w in side.label.split()
+                                               if not brain.is_filler(fold(w)) and fold(w) not in STOPWORDS) or side.label)
+                     for side in sides]
             return Compare(best, 0.8, note=f"The roadmap doesn't weigh {named[0]} against {named[1]}; "
                                            "here is the best course on each. ")
     if "subject" in kinds:
@@ -154,6 +156,13 @@ def alternatives(brain, session, reading):
     if query or reading.filters.topics:
         return Recommend(query, reading.filters, True, 0.8, note=note + "Here is what it has nearest. ")
     return Clarify(note + "Is there a related subject I can look for?")
+
+
+def _as_named(brain, label: str) -> str:
+    """A subject as the catalog or the topics write it ("html": HTML, "python": Python)."""
+    key = fold(label)
+    return brain.display_names.get(key) or next((name for name in brain.topic_names.values() if fold(name) == key),
+                                                 None) or as_the_catalog_writes(brain, key, sorted(brain.courses_about(key)))
 
 
 def about_a_platform(brain, session, reading):

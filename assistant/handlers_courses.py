@@ -97,7 +97,7 @@ def unmet_subject(brain, query: str, filters: Filters, shown) -> str | None:
             continue
         about = sorted(brain.courses_about(phrase))
         if about and not any(brain.ranker.satisfies(brain.course(i), filters) for i in about):
-            return _as_the_catalog_writes(brain, phrase, about)
+            return as_the_catalog_writes(brain, phrase, about)
     return None
 
 
@@ -107,7 +107,7 @@ def _same_words(these: list[str], those: list[str]) -> bool:
         a[:5] == b[:5] for a in these for b in those if len(a) >= 5 and len(b) >= 5)
 
 
-def _as_the_catalog_writes(brain, phrase: str, course_ids) -> str:
+def as_the_catalog_writes(brain, phrase: str, course_ids) -> str:
     """"tableau" as a title or skill of these courses writes it ("Tableau", "UI/UX")."""
     pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, phrase.split())) + r"\b")
     for course in map(brain.course, course_ids):

@@ -302,7 +302,7 @@ def test_one_course_before_another_is_a_comparison_of_the_two(bot):
 
 def test_two_subjects_the_roadmap_does_not_weigh_get_the_best_course_on_each(bot):
     reply = ask(bot, "hadoop or spark, which one should I study?")
-    assert reply["intent"] == "compare" and reply["text"].startswith("The roadmap doesn't weigh hadoop against spark")
+    assert reply["intent"] == "compare" and reply["text"].startswith("The roadmap doesn't weigh Hadoop against Spark")
     first, second = titles(reply)
     assert "hadoop" in first.lower() and "spark" in second.lower()
 
@@ -560,3 +560,12 @@ def test_a_subject_only_our_concept_groups_name_is_still_one_the_roadmap_never_m
     assert reply["text"].startswith("The roadmap doesn't")
     assert "\n\nYes." not in reply["text"] and "\n\nNo." not in reply["text"]
     assert ask(bot, "is keras worth learning for ml jobs?")["text"].startswith("The roadmap doesn't mention Keras")
+
+
+def test_two_subjects_weighed_by_a_beginner_are_the_best_course_on_each_named_as_the_catalog_writes_them(bot):
+    reply = ask(bot, "complete beginner: should I start with html or javascript?")
+    assert reply["intent"] == "compare" and len(reply["courses"]) == 2
+    assert "doesn't weigh HTML against JavaScript" in reply["text"]
+    html, javascript = reply["courses"]
+    assert "HTML" in html["title"] and "JavaScript" in javascript["title"] and "HTML" not in javascript["title"]
+    assert "doesn't weigh Hadoop against Spark" in ask(bot, "hadoop vs spark, which should I learn?")["text"]
