@@ -58,6 +58,11 @@ def recommendation(brain, session, query: str, filters: Filters, lean: bool, *, 
         dropped = " and ".join(wording.relaxed_name(name, filters, brain.topic_names) for name in result.relaxed)
         found = wording.describe_request(brain, result.filters, query, shown=result.courses)
         text = f"I found no {wanted}. Here are the closest, without {dropped}: {found}."
+        facts = brain.provider_facts.get(filters.provider) if filters.provider else None
+        if "min_rating" in result.relaxed and facts is not None and facts.rated * 20 < facts.courses:
+            # "udemy courses rated above 4.5": the listings have (almost) no ratings to hold them to
+            text = (f"Only {facts.rated:,} of the catalog's {facts.courses:,} {filters.provider} courses "
+                    f"{'has' if facts.rated == 1 else 'have'} a star rating. {text}")
     elif page:
         text = f"Here are more {wanted}."
     else:

@@ -569,3 +569,11 @@ def test_two_subjects_weighed_by_a_beginner_are_the_best_course_on_each_named_as
     html, javascript = reply["courses"]
     assert "HTML" in html["title"] and "JavaScript" in javascript["title"] and "HTML" not in javascript["title"]
     assert "doesn't weigh Hadoop against Spark" in ask(bot, "hadoop vs spark, which should I learn?")["text"]
+
+
+def test_a_rating_asked_of_a_platform_whose_listings_have_none_says_so(bot):
+    rated = sum(1 for c in bot.brain.knowledge.courses if c.provider == "Udemy" and c.rating is not None)
+    listed = sum(1 for c in bot.brain.knowledge.courses if c.provider == "Udemy")
+    reply = ask(bot, "udemy sql courses with at least 4.5 stars")
+    assert reply["text"].startswith(f"Only {rated:,} of the catalog's {listed:,} Udemy courses ")
+    assert reply["courses"] and all(c["provider"] == "Udemy" for c in reply["courses"])
