@@ -6,7 +6,8 @@ import re
 
 from assistant.build_jobs import BuildJobs
 from assistant.catalog_facts import program_facts, provider_facts
-from assistant.lexicon import EVERYDAY_ENGLISH, Lexicon
+from assistant.course_words import CourseWords
+from assistant.lexicon import Lexicon
 from assistant.reading import read_message
 from assistant.filter_vocabulary import FilterVocabulary
 from assistant.filters import Filters, extract_filters
@@ -18,7 +19,7 @@ from assistant.retriever import TfidfRetriever
 from assistant.spelling import ENGLISH_KNOWN_FREQUENCY, SpellingCorrector, english_words
 from collections import Counter
 
-from assistant.textnorm import _TOKEN, STOPWORDS, fold, normalize_word, tokenize, words
+from assistant.textnorm import _TOKEN, STOPWORDS, fold, tokenize, words
 from assistant.titles import TitleMatcher, TitleMention
 from assistant.roadmap_answers import RoadmapAnswers
 from assistant.vocabulary import VocabularyQueries
@@ -31,9 +32,6 @@ _NAME_TITLES = frozenset("dr prof professor ir mr ms mrs phd".split())
 # that the words of the title ("... Machine Learning Projects") don't read as a topic or a question.
 TITLE_TOKEN = "coursetitle"
 _ARTICLES = frozenset(("a", "an", "the"))
-_RUN = re.compile(r"\w+")
-_NONE: frozenset[str] = frozenset()
-SHORT_NAME_COURSES = 8      # a name more titles share is a subject ("python"), not one course's name
 _FILTER_WORDS = """free cheap cheaper affordable budget beginner beginners intermediate advanced expert
     intro introductory basic basics scratch novice newbie cert certs certificate certification certified short quick
     hour hours week weeks day days rated rating stars star dollar dollars usd price cost under less than
@@ -57,7 +55,7 @@ def _word_indexes(brain: "Brain", knowledge: Knowledge, examples: dict[str, list
     return {name: value for name, value in part.__dict__.items() if name not in before}
 
 
-class Brain(VocabularyQueries, RoadmapAnswers):
+class Brain(VocabularyQueries, RoadmapAnswers, CourseWords):
     def __init__(self, knowledge: Knowledge, *, threshold: float | None = None,
                  clarify_margin: float | None = None):
         # The word indexes and the FAQ classifier are built alongside the rest of the build, on the
@@ -162,17 +160,7 @@ class Brain(VocabularyQueries, RoadmapAnswers):
         self.lexicon = Lexicon(courses, knowledge.topics, english=every_english)
         self.spelling = SpellingCorrector(vocabulary_texts, extra_words=[s for t in knowledge.topics for s in t.synonyms]
                                           + concept_words + english_examples, english=english)
-        # Each course's title and skills as plain words, for "is this course about X?"
-        self._about_text = {c.id: " ".join(words(c.title + " " + " ".join(c.skills))) for c in courses}
-        self._about_runs: dict[str, set[str]] = {}      # each run of word characters -> those courses
-        for course_id, text in self._about_text.items():
-            for run in set(_RUN.findall(text)):
-                self._about_runs.setdefault(run, set()).add(course_id)
-        # Each title word (plural-folded) -> the courses whose title has it: "solution architect".
-        self._titled: dict[str, set[str]] = {}
-        for course in courses:
-            for word in words(course.title):
-                self._titled.setdefault(normalize_word(word), set()).add(course.id)
+        self.index_course_words(courses)
         self._index_instructors(courses)
         # The article's resources that are not catalog courses, by title and by the name in its
         # brackets: "Practical Deep Learning for Coders (fast.ai)" is also "fast.ai".
@@ -290,44 +278,6 @@ class Brain(VocabularyQueries, RoadmapAnswers):
             spellings.append(Concept(name, tuple(dict.fromkeys((" ".join(full), " ".join(short),
                                                                 " ".join((short[0], short[-1])))))))
         self.instructor_tagger = TopicTagger(spellings)
-
-    def courses_titled(self, title_words: list[str]) -> list[str]:
-        """Ids of the courses whose title has every one of these (plural-folded) words, best first."""
-        found = None
-        for word in title_words:
-            ids = self._titled.get(word, set())
-            found = ids if found is None else found & ids
-            if not found:
-                return []
-        return sorted(found or (), key=lambda i: -self.ranker.quality(self.course(i)))
-
-    def series_named(self, term: str) -> list[str]:
-        """Ids of the few courses a short name starts the titles of ("CS50's Introduction to ...",
-        "CS50 for Lawyers"), best first; none when more titles share it (a subject: "python")."""
-        key = normalize_word(term)
-        if self.lexicon.english.get(key, 0) >= EVERYDAY_ENGLISH:
-            return []       # an everyday word ("go" of "Go Beyond the Numbers") is no course's short name
-        titled = self.courses_titled([key])
-        if 1 <= len(titled) <= SHORT_NAME_COURSES and all(
-                normalize_word(words(self.course(i).title)[0]) == key for i in titled):
-            return titled
-        return []
-
-    def courses_about(self, phrase: str) -> frozenset[str]:
-        """Ids of the courses whose title or skills name `phrase` ("tableau")."""
-        return self.answers.get_or_compute(("about", phrase), self._courses_about, phrase)
-
-    def is_about(self, course_id: str, phrase: str) -> bool:
-        """Whether the course's title or skills name `phrase` (folded words)."""
-        return re.search(rf"\b{re.escape(phrase)}\b", self._about_text[course_id]) is not None
-
-    def _courses_about(self, phrase: str) -> frozenset[str]:
-        phrase = " ".join(words(phrase))
-        # only the courses that have every run of word characters of the phrase can match it
-        runs = sorted((self._about_runs.get(run, _NONE) for run in set(_RUN.findall(phrase))), key=len)
-        candidates = runs[0].intersection(*runs[1:]) if runs else self._about_text
-        pattern = re.compile(rf"\b{re.escape(phrase)}\b")
-        return frozenset(i for i in candidates if pattern.search(self._about_text[i]))
 
     def resources_named(self, folded: str) -> list[Resource]:
         """The article's non-catalog resources the message names ("fast.ai")."""

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Iterator
 
 from assistant.knowledge import load_topics
-from assistant.listing_formats import _LATIN_LETTER, ListingFormat, clean, detect_format
+from assistant.listing_formats import ListingFormat, clean, detect_format
+from assistant.listing_language import _LATIN_LETTER
 from assistant.knowledge_records import slugify
 from assistant.topics import TopicTagger
 

@@ -10,14 +10,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from assistant.catalog_columns import CatalogColumns, estimated_hours
 from assistant.filters import LEVEL_ORDER, Filters
 from assistant.memo import Memo
 from assistant.models import Course
 
-# Hours behind the duration bands some providers give instead of hours.
-DURATION_BAND_HOURS = {
-    "less than 2 hours": 2, "1 - 4 weeks": 10, "1 - 3 months": 40, "3 - 6 months": 100,
-}
 # When nothing matches, filters are dropped in this order: the least important first.
 # "more_topics" keeps the first topic of several ("advanced c++ for a website": C++ first).
 RELAXATION_ORDER = ("min_rating", "certificate", "program", "max_hours", "organization", "provider",
@@ -27,14 +24,6 @@ NEARER_LEVELS = {"Advanced": ("Intermediate", "Mixed"), "Intermediate": ("Mixed"
 RELEVANCE_SATURATION = 0.85       # share of the top score that counts as fully relevant
 RELEVANCE_SATURATION_BEST = 0.7   # ... when the learner asks for the best / most popular
 PRIOR_REVIEWS = 500  # reviews that count as much as the catalog's mean rating in the Bayesian average
-
-
-def estimated_hours(course: Course) -> float | None:
-    if course.hours is not None:
-        return course.hours
-    if course.duration:
-        return DURATION_BAND_HOURS.get(course.duration.strip().lower())
-    return None
 
 
 def compact_number(value: float | int) -> str:
@@ -54,20 +43,6 @@ class RankResult:
     filters: Filters          # the filters finally applied
     relaxed: tuple[str, ...]  # names of the filters dropped to find anything
     total: int                # how many courses matched the applied filters
-
-
-def _coded(values: list) -> tuple[np.ndarray, dict]:
-    """A column of categories (levels, platforms, organizations, languages) as small integer codes,
-    with the code of each value: comparing codes is cheaper than comparing strings."""
-    codes: dict = {}
-    return np.array([codes.setdefault(v, len(codes)) for v in values], dtype=np.int32), codes
-
-
-def _is(column: tuple[np.ndarray, dict], docs: np.ndarray, value) -> np.ndarray:
-    """Which of `docs` have `value` in a coded column."""
-    codes, code_of = column
-    code = code_of.get(value)
-    return codes[docs] == code if code is not None else np.zeros(len(docs), dtype=bool)
 
 
 def positions_in(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -95,60 +70,8 @@ class CourseRanker:
         listed: dict[tuple, int] = {}
         self._listing = np.array([listed.setdefault((c.title.casefold(), c.provider, c.organization), len(listed))
                                   for c in courses])
-        self._columns = self._filter_columns(courses)
+        self.columns = CatalogColumns(courses, vocabulary)
         self.memo = Memo()
-
-    def _filter_columns(self, courses: list[Course]) -> dict:
-        """Every filterable fact as a numpy column, so filters are masks, not Python loops."""
-        from assistant.filters import org_key
-        hours = [estimated_hours(c) for c in courses]
-        topics: dict[str, np.ndarray] = {}
-        for i, course in enumerate(courses):
-            for topic in course.topics:
-                topics.setdefault(topic, np.zeros(len(courses), dtype=bool))[i] = True
-        return {
-            "level": _coded([c.level for c in courses]),
-            "provider": _coded([c.provider for c in courses]),
-            "org": _coded([org_key(c.organization) if c.organization else "" for c in courses]),
-            "free": np.array([c.free is True for c in courses]),
-            "price": np.array([c.price if c.price is not None else np.inf for c in courses], dtype=float),
-            "hours": np.array([h if h is not None else np.inf for h in hours], dtype=float),
-            "rating": np.array([c.rating if c.rating is not None else -1.0 for c in courses], dtype=float),
-            "certificate": np.array([bool(c.certificate) for c in courses]),
-            "program": _coded([c.program or "" for c in courses]),
-            "language": _coded([c.language for c in courses]),
-            "topics": topics,
-        }
-
-    def filter_mask(self, docs: np.ndarray, filters: Filters) -> np.ndarray:
-        """Which of `docs` satisfy every filter (the vectorised twin of `satisfies`)."""
-        from assistant.filters import org_key
-        col = self._columns
-        mask = np.ones(len(docs), dtype=bool)
-        for topic in filters.topics:
-            column = col["topics"].get(topic)
-            mask &= column[docs] if column is not None else False
-        if filters.level:
-            mask &= _is(col["level"], docs, filters.level)
-        if filters.provider:
-            mask &= _is(col["provider"], docs, filters.provider)
-        if filters.organization:
-            mask &= _is(col["org"], docs, org_key(filters.organization))
-        if filters.free:
-            mask &= col["free"][docs]
-        if filters.max_price is not None:
-            mask &= col["free"][docs] | (col["price"][docs] <= filters.max_price)
-        if filters.max_hours is not None:
-            mask &= col["hours"][docs] <= filters.max_hours
-        if filters.min_rating is not None:
-            mask &= col["rating"][docs] >= filters.min_rating
-        if filters.certificate:
-            mask &= col["certificate"][docs]
-        if filters.program:
-            mask &= _is(col["program"], docs, filters.program)
-        if filters.language:
-            mask &= _is(col["language"], docs, filters.language)
-        return mask
 
     @staticmethod
     def _quality(courses: list[Course]) -> np.ndarray:
@@ -170,35 +93,11 @@ class CourseRanker:
     def quality(self, course: Course) -> float:
         return float(self.quality_[self._index[course.id]])
 
-    # ------------------------------------------------------------ filters
+    def filter_mask(self, docs: np.ndarray, filters: Filters) -> np.ndarray:
+        return self.columns.mask(docs, filters)
 
     def satisfies(self, course: Course, filters: Filters) -> bool:
-        if filters.topics and not all(t in course.topics for t in filters.topics):
-            return False
-        if filters.level and course.level != filters.level:
-            return False
-        if filters.provider and course.provider != filters.provider:
-            return False
-        if filters.organization and not self.vocabulary.organization_matches(filters.organization, course.organization):
-            return False
-        if filters.free and course.free is not True:
-            return False
-        if filters.max_price is not None:
-            if not (course.free is True or (course.price is not None and course.price <= filters.max_price)):
-                return False
-        if filters.max_hours is not None:
-            hours = estimated_hours(course)
-            if hours is None or hours > filters.max_hours:
-                return False
-        if filters.min_rating is not None and (course.rating is None or course.rating < filters.min_rating):
-            return False
-        if filters.certificate and not course.certificate:
-            return False
-        if filters.program and course.program != filters.program:
-            return False
-        if filters.language and course.language != filters.language:
-            return False
-        return True
+        return self.columns.satisfies(course, filters)
 
     # ------------------------------------------------------------ ranking
 
