@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-import uuid
+import secrets
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -24,6 +24,12 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from assistant.filters import Filters
 
 PLAIN_CLASSES = {"Filters": Filters}      # the frozen dataclasses a session's state may hold
+
+
+def new_session_id() -> str:
+    """A new conversation's id: 32 hex characters, 128 random bits (as unguessable as a uuid4, and
+    a third of its cost)."""
+    return secrets.token_hex(16)
 
 
 @dataclass
@@ -199,7 +205,7 @@ class SessionStore(HoldsSessions):
             return entry[0]
 
     def create(self) -> Session:
-        session = Session(uuid.uuid4().hex)
+        session = Session(new_session_id())
         with self._lock:
             now = self._clock()     # read under the lock: another thread's later touch can't precede it
             self._expire(now)

@@ -23,7 +23,7 @@ import uuid
 from urllib.parse import urlsplit, urlunsplit
 
 from assistant.ratelimit import RateLimiter, both_waits
-from assistant.sessions import HoldsSessions, Session, SessionStore, StripedLocks
+from assistant.sessions import HoldsSessions, Session, SessionStore, StripedLocks, new_session_id
 
 PREFIX = "course-assistant:"
 HEARTBEAT_SECONDS = 10          # how often a process says it is alive
@@ -165,13 +165,13 @@ class RedisSessionStore(HoldsSessions):
             return None                           # unreadable (an older format): start over
 
     def create(self) -> Session:
-        session = Session(uuid.uuid4().hex)
+        session = Session(new_session_id())
         self.save(session)
         return session
 
     def fresh(self) -> Session:
         """A new session for hold(): written once, when the block ends (not also when created)."""
-        return Session(uuid.uuid4().hex)
+        return Session(new_session_id())
 
     def save(self, session: Session):
         text = json.dumps(session.to_state(), separators=(",", ":"), ensure_ascii=False)
