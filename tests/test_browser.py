@@ -131,10 +131,12 @@ def test_a_programme_asked_for_is_a_chip_that_removes_it(widget, server):
     widget.open(server + "/")
     reply = widget.ask("micromasters courses in data science")
     assert reply.locator(".filters .filter").all_inner_texts() == ["Data science", "MicroMasters"]
+    widget.screenshot("desktop-1280x800-program-chip")
     answer = widget.click_and_wait(reply.get_by_role("button", name="Remove filter: MicroMasters"), sends="Any program")
     expect(answer.locator(".card").first).to_be_visible()
     assert answer.locator(".filters .filter").all_inner_texts() == ["Data science"]
     assert "Without the program filter" in answer.locator(".text").inner_text()
+    widget.screenshot("desktop-1280x800-program-chip-removed")
 
 
 def test_sources_link_to_the_roadmap_sections(widget, server):
